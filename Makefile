@@ -1,0 +1,38 @@
+# Two commands for a newcomer:  `make run` (set up, index the demo catalogue, start TailTalk)
+# and `make test` (set up, run the whole test suite). Set-up is shared and happens once.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup lint bench clean
+
+run: setup
+	$(BIN)/tailtalk demo
+	$(BIN)/tailtalk search
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+# torch goes first and alone: the pinned CPU build, so nothing later pulls in CUDA packages.
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "TailTalk needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy agent retrieval ui
+
+bench: setup
+	$(BIN)/python benchmarks/bench_retrieval.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Prompt templates (*.j2), loaded as package data."""

@@ -1,0 +1,52 @@
+"""The TailTalk error hierarchy.
+
+Every error carries an HTTP status and an OpenAI-style error `type`, so each surface (HTTP envelope,
+UI line, CLI message, eval failure record) translates it once. It lives in the lowest layer so that
+retrieval and agent raise the same family. Messages say what to do next.
+"""
+
+from __future__ import annotations
+
+
+class TailTalkError(Exception):
+    status_code = 500
+    error_type = "server_error"
+
+
+class ConfigError(TailTalkError):
+    """A setting is missing or contradicts the data on disk."""
+
+    status_code = 500
+    error_type = "server_error"
+
+
+class CatalogError(TailTalkError):
+    """A catalogue file cannot be read as products."""
+
+    status_code = 400
+    error_type = "invalid_request_error"
+
+
+class RowError(CatalogError):
+    """One catalogue row is malformed. Names the file, the line and the field."""
+
+    def __init__(self, file: str, line: int, field: str, reason: str) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{file}:{line}: field '{field}': {reason}")
+
+
+class IndexMismatchError(TailTalkError):
+    """The index was built with another embedding model or text recipe than the one configured."""
+
+    status_code = 409
+    error_type = "invalid_request_error"
+
+
+class IndexEmptyError(TailTalkError):
+    """Search was asked of an index that holds no products yet."""
+
+    status_code = 503
+    error_type = "server_error"

@@ -1,0 +1,122 @@
+"""Ingest: validated products -> embedded text -> Chroma, doing only the work that changed.
+
+Each stored product keeps a hash of its record and of its embedded text. Unchanged products are
+skipped, products whose text is unchanged get their record updated without embedding, and only new
+or re-worded products are embedded. Batches are written as they are embedded, so an interrupted
+ingest resumes where it stopped. Existing products are never deleted unless `prune` is asked for,
+and then only after every batch has been written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from retrieval.embedder import Embedder
+from retrieval.store import ChromaStore
+from retrieval.text import product_text, record_hash, text_hash
+from retrieval.types import Product
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    total: int
+    embedded: int
+    updated: int
+    unchanged: int
+    pruned: int
+    seconds: float
+
+    def summary(self) -> str:
+        return (
+            f"{self.total} products: {self.embedded} embedded, {self.updated} updated without "
+            f"re-embedding, {self.unchanged} unchanged, {self.pruned} removed "
+            f"({self.seconds:.1f} s)"
+        )
+
+
+def ingest(
+    products: Sequence[Product],
+    store: ChromaStore,
+    embedder: Embedder,
+    batch_size: int = 512,
+    prune: bool = False,
+    on_progress: Progress | None = None,
+) -> IngestReport:
+    started = time.perf_counter()
+    stored = store.hashes()
+    to_embed: list[tuple[Product, str, str, str]] = []
+    to_update: list[tuple[Product, str, str]] = []
+    unchanged = 0
+    for product in products:
+        text = product_text(product)
+        r_hash, t_hash = record_hash(product), text_hash(text)
+        have = stored.get(product.id)
+        if have == (r_hash, t_hash):
+            unchanged += 1
+        elif have is not None and have[1] == t_hash:
+            to_update.append((product, r_hash, t_hash))
+        else:
+            to_embed.append((product, text, r_hash, t_hash))
+    if on_progress and unchanged:
+        on_progress(unchanged)
+
+    # Similar lengths in one batch waste less of the encoder on padding.
+    to_embed.sort(key=lambda item: len(item[1]))
+    _embed_and_write(to_embed, store, embedder, batch_size, on_progress)
+    for start in range(0, len(to_update), batch_size):
+        chunk = to_update[start : start + batch_size]
+        store.update_records([c[0] for c in chunk], [c[1] for c in chunk], [c[2] for c in chunk])
+        if on_progress:
+            on_progress(len(chunk))
+
+    pruned = 0
+    if prune:
+        keep = {p.id for p in products}
+        gone = [pid for pid in stored if pid not in keep]
+        store.delete(gone)
+        pruned = len(gone)
+    if to_embed or to_update or pruned:
+        store.bump_revision()
+    return IngestReport(
+        total=len(products),
+        embedded=len(to_embed),
+        updated=len(to_update),
+        unchanged=unchanged,
+        pruned=pruned,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _embed_and_write(
+    items: list[tuple[Product, str, str, str]],
+    store: ChromaStore,
+    embedder: Embedder,
+    batch_size: int,
+    on_progress: Progress | None,
+) -> None:
+    # Writing batch i to Chroma overlaps with embedding batch i+1; at most one write is pending.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-writer") as writer:
+        pending: Future[None] | None = None
+        for start in range(0, len(items), batch_size):
+            chunk = items[start : start + batch_size]
+            texts = [c[1] for c in chunk]
+            vectors = embedder.embed(texts)
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(
+                store.upsert,
+                [c[0] for c in chunk],
+                vectors,
+                texts,
+                [c[2] for c in chunk],
+                [c[3] for c in chunk],
+            )
+            if on_progress:
+                on_progress(len(chunk))
+        if pending is not None:
+            pending.result()

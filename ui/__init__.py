@@ -1,0 +1,1 @@
+"""Delivery surfaces: the `tailtalk` CLI (and later the HTTP server and the Gradio app)."""

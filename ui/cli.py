@@ -1,0 +1,230 @@
+"""The `tailtalk` command line: ingest catalogues and search them.
+
+Reads the settings once here and passes them down. Every TailTalkError becomes one `error:` line on
+stderr and exit status 2; nothing else is caught.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from agent.settings import Settings
+from retrieval.errors import CatalogError, TailTalkError
+from retrieval.formats import FORMATS
+from retrieval.types import ProductHit, SearchFilters
+
+DEMO_FILE = "demo_catalog.jsonl"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # No model hub is reachable where TailTalk runs; never let a library try.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"error: invalid TAILTALK_ setting:\n{exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.run(args, settings))
+    except TailTalkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tailtalk", description="TailTalk shopping agent")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="index a catalogue file")
+    ingest.add_argument("path", type=Path)
+    ingest.add_argument("--format", default="auto", choices=FORMATS)
+    ingest.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="read a product field from a differently named column (csv, jsonl, parquet)",
+    )
+    ingest.add_argument("--on-error", default="fail", choices=("fail", "skip"))
+    ingest.add_argument(
+        "--report", type=Path, help="where skipped rows are written (default: next to the data)"
+    )
+    ingest.add_argument(
+        "--prune", action="store_true", help="remove indexed products that the file no longer has"
+    )
+    ingest.set_defaults(run=_run_ingest)
+
+    demo = commands.add_parser("demo", help="write the demo catalogue and index it")
+    demo.set_defaults(run=_run_demo)
+
+    search = commands.add_parser("search", help="search the index (no query: interactive)")
+    search.add_argument("query", nargs="?")
+    search.add_argument("-k", type=int, default=10)
+    search.add_argument("--min-price", type=float)
+    search.add_argument("--max-price", type=float)
+    search.add_argument("--category", action="append", default=[])
+    search.add_argument("--brand", action="append", default=[])
+    search.add_argument("--exclude-brand", action="append", default=[])
+    search.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE")
+    search.add_argument("--exclude-attr", action="append", default=[], metavar="KEY=VALUE")
+    search.add_argument("--min-rating", type=float)
+    search.add_argument("--exclude-id", action="append", default=[])
+    search.set_defaults(run=_run_search)
+    return parser
+
+
+def _pairs(items: Sequence[str], flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise CatalogError(f"{flag} takes KEY=VALUE, got '{item}'")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _grouped(items: Sequence[str], flag: str) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, tuple[str, ...]] = {}
+    for item in items:
+        ((key, value),) = _pairs([item], flag).items()
+        grouped[key] = (*grouped.get(key, ()), value)
+    return grouped
+
+
+def _open_store(settings: Settings):  # type: ignore[no-untyped-def]
+    from retrieval.embedder import HFEmbedder
+    from retrieval.store import ChromaStore
+    from retrieval.text import RECIPE
+
+    embedder = HFEmbedder(settings.embedder)
+    store = ChromaStore.open(
+        settings.retrieval, settings.chroma_path, embedder.model_id, embedder.dim, RECIPE
+    )
+    return store, embedder
+
+
+def _run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from retrieval.catalog import load_catalog, write_rejections
+    from retrieval.ingest import ingest
+
+    mapping = _pairs(args.map, "--map")
+    catalog = load_catalog(args.path, args.format, mapping, args.on_error)
+    print(f"read {len(catalog.products)} products from {args.path} ({catalog.format})")
+    if catalog.duplicate_ids:
+        shown = ", ".join(catalog.duplicate_ids[:5])
+        print(f"{len(catalog.duplicate_ids)} duplicate ids (first kept): {shown}")
+    if catalog.rejected:
+        report = args.report or settings.data_dir / f"{args.path.stem}.rejected.jsonl"
+        write_rejections(catalog.rejected, report)
+        print(f"skipped {len(catalog.rejected)} malformed rows; reasons in {report}")
+    store, embedder = _open_store(settings)
+    with tqdm(total=len(catalog.products), unit="product", desc="ingest") as bar:
+        result = ingest(
+            catalog.products,
+            store,
+            embedder,
+            batch_size=settings.retrieval.upsert_batch,
+            prune=args.prune,
+            on_progress=bar.update,
+        )
+    print(result.summary())
+    print(f"index now holds {store.count()} products")
+    return 0
+
+
+def _run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from retrieval.demo import write_demo_catalog
+
+    path = write_demo_catalog(settings.data_dir / DEMO_FILE)
+    print(f"wrote the demo catalogue to {path}")
+    return _run_ingest(
+        argparse.Namespace(
+            path=path, format="jsonl", map=[], on_error="fail", report=None, prune=False
+        ),
+        settings,
+    )
+
+
+def _run_search(args: argparse.Namespace, settings: Settings) -> int:
+    from retrieval.search import ChromaRetriever
+
+    filters = SearchFilters(
+        min_price=args.min_price,
+        max_price=args.max_price,
+        categories=tuple(args.category),
+        brands=tuple(args.brand),
+        exclude_brands=tuple(args.exclude_brand),
+        attributes=_grouped(args.attr, "--attr"),
+        exclude_attributes=_grouped(args.exclude_attr, "--exclude-attr"),
+        min_rating=args.min_rating,
+        exclude_ids=frozenset(args.exclude_id),
+    )
+    store, embedder = _open_store(settings)
+    retriever = ChromaRetriever(store, embedder, settings.retrieval.refresh_seconds)
+    if args.query:
+        print(format_table(retriever.search(args.query, filters, args.k)))
+        return 0
+    print(f"{store.count()} products indexed. Type a search, or an empty line to quit.")
+    while True:
+        try:
+            query = input("search> ").strip()
+        except EOFError:
+            break
+        if not query:
+            break
+        try:
+            print(format_table(retriever.search(query, filters, args.k)))
+        except TailTalkError as exc:
+            print(f"error: {exc}")
+    return 0
+
+
+def format_price(price: float | None, currency: str | None = "USD") -> str:
+    if price is None:
+        return "-"
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency or "USD")
+    return f"{symbol}{price:,.2f}" if symbol else f"{price:,.2f} {currency}"
+
+
+def format_table(hits: Sequence[ProductHit]) -> str:
+    if not hits:
+        return "no products match"
+    rows = [("id", "title", "price", "category", "ratings", "score")]
+    for hit in hits:
+        p = hit.product
+        title = p.title if len(p.title) <= 48 else p.title[:47] + "…"
+        rows.append(
+            (
+                p.id,
+                title,
+                format_price(p.price, p.currency),
+                p.category or "-",
+                str(p.rating_count),
+                f"{hit.score:.3f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    right = {2, 4, 5}
+    lines = [
+        "  ".join(
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
