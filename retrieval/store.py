@@ -157,10 +157,7 @@ class ChromaStore:
             ids=[p.id for p in products],
             embeddings=vectors,
             documents=list(texts),
-            metadatas=[
-                _metadata(p, r, t)
-                for p, r, t in zip(products, record_hashes, text_hashes, strict=True)
-            ],
+            metadatas=_metadatas(products, record_hashes, text_hashes),
         )
 
     def update_records(
@@ -169,10 +166,7 @@ class ChromaStore:
         """Replaces stored records whose embedded text did not change, keeping their vectors."""
         self.collection.update(
             ids=[p.id for p in products],
-            metadatas=[
-                _metadata(p, r, t)
-                for p, r, t in zip(products, record_hashes, text_hashes, strict=True)
-            ],
+            metadatas=_metadatas(products, record_hashes, text_hashes),
         )
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -223,6 +217,14 @@ class ChromaStore:
                 return
             yield batch
             offset += len(batch["ids"])
+
+
+def _metadatas(
+    products: Sequence[Product], record_hashes: Sequence[str], text_hashes: Sequence[str]
+) -> list[dict[str, Any]]:
+    return [
+        _metadata(p, r, t) for p, r, t in zip(products, record_hashes, text_hashes, strict=True)
+    ]
 
 
 def _metadata(product: Product, record_hash: str, text_hash: str) -> dict[str, Any]:

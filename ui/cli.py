@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -18,6 +19,10 @@ from agent.settings import Settings
 from retrieval.errors import CatalogError, TailTalkError
 from retrieval.formats import FORMATS
 from retrieval.types import ProductHit, SearchFilters
+
+if TYPE_CHECKING:
+    from retrieval.embedder import HFEmbedder
+    from retrieval.store import ChromaStore
 
 DEMO_FILE = "demo_catalog.jsonl"
 
@@ -99,7 +104,8 @@ def _grouped(items: Sequence[str], flag: str) -> dict[str, tuple[str, ...]]:
     return grouped
 
 
-def _open_store(settings: Settings):  # type: ignore[no-untyped-def]
+def _open_store(settings: Settings) -> tuple[ChromaStore, HFEmbedder]:
+    # Heavy imports (torch, chromadb) only for the commands that need them.
     from retrieval.embedder import HFEmbedder
     from retrieval.store import ChromaStore
     from retrieval.text import RECIPE
