@@ -7,7 +7,7 @@ tail has no description, as real catalogues do.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.types import Product
@@ -25,6 +25,9 @@ class _Category:
     descriptors: tuple[str, ...]
     price: tuple[float, float]
     benefits: tuple[str, ...]
+    # Per product type: attribute values that replace the category's (an empty tuple drops the
+    # attribute, a new key adds one), so that no kettlebell is made of cork.
+    by_type: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 _COLORS = ("Black", "White", "Navy", "Grey", "Red", "Olive", "Blue", "Sand")
@@ -93,6 +96,14 @@ _CATEGORIES = (
     ),
     _Category(
         path=("Kitchen", "Cookware"),
+        by_type={
+            "Skillet": {"Size": ("8 inch", "10 inch", "12 inch")},
+            "Grill Pan": {"Size": ("10 inch", "12 inch")},
+            "Wok": {"Size": ("12 inch", "14 inch"), "Material": ("Carbon Steel", "Cast Iron")},
+            "Saucepan": {"Size": ("1.5 quart", "2 quart", "3 quart")},
+            "Dutch Oven": {"Size": ("4 quart", "5.5 quart", "7 quart")},
+            "Stock Pot": {"Size": ("8 quart", "12 quart", "16 quart")},
+        },
         types=("Skillet", "Saucepan", "Dutch Oven", "Wok", "Stock Pot", "Grill Pan"),
         brands=("Ironhearth", "Copperline", "Panterra", "Kitchara", "Forge & Flame"),
         attributes={
@@ -126,6 +137,19 @@ _CATEGORIES = (
     ),
     _Category(
         path=("Grocery", "Coffee & Tea"),
+        by_type={
+            **{
+                kind: {
+                    "Origin": ("Japan", "India", "China", "Sri Lanka", "Kenya"),
+                    "Flavor": ("Floral", "Grassy", "Malty", "Spiced", "Fruity"),
+                }
+                for kind in ("Loose Leaf Tea", "Tea Bags")
+            },
+            **{
+                kind: {"Roast": ("Light", "Medium", "Dark")}
+                for kind in ("Whole Bean Coffee", "Ground Coffee", "Espresso Pods")
+            },
+        },
         types=(
             "Whole Bean Coffee",
             "Ground Coffee",
@@ -138,7 +162,7 @@ _CATEGORIES = (
         attributes={
             "Flavor": ("Chocolate", "Caramel", "Fruity", "Nutty", "Floral", "Spiced"),
             "Caffeine": ("Regular", "Decaf"),
-            "Origin": ("Colombia", "Ethiopia", "Kenya", "Guatemala", "Japan", "India", "Sumatra"),
+            "Origin": ("Colombia", "Ethiopia", "Kenya", "Guatemala", "Sumatra", "Brazil"),
             "Organic": ("Yes", "No"),
             "Weight": ("100 g", "12 oz", "1 lb", "2 lb"),
         },
@@ -175,6 +199,9 @@ _CATEGORIES = (
     ),
     _Category(
         path=("Electronics", "Headphones"),
+        by_type={
+            kind: {"Connectivity": ("Bluetooth",)} for kind in ("Wireless Earbuds", "Sport Earbuds")
+        },
         types=("Over-Ear Headphones", "Wireless Earbuds", "On-Ear Headphones", "Sport Earbuds"),
         brands=("Sonance", "Auralite", "Decibel Labs", "Quietwave", "Pulsebeat"),
         attributes={
@@ -221,6 +248,17 @@ _CATEGORIES = (
     ),
     _Category(
         path=("Sports", "Yoga & Fitness"),
+        by_type={
+            "Yoga Mat": {"Material": ("TPE", "Natural Rubber", "Cork", "PVC-Free Foam")},
+            "Yoga Block": {"Material": ("Cork", "PVC-Free Foam", "Bamboo")},
+            "Foam Roller": {"Material": ("EVA Foam", "PVC-Free Foam")},
+            "Resistance Bands": {"Material": ("Natural Rubber", "TPE", "Fabric")},
+            "Jump Rope": {"Material": ("PVC", "Steel Cable", "Cotton")},
+            "Kettlebell": {
+                "Material": ("Cast Iron", "Vinyl-Coated Iron"),
+                "Weight": ("8 lb", "15 lb", "20 lb", "35 lb"),
+            },
+        },
         types=(
             "Yoga Mat",
             "Resistance Bands",
@@ -274,11 +312,28 @@ _CATEGORIES = (
     ),
     _Category(
         path=("Pets", "Dog Supplies"),
+        by_type={
+            "Dog Bed": {"Material": ("Memory Foam", "Organic Cotton", "Faux Fur")},
+            "Chew Toy": {"Material": ("Natural Rubber", "Nylon", "Rope")},
+            "Dog Harness": {"Material": ("Nylon", "Mesh", "Leather")},
+            "Leash": {"Material": ("Nylon", "Leather", "Rope")},
+            "Dry Dog Food": {
+                "Material": (),
+                "Color": (),
+                "Formula": ("Grain-Free", "Chicken & Rice", "Salmon & Sweet Potato", "Puppy"),
+                "Weight": ("4 lb", "15 lb", "30 lb"),
+            },
+            "Dog Shampoo": {
+                "Material": (),
+                "Color": (),
+                "Fragrance": ("Oatmeal", "Unscented", "Lavender", "Coconut"),
+            },
+        },
         types=("Dog Bed", "Chew Toy", "Dog Harness", "Dry Dog Food", "Dog Shampoo", "Leash"),
         brands=("Happy Tails", "Barkwell", "Pawsome", "Wildpup", "Good Boy Goods"),
         attributes={
             "Dog Size": ("Small", "Medium", "Large", "All Sizes"),
-            "Material": ("Memory Foam", "Natural Rubber", "Nylon", "Organic Cotton", "Grain-Free"),
+            "Material": ("Memory Foam", "Natural Rubber", "Nylon", "Organic Cotton"),
             "Color": ("Brown", "Grey", "Blue", "Green", "Pink"),
         },
         title_keys=("Dog Size", "Color"),
@@ -328,9 +383,11 @@ def demo_products(seed: int = 7) -> list[Product]:
 def _draft(rng: random.Random, category: _Category, product_id: str) -> dict[str, object]:
     kind = rng.choice(category.types)
     brand = rng.choice(category.brands)
-    attributes = {key: rng.choice(values) for key, values in category.attributes.items()}
+    spec = {**category.attributes, **category.by_type.get(kind, {})}
+    attributes = {key: rng.choice(values) for key, values in spec.items() if values}
     descriptor = rng.choice(category.descriptors)
-    title = f"{brand} {descriptor} {kind}, " + ", ".join(attributes[k] for k in category.title_keys)
+    named = [attributes[k] for k in category.title_keys if k in attributes]
+    title = f"{brand} {descriptor} {kind}, " + ", ".join(named)
     low, high = category.price
     # Prices cluster low with a long upper tail, and end in .99 or .49 like shop prices do.
     price = low + (high - low) * rng.random() ** 2
