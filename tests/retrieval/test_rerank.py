@@ -1,0 +1,195 @@
+"""Re-rankers on small hand-worked cases, the relevance floor, the ledger, and a property test that
+no policy ever returns a product breaking a hard filter."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from retrieval.popularity import Band
+from retrieval.rerank import (
+    CalibratedRerank,
+    Candidate,
+    ExposureLedger,
+    ExposureRerank,
+    MMRRerank,
+    NoRerank,
+    PlackettLuceRerank,
+    RerankContext,
+    XQuADRerank,
+    rank_with,
+)
+from retrieval.types import Product, SearchFilters
+
+
+def cand(pid: str, score: float, band: Band = Band.TAIL, vector=(1.0, 0.0), price=None):
+    return Candidate(
+        product=Product(id=pid, title=pid, price=price),
+        score=score,
+        vector=np.asarray(vector, dtype=np.float32),
+        band=band,
+        popularity=0.0,
+    )
+
+
+def ids(ordered) -> list[str]:
+    return [c.product.id for c, _ in ordered]
+
+
+CTX = RerankContext()
+
+
+def test_none_orders_by_relevance():
+    items = [cand("b", 0.5), cand("a", 0.9), cand("c", 0.7)]
+    assert ids(NoRerank().order(items, 2, CTX)) == ["a", "c"]
+
+
+def test_xquad_hand_worked():
+    # rel normalised: A 1, B 2/3, C 1/3, D 0. lam 0.5, P(head) = P(tail) = 0.5.
+    # 1: every coverage 0.5 -> A.  2: head coverage 0, tail 0.5: B .333, C .417, D .25 -> C.
+    # 3: both coverages .25: B .458, D .125 -> B.  4: D.
+    items = [
+        cand("A", 0.9, Band.HEAD),
+        cand("B", 0.8, Band.HEAD),
+        cand("C", 0.7, Band.TORSO),
+        cand("D", 0.6, Band.TAIL),
+    ]
+    assert ids(XQuADRerank(lam=0.5).order(items, 4, CTX)) == ["A", "C", "B", "D"]
+    assert ids(XQuADRerank(lam=0.0).order(items, 4, CTX)) == ["A", "B", "C", "D"]
+
+
+def test_mmr_hand_worked():
+    # B duplicates A. rel: A 1, B .975, C 0. lam .5: A; then B .4875 - .5 = -.0125 < C 0 -> C.
+    items = [
+        cand("A", 0.9, vector=(1, 0)),
+        cand("B", 0.89, vector=(1, 0)),
+        cand("C", 0.5, vector=(0, 1)),
+    ]
+    assert ids(MMRRerank(lam=0.5).order(items, 3, CTX)) == ["A", "C", "B"]
+
+
+def test_calibrated_follows_the_shoppers_profile():
+    # Profile all tail. Adding the head item: q(tail) = 0.01, KL = ln 100 = 4.605,
+    # value .5 * 1 - .5 * 4.605 < 0; adding the tail item: KL 0, value .5 * 0 = 0 -> tail first.
+    items = [cand("head", 0.9, Band.HEAD), cand("tail", 0.85, Band.TAIL)]
+    profile = RerankContext(profile={Band.TAIL: 1.0})
+    assert ids(CalibratedRerank(lam=0.5).order(items, 2, profile)) == ["tail", "head"]
+    head_lover = RerankContext(profile={Band.HEAD: 1.0})
+    assert ids(CalibratedRerank(lam=0.5).order(items, 2, head_lover)) == ["head", "tail"]
+
+
+def test_exposure_lets_the_unseen_catch_up():
+    # rel: A 1, B 0; freshness: A 0 (most shown), B 1. lam .6: A .4, B .6.
+    items = [cand("A", 0.9), cand("B", 0.85)]
+    assert ids(ExposureRerank({"A": 10.0}, lam=0.6).order(items, 2, CTX)) == ["B", "A"]
+    assert ids(ExposureRerank({"A": 10.0}, lam=0.4).order(items, 2, CTX)) == ["A", "B"]
+
+
+def test_relevance_floor_blocks_promotion():
+    items = [cand("best", 0.9, Band.HEAD), cand("near", 0.85), cand("far", 0.3)]
+    ranked = rank_with(ExposureRerank({"best": 5.0}, lam=1.0), items, SearchFilters(), 3, floor=0.1)
+    assert [r.candidate.product.id for r in ranked] == ["near", "best", "far"]
+    assert [r.rank for r in ranked] == [1, 2, 3]
+    ranked = rank_with(
+        ExposureRerank({"best": 5.0, "near": 5.0}, lam=1.0), items, SearchFilters(), 2, floor=0.1
+    )
+    assert "far" not in [r.candidate.product.id for r in ranked]
+
+
+def test_plackett_luce_propensities_are_exact():
+    # pref A 1, B 0; T 0.5 -> logits 2, 0; P(A first) = e^2 / (e^2 + 1) = 0.880797
+    items = [cand("A", 0.9), cand("B", 0.5)]
+    policy = PlackettLuceRerank(NoRerank(), temperature=0.5)
+    first_a = 0
+    for seed in range(2000):
+        (first, p1), (_, p2) = policy.order(items, 2, RerankContext(seed=seed))
+        expected = 0.880797 if first.product.id == "A" else 1 - 0.880797
+        assert p1 == pytest.approx(expected, abs=1e-6)
+        assert p2 == 1.0
+        first_a += first.product.id == "A"
+    assert first_a / 2000 == pytest.approx(0.8808, abs=0.03)
+    same = policy.order(items, 2, RerankContext(session_id="s1"))
+    assert ids(same) == ids(policy.order(items, 2, RerankContext(session_id="s1")))
+
+
+def test_ledger_survives_restart(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    ExposureLedger(path).record([("a", 1), ("b", 3)])
+    again = ExposureLedger(path)
+    again.record([("a", 1)])
+    assert again.exposure(["a", "b", "c"]) == pytest.approx({"a": 2.0, "b": 0.5, "c": 0.0})
+    assert again.totals()["a"] == (2.0, 2)
+
+
+def _hammer(path: str, n: int) -> None:
+    ledger = ExposureLedger(__import__("pathlib").Path(path))
+    for _ in range(n):
+        ledger.record([("shared", 1), ("shared-2", 3)])
+
+
+def test_ledger_two_processes_lose_no_counts(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    ExposureLedger(path)
+    workers = [multiprocessing.Process(target=_hammer, args=(str(path), 300)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+        assert w.exitcode == 0
+    totals = ExposureLedger(path).totals()
+    assert totals["shared"] == (600.0, 600)
+    assert totals["shared-2"][1] == 600
+    assert totals["shared-2"][0] == pytest.approx(600 / math.log2(4))
+
+
+POLICIES = [
+    NoRerank(),
+    MMRRerank(0.7),
+    XQuADRerank(0.9),
+    CalibratedRerank(0.9),
+    ExposureRerank({}, 0.9),
+    PlackettLuceRerank(XQuADRerank(0.9), temperature=0.05),
+]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_no_policy_breaks_a_hard_filter(demo_products, data):
+    chosen = data.draw(
+        st.lists(st.integers(0, len(demo_products) - 1), min_size=1, max_size=60, unique=True)
+    )
+    chosen = [demo_products[i] for i in chosen]
+    rng = np.random.default_rng(data.draw(st.integers(0, 10_000)))
+    candidates = [
+        Candidate(
+            product=p,
+            score=float(rng.uniform(0.2, 0.9)),
+            vector=rng.standard_normal(8).astype(np.float32),
+            band=data.draw(st.sampled_from(list(Band))),
+            popularity=float(p.rating_count),
+        )
+        for p in chosen
+    ]
+    brands = sorted({p.brand for p in chosen if p.brand})
+    filters = SearchFilters(
+        max_price=data.draw(st.none() | st.floats(5, 150)),
+        exclude_brands=tuple(data.draw(st.lists(st.sampled_from(brands), max_size=2))),
+        min_rating=data.draw(st.none() | st.floats(3, 4.8)),
+        exclude_ids=frozenset(
+            data.draw(st.lists(st.sampled_from([p.id for p in chosen]), max_size=5))
+        ),
+    )
+    policy = data.draw(st.sampled_from(POLICIES))
+    k = data.draw(st.integers(1, 20))
+    ranked = rank_with(policy, candidates, filters, k, floor=data.draw(st.floats(0, 1)))
+    allowed = [c for c in candidates if filters.admits(c.product)]
+    assert len(ranked) == min(k, len(allowed))
+    assert all(filters.admits(r.candidate.product) for r in ranked)
+    assert len({r.candidate.product.id for r in ranked}) == len(ranked)
