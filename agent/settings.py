@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from retrieval.config import EmbedderSettings, RetrievalSettings
+from retrieval.config import EmbedderSettings, RerankSettings, RetrievalSettings
 
 
 class Settings(BaseSettings):
@@ -25,8 +25,14 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"))
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    rerank: RerankSettings = Field(default_factory=RerankSettings)
 
     @property
     def chroma_path(self) -> Path:
         """Where the embedded Chroma keeps its files: the override, else <data_dir>/chroma."""
         return self.retrieval.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def ledger_path(self) -> Path:
+        """The exposure ledger (SQLite): the override, else <data_dir>/exposure.sqlite."""
+        return self.rerank.ledger_path or self.data_dir / "exposure.sqlite"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -28,3 +29,21 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(default=100, ge=1, le=10_000)
     # How often a long-lived searcher checks whether another process re-ingested the collection.
     refresh_seconds: float = Field(default=5.0, ge=0)
+
+
+RerankPolicy = Literal["none", "mmr", "xquad", "calibrated", "exposure"]
+
+
+class RerankSettings(BaseModel):
+    # The best trade-off measured so far (benchmarks/bench_longtail.py); see README, "Long tail".
+    policy: RerankPolicy = "exposure"
+    lam: float = Field(default=0.7, ge=0, le=1)  # 0: relevance only, 1: the policy's goal only
+    # Only candidates within `floor` (cosine) of the best candidate's relevance may be promoted.
+    floor: float = Field(default=0.1, ge=0, le=2)
+    # > 0 samples the list (Plackett-Luce) and logs each position's exact probability.
+    temperature: float = Field(default=0.0, ge=0, le=10)
+    candidates: int = Field(default=100, ge=1, le=10_000)
+    head_share: float = Field(default=0.8, gt=0, le=1)
+    torso_share: float = Field(default=0.15, ge=0, le=1)
+    tail_weight: float = Field(default=0.5, ge=0, le=1)  # xquad: P(tail) when no profile is known
+    ledger_path: Path | None = None  # default: <data_dir>/exposure.sqlite

@@ -14,15 +14,15 @@ import numpy as np
 from retrieval.popularity import Band
 from retrieval.rerank.base import Candidate, RerankContext, normalized
 
-# xQuAD's two aspects: the popular head, and the long tail (torso and tail together), as in
-# Abdollahpouri, Burke and Mobasher, "Managing Popularity Bias in Recommender Systems with
-# Personalized Re-ranking" (FLAIRS 2019).
-_HEAD = "head"
-_LONG_TAIL = "long_tail"
+# xQuAD's two aspects, as in Abdollahpouri, Burke and Mobasher, "Managing Popularity Bias in
+# Recommender Systems with Personalized Re-ranking" (FLAIRS 2019): the popular items (head and
+# torso here) and the tail band, the same tail that the tail-share metric counts.
+_HEAD = "popular"
+_LONG_TAIL = "tail"
 
 
 def _aspect(candidate: Candidate) -> str:
-    return _HEAD if candidate.band is Band.HEAD else _LONG_TAIL
+    return _LONG_TAIL if candidate.band is Band.TAIL else _HEAD
 
 
 def _best(remaining: set[int], values: Sequence[float] | np.ndarray) -> int:
@@ -72,8 +72,8 @@ class XQuADRerank:
 
         (1 - lam) * rel(i) + lam * sum_c P(c | u) * [i in c] * (1 - share of c among those chosen)
 
-    with c in {head, long tail}. P(c | u) is the shopper's own mix when known, else `tail_weight`
-    for the long tail and the rest for the head.
+    with c in {popular (head and torso), tail}. P(c | u) is the shopper's own mix when known,
+    else `tail_weight` for the tail and the rest for the popular items.
     """
 
     name = "xquad"
@@ -84,9 +84,9 @@ class XQuADRerank:
 
     def _preference(self, context: RerankContext) -> dict[str, float]:
         if context.profile:
-            head = context.profile.get(Band.HEAD, 0.0)
+            tail = context.profile.get(Band.TAIL, 0.0)
             total = sum(context.profile.values()) or 1.0
-            return {_HEAD: head / total, _LONG_TAIL: 1 - head / total}
+            return {_HEAD: 1 - tail / total, _LONG_TAIL: tail / total}
         return {_HEAD: 1 - self.tail_weight, _LONG_TAIL: self.tail_weight}
 
     def order(

@@ -56,7 +56,7 @@ def test_xquad_hand_worked():
     items = [
         cand("A", 0.9, Band.HEAD),
         cand("B", 0.8, Band.HEAD),
-        cand("C", 0.7, Band.TORSO),
+        cand("C", 0.7, Band.TAIL),
         cand("D", 0.6, Band.TAIL),
     ]
     assert ids(XQuADRerank(lam=0.5).order(items, 4, CTX)) == ["A", "C", "B", "D"]

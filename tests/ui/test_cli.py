@@ -81,3 +81,20 @@ def test_table_formatting():
     assert lines[0].split() == ["id", "title", "price", "category", "ratings", "score"]
     assert lines[2].split() == ["a", "T" * 47 + "…", "-", "Lighting", "7", "0.512"]
     assert format_table([]) == "no products match"
+
+
+def test_settings_nest_and_keep_state_under_the_data_dir(monkeypatch, tmp_path):
+    from agent.settings import Settings
+
+    monkeypatch.setenv("TAILTALK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TAILTALK_RERANK__POLICY", "xquad")
+    monkeypatch.setenv("TAILTALK_RERANK__LAM", "0.25")
+    settings = Settings()
+    assert settings.rerank.policy == "xquad" and settings.rerank.lam == 0.25
+    assert settings.chroma_path == tmp_path / "chroma"
+    assert settings.ledger_path == tmp_path / "exposure.sqlite"
+    monkeypatch.setenv("TAILTALK_RETRIEVAL__CHROMA_PATH", str(tmp_path / "elsewhere"))
+    assert Settings().chroma_path == tmp_path / "elsewhere"
+    monkeypatch.setenv("TAILTALK_RERANK__POLICY", "loudest")
+    with pytest.raises(ValueError, match="policy"):
+        Settings()

@@ -1,0 +1,71 @@
+"""Tail-aware search: hard-filtered top-N candidates -> the configured re-ranker -> top-k.
+
+This is the only way the agent reaches products, so the exposure policy cannot be bypassed. What is
+shown is recorded in the exposure ledger (when there is one), which the exposure policy reads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from retrieval.popularity import PopularityBands
+from retrieval.rerank.base import Candidate, Ranked, RerankContext, Reranker, rank_with
+from retrieval.rerank.exposure import ExposureLedger
+from retrieval.search import ChromaRetriever
+from retrieval.types import SearchFilters
+
+
+class TailSearch:
+    def __init__(
+        self,
+        retriever: ChromaRetriever,
+        bands: PopularityBands,
+        policy: Reranker,
+        floor: float = 0.1,
+        candidates: int = 100,
+        ledger: ExposureLedger | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.bands = bands
+        self.policy = policy
+        self.floor = floor
+        self.n_candidates = candidates
+        self.ledger = ledger
+
+    def candidates(self, vector: np.ndarray, filters: SearchFilters) -> list[Candidate]:
+        index = self.retriever.index
+        hits = self.retriever.search_vector(vector, filters, self.n_candidates)
+        return [
+            Candidate(
+                product=hit.product,
+                score=hit.score,
+                vector=index.vectors[index.row_of[hit.product.id]],
+                band=self.bands.band(hit.product.id),
+                popularity=float(self.bands.counts.get(hit.product.id, 0.0)),
+            )
+            for hit in hits
+        ]
+
+    def rank(
+        self,
+        candidates: list[Candidate],
+        filters: SearchFilters,
+        k: int,
+        context: RerankContext | None = None,
+        policy: Reranker | None = None,
+    ) -> list[Ranked]:
+        return rank_with(policy or self.policy, candidates, filters, k, self.floor, context)
+
+    def search(
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        context: RerankContext | None = None,
+    ) -> list[Ranked]:
+        filters = filters or SearchFilters()
+        candidates = self.candidates(self.retriever.embed_query(query), filters)
+        ranked = self.rank(candidates, filters, k, context)
+        if self.ledger is not None:
+            self.ledger.record((r.candidate.product.id, r.rank) for r in ranked)
+        return ranked
