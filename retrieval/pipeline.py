@@ -34,7 +34,7 @@ class TailSearch:
 
     def candidates(self, vector: np.ndarray, filters: SearchFilters) -> list[Candidate]:
         index = self.retriever.index
-        hits = self.retriever.search_vector(vector, filters, self.n_candidates)
+        hits = self.retriever.search_vector(vector, filters, self.n_candidates, index)
         return [
             Candidate(
                 product=hit.product,

@@ -75,9 +75,15 @@ class ChromaRetriever:
         return self.search_vector(self.embed_query(query), filters, k)
 
     def search_vector(
-        self, vector: np.ndarray, filters: SearchFilters | None = None, k: int = 10
+        self,
+        vector: np.ndarray,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        index: ProductIndex | None = None,
     ) -> list[ProductHit]:
-        index = self.index
+        """Hits for a query vector. Pass `index` (a snapshot taken from .index) when the caller
+        reads rows of the same snapshot afterwards, so a reload in between cannot misalign them."""
+        index = self.index if index is None else index
         if len(index) == 0:
             raise IndexEmptyError(
                 "the product index is empty; run `tailtalk ingest PATH` "
