@@ -26,7 +26,6 @@ class RetrievalSettings(BaseModel):
     chroma_ssl: bool = False
     collection: str = Field(default="products", min_length=3, max_length=512)
     upsert_batch: int = Field(default=512, ge=1, le=5000)
-    candidates: int = Field(default=100, ge=1, le=10_000)
     # How often a long-lived searcher checks whether another process re-ingested the collection.
     refresh_seconds: float = Field(default=5.0, ge=0)
 
@@ -42,7 +41,7 @@ class RerankSettings(BaseModel):
     floor: float = Field(default=0.1, ge=0, le=2)
     # > 0 samples the list (Plackett-Luce) and logs each position's exact probability.
     temperature: float = Field(default=0.0, ge=0, le=10)
-    candidates: int = Field(default=100, ge=1, le=10_000)
+    candidates: int = Field(default=100, ge=1, le=10_000)  # top-N handed to the re-ranker
     head_share: float = Field(default=0.8, gt=0, le=1)
     torso_share: float = Field(default=0.15, ge=0, le=1)
     tail_weight: float = Field(default=0.5, ge=0, le=1)  # xquad: P(tail) when no profile is known

@@ -41,7 +41,6 @@ class TailSearch:
                 score=hit.score,
                 vector=index.vectors[index.row_of[hit.product.id]],
                 band=self.bands.band(hit.product.id),
-                popularity=float(self.bands.counts.get(hit.product.id, 0.0)),
             )
             for hit in hits
         ]

@@ -25,7 +25,6 @@ class Candidate:
     score: float  # relevance: cosine similarity to the query
     vector: np.ndarray
     band: Band
-    popularity: float
 
 
 @dataclass(frozen=True)

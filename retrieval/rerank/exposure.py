@@ -37,7 +37,7 @@ class ExposureLedger:
                 " impressions INTEGER NOT NULL DEFAULT 0)"
             )
 
-    def _transaction(self) -> _Transaction:
+    def _connection(self) -> sqlite3.Connection:
         # One connection per thread: sqlite3 connections must not be shared across threads.
         db = getattr(self._local, "db", None)
         if db is None:
@@ -45,7 +45,10 @@ class ExposureLedger:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA busy_timeout=30000")
             self._local.db = db
-        return _Transaction(db)
+        return db
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._connection())
 
     def record(self, shown: Iterable[tuple[str, int]]) -> None:
         """Adds one impression of each (product id, 1-based rank)."""
@@ -62,21 +65,20 @@ class ExposureLedger:
 
     def exposure(self, product_ids: Sequence[str]) -> dict[str, float]:
         out = dict.fromkeys(product_ids, 0.0)
-        with self._transaction() as db:
-            for start in range(0, len(product_ids), 500):
-                chunk = list(product_ids[start : start + 500])
-                marks = ",".join("?" * len(chunk))
-                rows = db.execute(
-                    f"SELECT product_id, exposure FROM exposure WHERE product_id IN ({marks})",
-                    chunk,
-                )
-                out.update({pid: float(value) for pid, value in rows})
+        db = self._connection()  # reads take no write lock: in WAL they never block the writers
+        for start in range(0, len(product_ids), 500):
+            chunk = list(product_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = db.execute(
+                f"SELECT product_id, exposure FROM exposure WHERE product_id IN ({marks})",
+                chunk,
+            )
+            out.update({pid: float(value) for pid, value in rows})
         return out
 
     def totals(self) -> dict[str, tuple[float, int]]:
-        with self._transaction() as db:
-            rows = db.execute("SELECT product_id, exposure, impressions FROM exposure")
-            return {pid: (float(e), int(n)) for pid, e, n in rows}
+        rows = self._connection().execute("SELECT product_id, exposure, impressions FROM exposure")
+        return {pid: (float(e), int(n)) for pid, e, n in rows}
 
 
 class _Transaction:

@@ -33,7 +33,6 @@ def cand(pid: str, score: float, band: Band = Band.TAIL, vector=(1.0, 0.0), pric
         score=score,
         vector=np.asarray(vector, dtype=np.float32),
         band=band,
-        popularity=0.0,
     )
 
 
@@ -173,7 +172,6 @@ def test_no_policy_breaks_a_hard_filter(demo_products, data):
             score=float(rng.uniform(0.2, 0.9)),
             vector=rng.standard_normal(8).astype(np.float32),
             band=data.draw(st.sampled_from(list(Band))),
-            popularity=float(p.rating_count),
         )
         for p in chosen
     ]
