@@ -26,6 +26,8 @@ class RetrievalSettings(BaseModel):
     chroma_ssl: bool = False
     collection: str = Field(default="products", min_length=3, max_length=512)
     upsert_batch: int = Field(default=512, ge=1, le=5000)
+    # Hybrid relevance: (1 - w) * cosine + w * scaled BM25 (retrieval/search.py); 0 = dense only.
+    lexical_weight: float = Field(default=0.5, ge=0, le=1)
     # How often a long-lived searcher checks whether another process re-ingested the collection.
     refresh_seconds: float = Field(default=5.0, ge=0)
 
@@ -34,11 +36,17 @@ RerankPolicy = Literal["none", "mmr", "xquad", "calibrated", "exposure"]
 
 
 class RerankSettings(BaseModel):
-    # The best trade-off measured so far (benchmarks/bench_longtail.py); see README, "Long tail".
+    # Defaults measured with benchmarks/bench_longtail.py; see README, "Long tail".
     policy: RerankPolicy = "exposure"
-    lam: float = Field(default=0.7, ge=0, le=1)  # 0: relevance only, 1: the policy's goal only
-    # Only candidates within `floor` (cosine) of the best candidate's relevance may be promoted.
-    floor: float = Field(default=0.1, ge=0, le=2)
+    # mmr, xquad, calibrated: 0 is relevance only, 1 the policy's goal only.
+    lam: float = Field(default=0.5, ge=0, le=1)
+    # Only candidates within `floor` of the best candidate's relevance may be promoted.
+    floor: float = Field(default=0.3, ge=0, le=2)
+    # exposure: the boosts that multiply relevance (retrieval/rerank/exposure.py).
+    freshness: float = Field(default=2.4, ge=0, le=100)
+    tail_boost: float = Field(default=0.9, ge=0, le=100)
+    lead: int = Field(default=2, ge=0, le=100)  # first slots kept for the best matches
+    lead_freshness: float = Field(default=0.4, ge=0, le=100)
     # > 0 samples the list (Plackett-Luce) and logs each position's exact probability.
     temperature: float = Field(default=0.0, ge=0, le=10)
     candidates: int = Field(default=100, ge=1, le=10_000)  # top-N handed to the re-ranker

@@ -8,13 +8,16 @@ Chroma stays the store of record; the snapshot is rebuilt when its revision chan
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.lexical import LexicalIndex
 from retrieval.store import ChromaStore
+from retrieval.text import product_text
 from retrieval.types import Product, SearchFilters
 
 # Below this share of the catalogue, gathering the allowed rows beats scoring every row and masking.
@@ -69,6 +72,16 @@ class ProductIndex:
         self.attributes = _Postings.build(
             [_attribute_key(k, v) for k, v in p.attributes.items()] for p in products
         )
+        self._lexical: LexicalIndex | None = None
+        self._lexical_lock = threading.Lock()
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """BM25 over the rows' product text, built on first use (dense-only setups never pay)."""
+        with self._lexical_lock:
+            if self._lexical is None:
+                self._lexical = LexicalIndex([product_text(p) for p in self.products])
+            return self._lexical
 
     @classmethod
     def load(cls, store: ChromaStore) -> ProductIndex:

@@ -32,9 +32,11 @@ class TailSearch:
         self.n_candidates = candidates
         self.ledger = ledger
 
-    def candidates(self, vector: np.ndarray, filters: SearchFilters) -> list[Candidate]:
+    def candidates(self, query: str, vector: np.ndarray, filters: SearchFilters) -> list[Candidate]:
+        """The top-N hard-filtered products by relevance (hybrid: `query` is the text that
+        `vector` embeds), with what the re-rankers need to know about each."""
         index = self.retriever.index
-        hits = self.retriever.search_vector(vector, filters, self.n_candidates, index)
+        hits = self.retriever.search_vector(vector, filters, self.n_candidates, index, text=query)
         return [
             Candidate(
                 product=hit.product,
@@ -63,7 +65,7 @@ class TailSearch:
         context: RerankContext | None = None,
     ) -> list[Ranked]:
         filters = filters or SearchFilters()
-        candidates = self.candidates(self.retriever.embed_query(query), filters)
+        candidates = self.candidates(query, self.retriever.embed_query(query), filters)
         ranked = self.rank(candidates, filters, k, context)
         if self.ledger is not None:
             self.ledger.record((r.candidate.product.id, r.rank) for r in ranked)

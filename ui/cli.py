@@ -176,7 +176,9 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
         exclude_ids=frozenset(args.exclude_id),
     )
     store, embedder = _open_store(settings)
-    retriever = ChromaRetriever(store, embedder, settings.retrieval.refresh_seconds)
+    retriever = ChromaRetriever(
+        store, embedder, settings.retrieval.refresh_seconds, settings.retrieval.lexical_weight
+    )
     if args.query:
         print(format_table(retriever.search(args.query, filters, args.k)))
         return 0

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.rerank.base import Candidate, RerankContext, normalized
+from retrieval.popularity import Band
+from retrieval.rerank.base import Candidate, RerankContext
 
 
 def position_weight(rank: int) -> float:
@@ -96,15 +97,39 @@ class _Transaction:
 
 
 class ExposureRerank:
-    """Scores (1 - lam) * rel(i) + lam * (1 - exposure(i) / max exposure among the candidates):
-    among comparably relevant products, the ones the shop has shown least come first. Exposure is
-    read from the ledger, and the caller records what was finally shown (ledger.record)."""
+    """Amortized exposure with a tail boost: relevant products the shop has shown least, and
+    long-tail products, catch up with the bestsellers, while the best matches still lead.
+
+    With rel(i) the candidate's relevance and fresh(i) = 1 / (1 + exposure(i)) (1 for a product
+    never shown, 1/2 after one impression in first place):
+
+    - the first `lead` slots go to the most relevant candidates by rel(i) * (1 + lead_freshness *
+      fresh(i)): a shopper always sees the best matches first, and near-equal bestsellers take
+      turns instead of one of them holding the top slot for every shopper;
+    - every later slot goes by rel(i) * (1 + tail_boost * [i is tail] + freshness * fresh(i)).
+
+    The boosts multiply relevance, so a product twice as relevant needs a lot of freshness to be
+    overtaken; the relevance floor (rank_with) bounds how far down promotion may reach. Once every
+    candidate has been shown many times the freshness term fades and relevance with the tail
+    boost decides. Exposure is read from the ledger; the caller records what was finally shown.
+    Defaults are the benchmark's (README, "Long tail").
+    """
 
     name = "exposure"
 
-    def __init__(self, ledger: ExposureLedger | Mapping[str, float], lam: float = 0.5) -> None:
+    def __init__(
+        self,
+        ledger: ExposureLedger | Mapping[str, float],
+        freshness: float = 2.4,
+        tail_boost: float = 0.9,
+        lead: int = 2,
+        lead_freshness: float = 0.4,
+    ) -> None:
         self.ledger = ledger
-        self.lam = lam
+        self.freshness = freshness
+        self.tail_boost = tail_boost
+        self.lead = lead
+        self.lead_freshness = lead_freshness
 
     def _exposure(self, ids: Sequence[str]) -> dict[str, float]:
         if isinstance(self.ledger, ExposureLedger):
@@ -116,11 +141,19 @@ class ExposureRerank:
     ) -> list[tuple[Candidate, float]]:
         if not candidates:
             return []
-        relevance = normalized([c.score for c in candidates])
+        # Boosts multiply relevance, so it must not be negative (a boost would push it down);
+        # candidates arrive best first and ties keep that order.
+        relevance = np.maximum(np.array([c.score for c in candidates]), 0.0)
         seen = self._exposure([c.product.id for c in candidates])
-        exposure = np.array([seen[c.product.id] for c in candidates])
-        top = exposure.max()
-        freshness = 1 - exposure / top if top > 0 else np.ones_like(exposure)
-        value = (1 - self.lam) * relevance + self.lam * freshness
-        order = sorted(range(len(candidates)), key=lambda i: (-value[i], i))[:k]
-        return [(candidates[i], 1.0) for i in order]
+        fresh = 1 / (1 + np.array([seen[c.product.id] for c in candidates]))
+        tail = np.array([c.band is Band.TAIL for c in candidates], dtype=float)
+        leading = _top(relevance * (1 + self.lead_freshness * fresh), min(self.lead, k))
+        value = relevance * (1 + self.tail_boost * tail + self.freshness * fresh)
+        value[leading] = np.inf
+        rest = [i for i in _top(value, k) if i not in leading]
+        return [(candidates[i], 1.0) for i in [*leading, *rest][:k]]
+
+
+def _top(values: np.ndarray, n: int) -> list[int]:
+    """Indices of the n highest values, best first; ties go to the earlier (more relevant) one."""
+    return [int(i) for i in np.argsort(-values, kind="stable")[:n]]

@@ -18,8 +18,9 @@ def build_reranker(
     policy: str | None = None,
     lam: float | None = None,
 ) -> Reranker:
-    """The policy named by `policy` (default: settings.policy) with weight `lam` (default:
-    settings.lam), wrapped in Plackett-Luce sampling when settings.temperature > 0."""
+    """The policy named by `policy` (default: settings.policy), wrapped in Plackett-Luce sampling
+    when settings.temperature > 0. `lam` (default: settings.lam) weighs mmr, xquad and calibrated;
+    the exposure policy takes its own settings (freshness, tail_boost, lead, lead_freshness)."""
     name = policy or settings.policy
     weight = settings.lam if lam is None else lam
     base: Reranker
@@ -34,7 +35,9 @@ def build_reranker(
     elif name == "exposure":
         if ledger is None:
             raise ConfigError("the exposure policy needs an exposure ledger")
-        base = ExposureRerank(ledger, weight)
+        base = ExposureRerank(
+            ledger, settings.freshness, settings.tail_boost, settings.lead, settings.lead_freshness
+        )
     else:
         raise ConfigError(
             f"unknown re-ranking policy '{name}'; use none, mmr, xquad, calibrated or exposure"

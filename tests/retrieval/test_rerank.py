@@ -83,20 +83,47 @@ def test_calibrated_follows_the_shoppers_profile():
 
 
 def test_exposure_lets_the_unseen_catch_up():
-    # rel: A 1, B 0; freshness: A 0 (most shown), B 1. lam .6: A .4, B .6.
-    items = [cand("A", 0.9), cand("B", 0.85)]
-    assert ids(ExposureRerank({"A": 10.0}, lam=0.6).order(items, 2, CTX)) == ["B", "A"]
-    assert ids(ExposureRerank({"A": 10.0}, lam=0.4).order(items, 2, CTX)) == ["A", "B"]
+    # No lead slot. fresh: A 1/(1+3) = .25, B 1. freshness 1: A .8 * 1.25 = 1.0, B .6 * 2 = 1.2.
+    items = [cand("A", 0.8, Band.HEAD), cand("B", 0.6, Band.HEAD)]
+    seen = {"A": 3.0}
+    assert ids(ExposureRerank(seen, 1.0, 0.0, lead=0).order(items, 2, CTX)) == ["B", "A"]
+    # freshness .4: A .8 * 1.1 = .88, B .6 * 1.4 = .84.
+    assert ids(ExposureRerank(seen, 0.4, 0.0, lead=0).order(items, 2, CTX)) == ["A", "B"]
+    # One lead slot: A is the best match (.8 * (1 + 0) vs .6 * (1 + 0)) and stays first.
+    assert ids(ExposureRerank(seen, 1.0, 0.0, lead=1, lead_freshness=0).order(items, 2, CTX)) == [
+        "A",
+        "B",
+    ]
+
+
+def test_exposure_boosts_the_tail_after_the_lead_slots():
+    # freshness 0, so only the tail boost moves things. One lead slot: H1, the best match.
+    # Then tail_boost .5: H2 .8, T .6 * 1.5 = .9, T2 .5 * 1.5 = .75.
+    items = [
+        cand("H1", 0.9, Band.HEAD),
+        cand("H2", 0.8, Band.HEAD),
+        cand("T", 0.6, Band.TAIL),
+        cand("T2", 0.5, Band.TAIL),
+    ]
+    policy = ExposureRerank({}, freshness=0.0, tail_boost=0.5, lead=1, lead_freshness=0.0)
+    assert ids(policy.order(items, 4, CTX)) == ["H1", "T", "H2", "T2"]
+    # lead 0 and a larger boost: T .6 * 2 = 1.2 overtakes H1 .9.
+    policy = ExposureRerank({}, freshness=0.0, tail_boost=1.0, lead=0)
+    assert ids(policy.order(items, 2, CTX)) == ["T", "T2"]
 
 
 def test_relevance_floor_blocks_promotion():
-    items = [cand("best", 0.9, Band.HEAD), cand("near", 0.85), cand("far", 0.3)]
-    ranked = rank_with(ExposureRerank({"best": 5.0}, lam=1.0), items, SearchFilters(), 3, floor=0.1)
+    items = [cand("best", 0.9, Band.HEAD), cand("near", 0.85), cand("far", 0.5)]
+    promote = ExposureRerank({"best": 5.0}, freshness=1.0, tail_boost=1.0, lead=0)
+    ranked = rank_with(promote, items, SearchFilters(), 3, floor=0.1)
     assert [r.candidate.product.id for r in ranked] == ["near", "best", "far"]
     assert [r.rank for r in ranked] == [1, 2, 3]
-    ranked = rank_with(
-        ExposureRerank({"best": 5.0, "near": 5.0}, lam=1.0), items, SearchFilters(), 2, floor=0.1
-    )
+    # "far" wins on boosts (.5 * 3 = 1.5 against best .9 * 1.17 = 1.05) when nothing bounds it,
+    # but lies beyond a floor of .1.
+    shown = {"best": 5.0, "near": 5.0}
+    ranked = rank_with(ExposureRerank(shown, 1.0, 1.0, lead=0), items, SearchFilters(), 2, 1.0)
+    assert "far" in [r.candidate.product.id for r in ranked]
+    ranked = rank_with(ExposureRerank(shown, 1.0, 1.0, lead=0), items, SearchFilters(), 2, 0.1)
     assert "far" not in [r.candidate.product.id for r in ranked]
 
 
@@ -151,7 +178,8 @@ POLICIES = [
     MMRRerank(0.7),
     XQuADRerank(0.9),
     CalibratedRerank(0.9),
-    ExposureRerank({}, 0.9),
+    ExposureRerank({}, 2.4, 0.9),
+    ExposureRerank({"x": 1.0}, 2.4, 0.9, lead=0),
     PlackettLuceRerank(XQuADRerank(0.9), temperature=0.05),
 ]
 
