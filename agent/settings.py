@@ -1,17 +1,42 @@
 """The one settings object. Read at entry points (CLI, server, eval) and passed down.
 
 Environment variables use the prefix TAILTALK_ and `__` for nesting, for example
-TAILTALK_DATA_DIR, TAILTALK_RETRIEVAL__CHROMA_PATH, TAILTALK_EMBEDDER__MODEL.
+TAILTALK_DATA_DIR, TAILTALK_RETRIEVAL__CHROMA_PATH, TAILTALK_LLM__BASE_URL.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from retrieval.config import EmbedderSettings, RerankSettings, RetrievalSettings
+
+
+class LLMSettings(BaseModel):
+    # Unset: the rules backend answers. Set: any OpenAI-compatible server (vLLM in production).
+    base_url: str | None = None
+    model: str = "Qwen/Qwen2.5-7B-Instruct"
+    api_key: SecretStr = SecretStr("EMPTY")  # vLLM accepts any key unless started with --api-key
+    timeout: float = Field(default=30.0, gt=0, le=600)  # seconds per request
+    max_retries: int = Field(default=1, ge=0, le=5)  # on connection errors and 5xx
+    temperature: float = Field(default=0.2, ge=0, le=2)
+    max_tokens: int = Field(default=512, ge=16, le=8192)
+    # When the server is down, slow or keeps sending garbage: answer with the rules backend,
+    # or fail the turn with a typed 503.
+    fallback: Literal["rules", "error"] = "rules"
+    write_copy: bool = True  # let the LLM write product copy (checked; template otherwise)
+
+
+class AgentSettings(BaseModel):
+    shop_name: str = "the TailTalk demo shop"
+    k: int = Field(default=5, ge=1, le=20)  # products per answer
+    max_rounds: int = Field(default=4, ge=1, le=10)  # model calls per turn
+    max_failed_calls: int = Field(default=2, ge=0, le=10)  # malformed calls before the fallback
+    max_message_chars: int = Field(default=4000, ge=10, le=100_000)
+    max_messages: int = Field(default=100, ge=1, le=10_000)
 
 
 class Settings(BaseSettings):
@@ -26,6 +51,8 @@ class Settings(BaseSettings):
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     rerank: RerankSettings = Field(default_factory=RerankSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    agent: AgentSettings = Field(default_factory=AgentSettings)
 
     @property
     def chroma_path(self) -> Path:
@@ -36,3 +63,8 @@ class Settings(BaseSettings):
     def ledger_path(self) -> Path:
         """The exposure ledger (SQLite): the override, else <data_dir>/exposure.sqlite."""
         return self.rerank.ledger_path or self.data_dir / "exposure.sqlite"
+
+    @property
+    def log_path(self) -> Path:
+        """The session log (SQLite): <data_dir>/sessions.sqlite."""
+        return self.data_dir / "sessions.sqlite"

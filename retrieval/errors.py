@@ -11,6 +11,13 @@ from __future__ import annotations
 class TailTalkError(Exception):
     status_code = 500
     error_type = "server_error"
+    code: str | None = None
+
+    def __init__(self, message: str = "", *, param: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.param = param  # the request field at fault, when there is one
+        if code is not None:
+            self.code = code
 
 
 class ConfigError(TailTalkError):

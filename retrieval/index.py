@@ -58,9 +58,17 @@ class _Postings:
 class ProductIndex:
     """Products, their unit vectors and filter structures, row-aligned."""
 
-    def __init__(self, products: list[Product], vectors: np.ndarray, revision: str = "") -> None:
+    def __init__(
+        self,
+        products: list[Product],
+        vectors: np.ndarray,
+        revision: str = "",
+        texts: list[str] | None = None,
+    ) -> None:
         self.revision = revision
         self.products = products
+        # The embedded text of each row (with indexed product copy, if any), for BM25.
+        self.texts = texts if texts is not None else [product_text(p) for p in products]
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.row_of = {p.id: row for row, p in enumerate(products)}
         self.price = np.array([np.nan if p.price is None else p.price for p in products])
@@ -80,19 +88,21 @@ class ProductIndex:
         """BM25 over the rows' product text, built on first use (dense-only setups never pay)."""
         with self._lexical_lock:
             if self._lexical is None:
-                self._lexical = LexicalIndex([product_text(p) for p in self.products])
+                self._lexical = LexicalIndex(self.texts)
             return self._lexical
 
     @classmethod
     def load(cls, store: ChromaStore) -> ProductIndex:
         revision = store.revision()
         products: list[Product] = []
+        texts: list[str] = []
         chunks: list[np.ndarray] = []
         for rows, vectors in store.rows_with_vectors():
             products.extend(row.product for row in rows)
+            texts.extend(row.text or product_text(row.product) for row in rows)
             chunks.append(vectors)
         matrix = np.concatenate(chunks) if chunks else np.zeros((0, store.dim), dtype=np.float32)
-        return cls(products, matrix, revision)
+        return cls(products, matrix, revision, texts)
 
     def __len__(self) -> int:
         return len(self.products)

@@ -10,7 +10,7 @@ and then only after every batch has been written.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -46,14 +46,18 @@ def ingest(
     batch_size: int = 512,
     prune: bool = False,
     on_progress: Progress | None = None,
+    extra_text: Mapping[str, str] | None = None,
 ) -> IngestReport:
+    """`extra_text` (product id -> text) is indexed after a product's own text: generated copy,
+    when the shop indexes it. A product whose extra text changed is re-embedded."""
     started = time.perf_counter()
+    extra_text = extra_text or {}
     stored = store.hashes()
     to_embed: list[tuple[Product, str, str, str]] = []
     to_update: list[tuple[Product, str, str]] = []
     unchanged = 0
     for product in products:
-        text = product_text(product)
+        text = product_text(product, extra_text.get(product.id, ""))
         r_hash, t_hash = record_hash(product), text_hash(text)
         have = stored.get(product.id)
         if have == (r_hash, t_hash):

@@ -63,10 +63,14 @@ class TailSearch:
         filters: SearchFilters | None = None,
         k: int = 10,
         context: RerankContext | None = None,
+        record: bool = True,
     ) -> list[Ranked]:
+        """The re-ranked top k. With `record`, the list is written to the exposure ledger as
+        shown; a caller that shows something else (the agent, after its guardrail) records
+        what it finally showed itself."""
         filters = filters or SearchFilters()
         candidates = self.candidates(query, self.retriever.embed_query(query), filters)
         ranked = self.rank(candidates, filters, k, context)
-        if self.ledger is not None:
+        if record and self.ledger is not None:
             self.ledger.record((r.candidate.product.id, r.rank) for r in ranked)
         return ranked

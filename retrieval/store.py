@@ -28,6 +28,7 @@ class Meta:
     DIM = "tailtalk_dim"
     RECIPE = "tailtalk_recipe"
     REVISION = "tailtalk_revision"
+    INDEX_COPY = "tailtalk_index_copy"  # generated product copy is part of the indexed text
 
     PRODUCT = "product"  # the whole Product as JSON: the record of truth for search results
     RECORD_HASH = "record_hash"
@@ -46,6 +47,7 @@ class StoredRow:
     product: Product
     record_hash: str
     text_hash: str
+    text: str = ""  # the embedded text (Chroma's document)
 
 
 def open_client(settings: RetrievalSettings, path: Path) -> Any:
@@ -127,6 +129,13 @@ class ChromaStore:
         fresh = self.client.get_collection(self.name, embedding_function=None)
         return str((fresh.metadata or {}).get(Meta.REVISION, ""))
 
+    def indexes_copy(self) -> bool:
+        fresh = self.client.get_collection(self.name, embedding_function=None)
+        return bool((fresh.metadata or {}).get(Meta.INDEX_COPY, False))
+
+    def set_indexes_copy(self, value: bool) -> None:
+        self._set_metadata({Meta.INDEX_COPY: value})
+
     def bump_revision(self) -> None:
         self._set_metadata({Meta.REVISION: uuid.uuid4().hex})
 
@@ -184,15 +193,18 @@ class ChromaStore:
         return [by_id[i] for i in ids if i in by_id]
 
     def rows_with_vectors(self, page: int = 5000) -> Iterator[tuple[list[StoredRow], np.ndarray]]:
-        for batch in self._pages(include=["metadatas", "embeddings"], page=page):
+        for batch in self._pages(include=["metadatas", "embeddings", "documents"], page=page):
             rows = [
                 StoredRow(
                     id=pid,
                     product=Product.model_validate_json(meta[Meta.PRODUCT]),
                     record_hash=str(meta.get(Meta.RECORD_HASH, "")),
                     text_hash=str(meta.get(Meta.TEXT_HASH, "")),
+                    text=document or "",
                 )
-                for pid, meta in zip(batch["ids"], batch["metadatas"], strict=True)
+                for pid, meta, document in zip(
+                    batch["ids"], batch["metadatas"], batch["documents"], strict=True
+                )
             ]
             yield rows, np.asarray(batch["embeddings"], dtype=np.float32).reshape(-1, self.dim)
 

@@ -33,14 +33,16 @@ _SKIPPED_ATTRIBUTES = frozenset(
 _MAX_DESCRIPTION_CHARS = 600
 
 
-def product_text(product: Product) -> str:
+def product_text(product: Product, extra: str = "") -> str:
     """Text embedded for a product, in this order (earlier parts survive truncation):
 
     1. the title;
     2. "Brand: <brand>";
     3. "Category: <path joined with ' > '>";
     4. the key attributes, "key: value" joined with "; " (logistics fields such as UPC skipped);
-    5. the features and the description, together cut to 600 characters.
+    5. the features and the description, together cut to 600 characters;
+    6. `extra`: generated product copy, when the shop chose to index it (`tailtalk enrich
+       --index`); it is stored apart from the record and only added here.
     """
     parts = [product.title]
     if product.brand:
@@ -57,6 +59,8 @@ def product_text(product: Product) -> str:
     body = " ".join([*product.features, product.description]).strip()
     if body:
         parts.append(body[:_MAX_DESCRIPTION_CHARS])
+    if extra.strip():
+        parts.append(extra.strip()[:_MAX_DESCRIPTION_CHARS])
     return ". ".join(parts)
 
 

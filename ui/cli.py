@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from agent.render import format_price
 from agent.settings import Settings
 from retrieval.errors import CatalogError, TailTalkError
 from retrieval.formats import FORMATS
@@ -69,6 +70,19 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="write the demo catalogue and index it")
     demo.set_defaults(run=_run_demo)
+
+    enrich = commands.add_parser(
+        "enrich", help="write product copy for long-tail products whose own text is thin"
+    )
+    enrich.add_argument("--limit", type=int, help="at most this many products")
+    enrich.add_argument("--all-bands", action="store_true", help="not only long-tail products")
+    enrich.add_argument("--force", action="store_true", help="rewrite copy that already exists")
+    enrich.add_argument(
+        "--index",
+        action="store_true",
+        help="also index the copy as extra retrieval text (kept on later ingests)",
+    )
+    enrich.set_defaults(run=_run_enrich)
 
     search = commands.add_parser("search", help="search the index (no query: interactive)")
     search.add_argument("query", nargs="?")
@@ -134,6 +148,7 @@ def _run_ingest(args: argparse.Namespace, settings: Settings) -> int:
         write_rejections(catalog.rejected, report)
         print(f"skipped {len(catalog.rejected)} malformed rows; reasons in {report}")
     store, embedder = _open_store(settings)
+    extra = _indexed_copy(store, settings)
     with tqdm(total=len(catalog.products), unit="product", desc="ingest") as bar:
         result = ingest(
             catalog.products,
@@ -142,9 +157,58 @@ def _run_ingest(args: argparse.Namespace, settings: Settings) -> int:
             batch_size=settings.retrieval.upsert_batch,
             prune=args.prune,
             on_progress=bar.update,
+            extra_text=extra,
         )
     print(result.summary())
     print(f"index now holds {store.count()} products")
+    return 0
+
+
+def _indexed_copy(store: ChromaStore, settings: Settings) -> dict[str, str]:
+    """Generated copy to index with the products, once `tailtalk enrich --index` asked for it."""
+    if not store.indexes_copy():
+        return {}
+    from agent.session_log import CopyStore, SessionLog
+
+    return CopyStore(SessionLog(settings.log_path)).all()
+
+
+def _run_enrich(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from agent.copywriter import Copywriter, LLMCopywriter, TemplateCopywriter
+    from agent.enrich import enrich, thin_products
+    from agent.session_log import CopyStore, SessionLog
+    from agent.vocabulary import Vocabulary
+    from retrieval.index import ProductIndex
+    from retrieval.ingest import ingest
+    from retrieval.popularity import PopularityBands, catalogue_counts, combined_counts
+
+    store, embedder = _open_store(settings)
+    products = ProductIndex.load(store).products
+    log = SessionLog(settings.log_path)
+    counts = combined_counts(catalogue_counts(products), log.interaction_counts())
+    bands = PopularityBands.from_counts(
+        counts, settings.rerank.head_share, settings.rerank.torso_share
+    )
+    targets = thin_products(products, bands, args.all_bands)[: args.limit]
+    writer: Copywriter = TemplateCopywriter()
+    if settings.llm.base_url and settings.llm.write_copy:
+        from agent.openai_model import OpenAIChatModel
+
+        vocabulary = Vocabulary.from_products(products)
+        writer = LLMCopywriter(OpenAIChatModel(settings.llm), lambda: vocabulary)
+    copies = CopyStore(log)
+    print(f"writing copy with the {writer.name} writer for {len(targets)} products")
+    with tqdm(total=len(targets), unit="product", desc="enrich") as bar:
+        report = enrich(targets, writer, copies, args.force, bar.update)
+    print(report.summary())
+    if args.index:
+        store.set_indexes_copy(True)
+        with tqdm(total=len(products), unit="product", desc="index copy") as bar:
+            result = ingest(products, store, embedder, settings.retrieval.upsert_batch,
+                            on_progress=bar.update, extra_text=copies.all())  # fmt: skip
+        print(f"indexed the copy: {result.summary()}")
     return 0
 
 
@@ -195,13 +259,6 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
         except TailTalkError as exc:
             print(f"error: {exc}")
     return 0
-
-
-def format_price(price: float | None, currency: str | None = "USD") -> str:
-    if price is None:
-        return "-"
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency or "USD")
-    return f"{symbol}{price:,.2f}" if symbol else f"{price:,.2f} {currency}"
 
 
 def format_table(hits: Sequence[ProductHit]) -> str:

@@ -1,0 +1,205 @@
+"""The state of a conversation, derived from its messages alone.
+
+Every turn re-reads the whole dialogue (cheap, and the only way a stateless OpenAI-style client
+that sends the conversation back gets the same answers as a stateful one): shopper messages are
+parsed (understand.py) and folded into Preferences; assistant messages tell which products were
+shown (the product list lines, render.py) and whether a clarifying question was just asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from agent.render import featured_ids, listed_ids
+from agent.types import Message, Preferences
+from agent.understand import Intent, Parsed, parse
+from agent.vocabulary import TYPE_KEY, Vocabulary
+from retrieval.types import Product
+
+Lookup = Callable[[str], Product | None]
+_MAX_NEEDS = 6
+# Intents that ask about shown products: their words are questions, not new wishes.
+_ASKING = (Intent.DETAILS, Intent.COMPARE, Intent.COPY, Intent.LIKE)
+
+
+@dataclass
+class DialogueState:
+    preferences: Preferences = field(default_factory=Preferences)
+    shown: list[str] = field(default_factory=list)  # every product shown so far, in order
+    last_list: list[str] = field(default_factory=list)
+    focus: str | None = None  # the product the shopper last singled out
+    parsed: Parsed = field(default_factory=Parsed)  # the latest shopper message
+    targets: list[str] = field(default_factory=list)  # products the latest message refers to
+    asked_clarification: bool = False  # the latest assistant message was a clarifying question
+    topic: str | None = None  # the most specific category of the current topic
+    injections: int = 0
+    user_turns: int = 0
+
+    @property
+    def intent(self) -> Intent:
+        return self.parsed.intent
+
+
+def read_dialogue(
+    messages: Sequence[Message],
+    vocab: Vocabulary,
+    lookup: Lookup,
+    seed: Preferences | None = None,
+) -> DialogueState:
+    """The state after the last message. `seed` carries a returning shopper's profile."""
+    state = DialogueState(preferences=seed or Preferences())
+    for message in messages:
+        if message.role == "assistant" and message.content:
+            _read_assistant(state, message.content)
+        elif message.role == "user":
+            _read_user(state, message.content, vocab, lookup)
+    return state
+
+
+def _read_assistant(state: DialogueState, text: str) -> None:
+    ids = listed_ids(text)
+    if ids:
+        state.last_list = ids
+    featured = featured_ids(text)
+    state.shown.extend(i for i in [*ids, *featured] if i not in state.shown)
+    state.asked_clarification = not ids and not featured and text.rstrip().endswith("?")
+
+
+def _read_user(state: DialogueState, text: str, vocab: Vocabulary, lookup: Lookup) -> None:
+    parsed = parse(text, vocab, state.topic)
+    state.parsed = parsed
+    state.user_turns += 1
+    state.injections += parsed.injections
+    state.targets = _resolve(parsed, state)
+    if len(state.targets) == 1:
+        state.focus = state.targets[0]
+    prefs = state.preferences
+    leaf = _leaf(parsed.categories, vocab)
+    new_topic = bool(leaf and state.topic and _new_topic(leaf, state.topic, vocab))
+    if parsed.reset or parsed.fresh_request or new_topic:
+        prefs = Preferences(liked=prefs.liked, rejected=prefs.rejected)
+        state.topic = None
+    if leaf and (state.topic is None or _new_topic(leaf, state.topic, vocab)):
+        state.topic = leaf
+    if parsed.intent not in _ASKING:
+        prefs = _fold(prefs, parsed, leaf)
+    if parsed.intent is Intent.SIMILAR:
+        prefs = _like_anchor(prefs, state, lookup)
+    prefs = _relative_price(prefs, parsed, state, lookup)
+    if parsed.intent is Intent.REJECT:
+        prefs = prefs.model_copy(update={"rejected": _add(prefs.rejected, state.targets)})
+    if parsed.intent is Intent.LIKE:
+        prefs = prefs.model_copy(update={"liked": _add(prefs.liked, state.targets)})
+    state.preferences = prefs
+
+
+def _resolve(parsed: Parsed, state: DialogueState) -> list[str]:
+    listed = state.last_list
+    out: list[str] = []
+    for position in parsed.references:
+        index = position - 1 if position > 0 else len(listed) + position
+        if 0 <= index < len(listed) and listed[index] not in out:
+            out.append(listed[index])
+    if not out and parsed.refers_to_focus and parsed.intent is not Intent.SEARCH:
+        if parsed.intent is Intent.COMPARE:
+            out = listed[:2]
+        elif state.focus:
+            out = [state.focus]
+        elif listed:
+            out = [listed[0]]
+    return out
+
+
+def _leaf(categories: Sequence[str], vocab: Vocabulary) -> str | None:
+    """The most specific category named: one that is not a top-level category, if any."""
+    leaves = [c for c in categories if vocab.top_of.get(c, c) != c]
+    named = leaves or list(categories)
+    return named[-1] if named else None
+
+
+def _new_topic(leaf: str, topic: str, vocab: Vocabulary) -> bool:
+    if leaf == topic:
+        return False
+    # Naming only the top-level category of the current topic ("beauty" while on skin care)
+    # narrows nothing and starts nothing new.
+    return not (vocab.top_of.get(leaf) == leaf and vocab.top_of.get(topic) == leaf)
+
+
+def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None) -> Preferences:
+    update: dict[str, object] = {}
+    if leaf:
+        update["categories"] = (leaf,)
+    if parsed.types:
+        update["product_types"] = tuple(dict.fromkeys(parsed.types))
+    if parsed.any_price:
+        update["min_price"] = update["max_price"] = None
+    if parsed.min_price is not None:
+        update["min_price"] = parsed.min_price
+    if parsed.max_price is not None:
+        update["max_price"] = parsed.max_price
+    if parsed.min_rating is not None:
+        update["min_rating"] = parsed.min_rating
+    brands, excluded = list(prefs.brands), list(prefs.exclude_brands)
+    if parsed.brands:
+        brands = list(dict.fromkeys(parsed.brands))
+        excluded = [b for b in excluded if b not in brands]
+    for brand in parsed.exclude_brands:
+        brands = [b for b in brands if b != brand]
+        excluded = _add_one(excluded, brand)
+    update["brands"], update["exclude_brands"] = tuple(brands), tuple(excluded)
+    wanted = {k: tuple(v) for k, v in prefs.attributes.items()}
+    avoided = {k: tuple(v) for k, v in prefs.exclude_attributes.items()}
+    for key, values in parsed.attributes.items():
+        wanted[key] = tuple(dict.fromkeys(values))
+        avoided[key] = tuple(v for v in avoided.get(key, ()) if v not in values)
+    for key, values in parsed.exclude_attributes.items():
+        avoided[key] = _add(avoided.get(key, ()), values)
+        wanted[key] = tuple(v for v in wanted.get(key, ()) if v not in values)
+    update["attributes"] = {k: v for k, v in wanted.items() if v}
+    update["exclude_attributes"] = {k: v for k, v in avoided.items() if v}
+    if parsed.needs:
+        update["needs"] = _add(prefs.needs, parsed.needs)[-_MAX_NEEDS:]
+    return prefs.model_copy(update=update)
+
+
+def _like_anchor(prefs: Preferences, state: DialogueState, lookup: Lookup) -> Preferences:
+    """ "Something like the second one": from now on, that kind of product."""
+    anchor = lookup(anchor_id) if (anchor_id := _anchor_id(state)) else None
+    if anchor is None:
+        return prefs
+    update: dict[str, object] = {}
+    kind = anchor.attributes.get(TYPE_KEY)
+    if kind:
+        update["product_types"] = (kind,)
+    if anchor.category:
+        update["categories"] = (anchor.category,)
+        state.topic = anchor.category
+    return prefs.model_copy(update=update)
+
+
+def _anchor_id(state: DialogueState) -> str | None:
+    anchors = state.targets or ([state.focus] if state.focus else []) or state.last_list[:1]
+    return anchors[0] if anchors else None
+
+
+def _relative_price(
+    prefs: Preferences, parsed: Parsed, state: DialogueState, lookup: Lookup
+) -> Preferences:
+    """ "Cheaper" / "more expensive": than the product referred to, else the first one shown."""
+    if parsed.relative_price is None:
+        return prefs
+    anchor = lookup(anchor_id) if (anchor_id := _anchor_id(state)) else None
+    if anchor is None or anchor.price is None:
+        return prefs
+    if parsed.relative_price == "cheaper":
+        return prefs.model_copy(update={"max_price": round(anchor.price - 0.01, 2)})
+    return prefs.model_copy(update={"min_price": round(anchor.price + 0.01, 2)})
+
+
+def _add(existing: Sequence[str], new: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*existing, *new]))
+
+
+def _add_one(existing: list[str], item: str) -> list[str]:
+    return existing if item in existing else [*existing, item]

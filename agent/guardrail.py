@@ -1,0 +1,169 @@
+"""The last check before a shopper sees an answer.
+
+Sentence by sentence (so it also works while streaming), a sentence is dropped when it:
+- names a product that is not in this turn's tool results (by id or by a catalogue title),
+- states a price that is neither the price of the product it talks about nor the shopper's own
+  budget,
+- gives a product an attribute value that contradicts its catalogue record,
+- repeats a run of the system prompt's words.
+Products shown as cards must meet the shopper's hard constraints; any that does not is dropped.
+Every removal is counted in the trace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from agent.shop import Shop
+from agent.tools import Turn
+from agent.types import GuardrailReport, Preferences, ProductCard
+from agent.vocabulary import words
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_MONEY = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d{1,2})?)")
+_NAMED = re.compile(r"\*\*(.+?)\*\*|\"([^\"]{6,120})\"|“([^”]{6,120})”")
+_LEAK_WORDS = 7  # this many words in a row from the system prompt is a leak
+
+
+@dataclass
+class Verdict:
+    keep: bool
+    reason: str | None = None
+
+
+class Guardrail:
+    def __init__(self, shop: Shop, system_prompt: str = "") -> None:
+        self.shop = shop
+        prompt_words = words(system_prompt)
+        self.prompt_text = " " + " ".join(prompt_words) + " "
+        self.leak_shingles = {
+            tuple(prompt_words[i : i + _LEAK_WORDS])
+            for i in range(len(prompt_words) - _LEAK_WORDS + 1)
+        }
+
+    def check(self, sentence: str, turn: Turn) -> Verdict:
+        tokens = words(sentence)
+        if self._leaks(tokens, heading=sentence.rstrip().endswith(":")):
+            return Verdict(False, "prompt_leak")
+        results = list(turn.results.values())
+        if self._foreign_product(sentence, turn):
+            return Verdict(False, "out_of_results")
+        subject = _subject(tokens, results)
+        if self._wrong_price(sentence, subject, results, turn.state.preferences):
+            return Verdict(False, "price_mismatch")
+        if subject is not None and self._contradicts(tokens, subject):
+            return Verdict(False, "attribute_contradiction")
+        return Verdict(True)
+
+    def clean(self, text: str, turn: Turn, report: GuardrailReport) -> str:
+        kept = [s for s in self.filter(split_sentences(text), turn, report)]
+        return " ".join(kept).strip()
+
+    def filter(
+        self, sentences: Iterable[str], turn: Turn, report: GuardrailReport
+    ) -> Iterator[str]:
+        for sentence in sentences:
+            verdict = self.check(sentence, turn)
+            if verdict.keep:
+                yield sentence
+            elif verdict.reason:
+                setattr(report, verdict.reason, getattr(report, verdict.reason) + 1)
+
+    def products(
+        self, cards: list[ProductCard], prefs: Preferences, report: GuardrailReport
+    ) -> list[ProductCard]:
+        # The product kind may be loosened when nothing of that kind fits (tools.py says so in
+        # the answer); every other constraint is hard.
+        filters = prefs.model_copy(update={"product_types": ()}).filters()
+        kept: list[ProductCard] = []
+        for item in cards:
+            product = self.shop.get(item.id)
+            if product is None or not filters.admits(product):
+                report.constraint_violation += 1
+                continue
+            kept.append(item)
+        return kept
+
+    def _leaks(self, tokens: list[str], heading: bool = False) -> bool:
+        # A short sentence that is a piece of the prompt ("How you work:", "Safety:") leaks too.
+        shortest = 1 if heading else 2
+        if shortest <= len(tokens) < _LEAK_WORDS and f" {' '.join(tokens)} " in self.prompt_text:
+            return True
+        return any(
+            tuple(tokens[i : i + _LEAK_WORDS]) in self.leak_shingles
+            for i in range(len(tokens) - _LEAK_WORDS + 1)
+        )
+
+    def _foreign_product(self, sentence: str, turn: Turn) -> bool:
+        allowed = turn.allowed_ids()
+        # Ids are long tokens; short numbers (years, sizes) are not taken for product ids.
+        for token in re.findall(r"[A-Za-z0-9][\w\-]{4,}", sentence):
+            if token not in allowed and self.shop.get(token) is not None:
+                return True
+        results = list(turn.results.values())
+        for match in _NAMED.finditer(sentence):
+            name = next(g for g in match.groups() if g)
+            if _refers_to_any(words(name), results):
+                continue
+            if self.shop.title_id(name) not in (None, *allowed):
+                return True
+        return False
+
+    def _wrong_price(
+        self,
+        sentence: str,
+        subject: ProductCard | None,
+        results: list[ProductCard],
+        prefs: Preferences,
+    ) -> bool:
+        amounts = [float(a.replace(",", "")) for a in _MONEY.findall(sentence)]
+        if not amounts:
+            return False
+        budget = {p for p in (prefs.min_price, prefs.max_price) if p is not None}
+        if subject is not None:
+            fine = budget | ({subject.price} if subject.price is not None else set())
+        else:
+            fine = budget | {r.price for r in results if r.price is not None}
+        return any(all(abs(a - f) > 0.005 for f in fine) for a in amounts)
+
+    def _contradicts(self, tokens: list[str], subject: ProductCard) -> bool:
+        own = {k.casefold(): v.casefold() for k, v in subject.attributes.items()}
+        for match in self.shop.vocabulary.find(tokens):
+            for entry in match.entries:
+                if entry.key is None or entry.kind.value != "value":
+                    continue
+                have = own.get(entry.key.casefold())
+                same_phrase = any(
+                    e.key == entry.key and e.name.casefold() == have for e in match.entries
+                )
+                if have is not None and have != entry.name.casefold() and not same_phrase:
+                    return True
+        return False
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def _subject(tokens: list[str], results: list[ProductCard]) -> ProductCard | None:
+    """The one result a sentence talks about: the only result whose distinctive title words (the
+    words no other result's title has) it uses. None when it names several, or none."""
+    present = set(tokens)
+    titles = [set(words(r.title)) for r in results]
+    named = []
+    for i, title in enumerate(titles):
+        others = set().union(*(t for j, t in enumerate(titles) if j != i))
+        distinct = title - others
+        needed = 2 if len(results) == 1 else 1
+        if len(present & distinct) >= needed:
+            named.append(results[i])
+    return named[0] if len(named) == 1 else None
+
+
+def _refers_to_any(name_words: list[str], results: list[ProductCard]) -> bool:
+    if not name_words:
+        return True
+    wanted = set(name_words)
+    return any(len(wanted & set(words(r.title))) >= 0.6 * len(wanted) for r in results)

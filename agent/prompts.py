@@ -1,0 +1,42 @@
+"""Prompt templates: one Jinja2 file per prompt under prompts/, rendered with StrictUndefined.
+
+Each render returns the text and the template's content hash; turns log the hashes so a change of
+wording can be traced to the answers it produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+
+
+@cache
+def _source(name: str) -> str:
+    try:
+        return resources.files("prompts").joinpath(f"{name}.j2").read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise KeyError(f"no prompt template prompts/{name}.j2") from exc
+
+
+@cache
+def _template(name: str) -> jinja2.Template:
+    environment = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,  # plain text for a model, not HTML
+    )
+    return environment.from_string(_source(name))
+
+
+def prompt_hash(name: str) -> str:
+    return hashlib.sha256(_source(name).encode("utf-8")).hexdigest()[:16]
+
+
+def render(name: str, **values: Any) -> str:
+    return _template(name).render(**values).strip()

@@ -1,0 +1,91 @@
+"""What the agent knows of the shop: products, their vocabulary and bands, tail-aware search.
+
+A thin layer over retrieval's TailSearch that keeps the derived views (vocabulary, popularity
+bands) in step with the index snapshot: when another process re-ingests and the snapshot reloads,
+they are rebuilt once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+
+from agent.vocabulary import Vocabulary, words
+from retrieval.pipeline import TailSearch
+from retrieval.popularity import Band, PopularityBands, catalogue_counts, combined_counts
+from retrieval.rerank.base import Ranked, RerankContext
+from retrieval.types import Product, SearchFilters
+
+
+class Shop:
+    def __init__(
+        self,
+        search: TailSearch,
+        head_share: float = 0.8,
+        torso_share: float = 0.15,
+        logged_counts: Mapping[str, float] | None = None,
+    ) -> None:
+        self.search_pipeline = search
+        self.head_share = head_share
+        self.torso_share = torso_share
+        self.logged_counts = dict(logged_counts or {})
+        self._lock = threading.Lock()
+        self._seen_index: object = None
+        self._vocabulary = Vocabulary()
+        self._titles: dict[tuple[str, ...], str] = {}
+
+    def _refresh(self) -> None:
+        index = self.search_pipeline.retriever.index
+        with self._lock:
+            if index is self._seen_index:
+                return
+            self._vocabulary = Vocabulary.from_products(index.products)
+            self._titles = {tuple(words(p.title)): p.id for p in index.products}
+            counts = combined_counts(catalogue_counts(index.products), self.logged_counts)
+            self.search_pipeline.bands = PopularityBands.from_counts(
+                counts, self.head_share, self.torso_share
+            )
+            self._seen_index = index
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        self._refresh()
+        return self._vocabulary
+
+    @property
+    def bands(self) -> PopularityBands:
+        self._refresh()
+        return self.search_pipeline.bands
+
+    def band(self, product_id: str) -> Band:
+        return self.bands.band(product_id)
+
+    def get(self, product_id: str) -> Product | None:
+        return self.search_pipeline.retriever.get(product_id)
+
+    def title_id(self, title: str) -> str | None:
+        """The id of the product with exactly this title (ignoring case and punctuation)."""
+        self._refresh()
+        return self._titles.get(tuple(words(title)))
+
+    def get_many(self, product_ids: Sequence[str]) -> list[Product]:
+        found = (self.get(pid) for pid in product_ids)
+        return [p for p in found if p is not None]
+
+    def categories(self) -> list[str]:
+        return self.vocabulary.categories
+
+    def size(self) -> int:
+        return len(self.search_pipeline.retriever.index)
+
+    def search(
+        self, query: str, filters: SearchFilters, k: int, context: RerankContext
+    ) -> list[Ranked]:
+        """Tail-aware search under the configured policy; nothing is recorded as shown."""
+        self._refresh()
+        return self.search_pipeline.search(query, filters, k, context, record=False)
+
+    def record_shown(self, shown: Sequence[tuple[str, int]]) -> None:
+        """What the shopper finally saw (id, rank), for the exposure policy's ledger."""
+        if self.search_pipeline.ledger is not None:
+            self.search_pipeline.ledger.record(shown)

@@ -1,0 +1,198 @@
+"""Domain values of the agent: messages, the shopper's preferences, tool calls, product cards,
+replies and the events a turn streams. Wire formats (OpenAI JSON) live in ui/protocol.py.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from retrieval.types import SearchFilters
+
+Role = Literal["system", "user", "assistant", "tool"]
+
+
+class Message(BaseModel):
+    """One message of a dialogue, OpenAI-shaped so every backend reads the same history."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: Role
+    content: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None  # for role "tool": the call it answers
+    name: str | None = None  # for role "tool": the tool's name
+
+
+class ToolCall(BaseModel):
+    """A tool call as the model made it. `arguments` is the raw JSON text; the tool layer parses
+    and repairs it (small models often get it wrong)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    arguments: str = "{}"
+
+
+class Preferences(BaseModel):
+    """What the shopper wants so far, accumulated over the dialogue since the last topic reset."""
+
+    model_config = ConfigDict(frozen=True)
+
+    categories: tuple[str, ...] = ()
+    product_types: tuple[str, ...] = ()
+    min_price: float | None = None
+    max_price: float | None = None
+    brands: tuple[str, ...] = ()
+    exclude_brands: tuple[str, ...] = ()
+    attributes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    exclude_attributes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    min_rating: float | None = None
+    needs: tuple[str, ...] = ()  # free-text needs, in the shopper's words
+    liked: tuple[str, ...] = ()  # product ids
+    rejected: tuple[str, ...] = ()  # product ids
+
+    def filters(self, exclude_ids: frozenset[str] = frozenset()) -> SearchFilters:
+        """The hard constraints as search filters (a reversed price range is put right)."""
+        from agent.vocabulary import TYPE_KEY
+
+        low, high = self.min_price, self.max_price
+        if low is not None and high is not None and low > high:
+            low, high = high, low
+        attributes = dict(self.attributes)
+        if self.product_types:  # "a moisturizer" means moisturizers, not any skin care
+            attributes[TYPE_KEY] = self.product_types
+        return SearchFilters(
+            min_price=low,
+            max_price=high,
+            categories=self.categories,
+            brands=self.brands,
+            exclude_brands=self.exclude_brands,
+            attributes=attributes,
+            exclude_attributes=self.exclude_attributes,
+            min_rating=self.min_rating,
+            exclude_ids=frozenset(self.rejected) | exclude_ids,
+        )
+
+    def is_vague(self) -> bool:
+        """Too little to search well: no category, type, brand or attribute, and no need of more
+        than one word."""
+        specific = self.categories or self.product_types or self.brands or self.attributes
+        return not specific and sum(len(n.split()) for n in self.needs) < 2
+
+
+class ProductCard(BaseModel):
+    """A recommended product as the shopper sees it: grounded in the catalogue record."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    price: float | None = None
+    currency: str | None = None
+    rating: float | None = None
+    rating_count: int = 0
+    brand: str | None = None
+    category: str | None = None
+    band: str = "tail"  # head / torso / tail
+    rank: int = 1
+    score: float = 0.0
+    propensity: float = 1.0  # probability of this product at this rank under the policy
+    why: str = ""
+    copy_text: str | None = None  # generated product copy, when the product has some
+    url: str | None = None
+    image_url: str | None = None
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def is_long_tail(self) -> bool:
+        return self.band == "tail"
+
+
+class GuardrailReport(BaseModel):
+    """What the guardrail removed from an answer, by reason."""
+
+    out_of_results: int = 0  # a product not in this turn's tool results
+    price_mismatch: int = 0
+    attribute_contradiction: int = 0
+    constraint_violation: int = 0  # a product breaking the shopper's hard constraints
+    prompt_leak: int = 0
+
+    @property
+    def total(self) -> int:
+        return (
+            self.out_of_results
+            + self.price_mismatch
+            + self.attribute_contradiction
+            + self.constraint_violation
+            + self.prompt_leak
+        )
+
+
+class ToolRecord(BaseModel):
+    """One executed tool call, for the trace."""
+
+    name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    ok: bool = True
+    error: str | None = None
+    repaired: bool = False
+    product_ids: tuple[str, ...] = ()
+
+
+class Trace(BaseModel):
+    """How a reply came about: logged with the turn and shown in the UI's side panel."""
+
+    backend: str = ""
+    fallback_reason: str | None = None
+    tools: list[ToolRecord] = Field(default_factory=list)
+    repairs: int = 0  # malformed tool calls repaired
+    failed_calls: int = 0  # malformed tool calls fed back as observations
+    guardrail: GuardrailReport = Field(default_factory=GuardrailReport)
+    injections: int = 0  # instruction-like text neutralised (shopper or product text)
+    prompts: dict[str, str] = Field(default_factory=dict)  # template name -> content hash
+    latency_ms: float = 0.0
+    rounds: int = 0
+
+
+class Reply(BaseModel):
+    """The agent's answer to one shopper turn."""
+
+    text: str  # the answer in prose (the product list is rendered apart, see markdown())
+    recommendations: list[ProductCard] = Field(default_factory=list)
+    # "results": a ranked list from a search (numbered; "the second one" refers into it);
+    # "featured": products the answer is about (details, comparison), shown as bullets.
+    list_kind: Literal["results", "featured"] = "results"
+    clarifying_question: str | None = None
+    preferences: Preferences = Field(default_factory=Preferences)
+    backend: str = ""
+    trace: Trace = Field(default_factory=Trace)
+
+    def markdown(self) -> str:
+        """Prose followed by the products as a short markdown list; each line ends with the
+        product id in backticks, which is how a later turn knows what was shown."""
+        from agent.render import product_list
+
+        listed = product_list(self.recommendations, numbered=self.list_kind == "results")
+        return f"{self.text}\n\n{listed}" if listed else self.text
+
+
+class EventKind(StrEnum):
+    STATUS = "status"  # a human-readable progress line ("searching ...")
+    TOOL_CALL = "tool_call"
+    TOOL_RESULT = "tool_result"
+    TEXT = "text"  # a piece of the answer's prose, already checked by the guardrail
+    REPLY = "reply"  # the final Reply; always the last event
+
+
+class AgentEvent(BaseModel):
+    kind: EventKind
+    text: str = ""
+    tool: ToolRecord | None = None
+    reply: Reply | None = None
+
+
+Message.model_rebuild()
