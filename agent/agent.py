@@ -183,7 +183,9 @@ class Agent:
             said.clear()
             args = SearchProductsArgs(query=query_for(state.preferences, self.shop))
             result = self.toolbox.search(args, turn)
-            said.append(compose(state, [("search_products", result)], self.shop))
+            text = compose(state, [("search_products", result)], self.shop)
+            said.append(text)
+            yield AgentEvent(kind=EventKind.TEXT, text=text)
         return turn
 
     def _asks_again(self, turn: Turn, said: list[str]) -> bool:

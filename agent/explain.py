@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from agent.render import format_price
 from agent.types import Preferences, ProductCard
-from agent.vocabulary import words
+from agent.vocabulary import attribute_phrase, words
 from retrieval.popularity import Band
 from retrieval.types import Product
 
@@ -22,15 +22,14 @@ def why(product: Product, band: Band, prefs: Preferences) -> str:
     for key, values in prefs.attributes.items():
         have = own.get(key.casefold())
         if have and have.casefold() in {v.casefold() for v in values}:
-            reasons.append(have if words(key)[0] in words(have) else f"{key}: {have}")
+            reasons.append(attribute_phrase(key, have))
     if product.brand and product.brand.casefold() in {b.casefold() for b in prefs.brands}:
         reasons.append(f"from {product.brand}")
+    # The price itself is on the card; the why-line says how it meets the budget.
     if product.price is not None and prefs.max_price is not None:
-        limit = format_price(prefs.max_price, product.currency)
-        reasons.append(f"{format_price(product.price, product.currency)}, within {limit}")
+        reasons.append(f"within your {format_price(prefs.max_price, product.currency)} budget")
     elif product.price is not None and prefs.min_price is not None:
-        floor = format_price(prefs.min_price, product.currency)
-        reasons.append(f"{format_price(product.price, product.currency)}, above {floor}")
+        reasons.append(f"above {format_price(prefs.min_price, product.currency)}")
     if product.average_rating is not None and (
         prefs.min_rating is not None or product.average_rating >= 4.5
     ):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from agent.shop import Shop
 from agent.tools import Turn
 from agent.types import GuardrailReport, Preferences, ProductCard
+from agent.understand import negated_positions
 from agent.vocabulary import words
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -50,7 +51,7 @@ class Guardrail:
         results = list(turn.results.values())
         if self._foreign_product(sentence, turn):
             return Verdict(False, "out_of_results")
-        subject = _subject(tokens, results)
+        subject = _subject(tokens, results, self.shop.vocabulary.type_words)
         if self._wrong_price(sentence, subject, results, turn.state.preferences):
             return Verdict(False, "price_mismatch")
         if subject is not None and self._contradicts(tokens, subject):
@@ -130,7 +131,10 @@ class Guardrail:
 
     def _contradicts(self, tokens: list[str], subject: ProductCard) -> bool:
         own = {k.casefold(): v.casefold() for k, v in subject.attributes.items()}
+        negated = negated_positions(tokens)  # "no Black color" claims nothing about black
         for match in self.shop.vocabulary.find(tokens):
+            if match.start in negated:
+                continue
             for entry in match.entries:
                 if entry.key is None or entry.kind.value != "value":
                     continue
@@ -147,10 +151,13 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
-def _subject(tokens: list[str], results: list[ProductCard]) -> ProductCard | None:
+def _subject(
+    tokens: list[str], results: list[ProductCard], kind_words: set[str]
+) -> ProductCard | None:
     """The one result a sentence talks about: the only result whose distinctive title words (the
-    words no other result's title has) it uses. None when it names several, or none."""
-    present = set(tokens)
+    words no other result's title has, product-kind words like "earbuds" aside) it uses. None when
+    it names several, or none."""
+    present = set(tokens) - kind_words
     titles = [set(words(r.title)) for r in results]
     named = []
     for i, title in enumerate(titles):

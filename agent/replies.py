@@ -14,7 +14,7 @@ from agent.render import format_price
 from agent.shop import Shop
 from agent.types import Preferences
 from agent.understand import Intent
-from agent.vocabulary import words
+from agent.vocabulary import attribute_phrase, words
 
 Observation = tuple[str, dict[str, Any]]  # (tool name, its result)
 
@@ -59,8 +59,8 @@ def constraints(prefs: Preferences) -> str:
     """The shopper's hard constraints in words, e.g. "fragrance-free, under $30"."""
     parts: list[str] = []
     for key, values in prefs.attributes.items():
-        value = " or ".join(values)
-        parts.append(value.casefold() if words(key)[0] in words(value) else f"{key} {value}")
+        phrase = " or ".join(attribute_phrase(key, v) for v in values)
+        parts.append(phrase.casefold() if phrase.casefold().startswith(words(key)[0]) else phrase)
     if prefs.brands:
         parts.append("from " + " or ".join(prefs.brands))
     if prefs.exclude_brands:
@@ -127,7 +127,10 @@ def _search_reply(state: DialogueState, result: dict[str, Any]) -> str:
         text = f"{opening}Here {verb} {number} {kind}"
     text += f" ({limits})." if limits else "."
     tail = sum(1 for p in products if p.get("long_tail"))
-    if tail == 1:
+    if tail == count > 1:
+        both = "Both" if count == 2 else "All of them"
+        text += f" {both} are long-tail picks that few shoppers have found yet."
+    elif tail == 1:
         text += " One of them is a long-tail pick that few shoppers have found yet."
     elif tail:
         text += (

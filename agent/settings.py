@@ -39,6 +39,13 @@ class AgentSettings(BaseModel):
     max_messages: int = Field(default=100, ge=1, le=10_000)
 
 
+class ApiSettings(BaseModel):
+    # Bearer keys clients must send; empty: no authentication (fine on loopback, not beyond).
+    keys: list[SecretStr] = Field(default_factory=list)
+    model_name: str = "tailtalk"  # the one model /v1/models lists and requests must name
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TAILTALK_",
@@ -53,6 +60,7 @@ class Settings(BaseSettings):
     rerank: RerankSettings = Field(default_factory=RerankSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     agent: AgentSettings = Field(default_factory=AgentSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     @property
     def chroma_path(self) -> Path:

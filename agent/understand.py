@@ -273,7 +273,7 @@ def _read_vocabulary(
     tokens: list[str], vocab: Vocabulary, out: Parsed, category_hint: str | None
 ) -> None:
     matches = vocab.find(tokens)
-    negated = _negated_positions(tokens)
+    negated = negated_positions(tokens)
     # A word is part of the free-text need unless a pattern or a vocabulary phrase took it, it is
     # filler, or it is negated ("no parabens" must not search for parabens).
     need = [
@@ -295,7 +295,8 @@ def _read_vocabulary(
             phrase = []
 
 
-def _negated_positions(tokens: list[str]) -> set[int]:
+def negated_positions(tokens: list[str]) -> set[int]:
+    """Positions of words said under a negation ("no lavender", "not from X", "anything but X")."""
     positions: set[int] = set()
     for i, token in enumerate(tokens):
         starts = (

@@ -175,6 +175,17 @@ class Vocabulary:
         return None
 
 
+def attribute_phrase(key: str, value: str) -> str:
+    """An attribute as words: "waterproof", "not waterproof", "Fragrance-Free" (a value that
+    names its key already), else "Skin Type: Sensitive"."""
+    flag = _BOOLEAN.get(value.casefold())
+    if flag is not None:
+        return key.casefold() if flag else f"not {key.casefold()}"
+    if words(key)[:1] and words(key)[0] in words(value):
+        return value
+    return f"{key}: {value}"
+
+
 def _usable_value(value: str) -> bool:
     # Long values are sentences, not choices; bare numbers say nothing without their key.
     tokens = words(value)

@@ -97,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--min-rating", type=float)
     search.add_argument("--exclude-id", action="append", default=[])
     search.set_defaults(run=_run_search)
+
+    from ui.cli_agent import add_commands
+
+    add_commands(commands, ensure_index)
     return parser
 
 
@@ -206,8 +210,14 @@ def _run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     if args.index:
         store.set_indexes_copy(True)
         with tqdm(total=len(products), unit="product", desc="index copy") as bar:
-            result = ingest(products, store, embedder, settings.retrieval.upsert_batch,
-                            on_progress=bar.update, extra_text=copies.all())  # fmt: skip
+            result = ingest(
+                products,
+                store,
+                embedder,
+                settings.retrieval.upsert_batch,
+                on_progress=bar.update,
+                extra_text=copies.all(),
+            )
         print(f"indexed the copy: {result.summary()}")
     return 0
 
@@ -223,6 +233,14 @@ def _run_demo(args: argparse.Namespace, settings: Settings) -> int:
         ),
         settings,
     )
+
+
+def ensure_index(settings: Settings) -> None:
+    """A fresh data folder gets the demo catalogue first, so the first run needs nothing else."""
+    store, _ = _open_store(settings)
+    if store.count() == 0:
+        print("the product index is empty: indexing the demo catalogue first")
+        _run_demo(argparse.Namespace(), settings)
 
 
 def _run_search(args: argparse.Namespace, settings: Settings) -> int:

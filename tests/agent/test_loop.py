@@ -165,7 +165,7 @@ def test_streamed_text_is_what_the_reply_says(make_agent):
 def test_tools_as_langchain_tools_keep_the_policy(make_agent):
     import json
 
-    from agent.langchain_tools import langchain_tools
+    from agent.langchain_adapter import langchain_tools
 
     agent = make_agent()
     tools = {t.name: t for t in langchain_tools(agent, "bot-1")}

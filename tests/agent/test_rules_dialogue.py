@@ -13,6 +13,8 @@ def talk(agent, session, *texts):
         reply = agent.respond(session, text)
         assert_grounded(agent, reply)
         assert reply.backend == "rules"
+        # The rules backend writes from the facts; the guardrail never has to cut its words.
+        assert reply.trace.guardrail.total == 0, reply.trace.guardrail
         replies.append(reply)
     return replies
 
@@ -114,3 +116,15 @@ def test_session_survives_a_new_agent(make_agent):
     again = make_agent()  # same data folder: the conversation comes back from the session log
     (details,) = talk(again, "s8", "the second one")
     assert details.recommendations[0].id == listing.recommendations[1].id
+
+
+def test_negated_constraints_and_loosened_kind_read_cleanly(make_agent):
+    agent = make_agent()
+    first, cheaper = talk(
+        agent,
+        "s9",
+        "wireless earbuds under $100, not black",
+        "something like the second one but cheaper",
+    )
+    assert "Black" not in attrs(agent, first, "Color") | attrs(agent, cheaper, "Color")
+    assert cheaper.text.startswith(("I couldn't find", "Here"))

@@ -1,0 +1,57 @@
+"""A real TailTalk server (uvicorn on loopback, in a thread) on the demo index."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from agent.settings import AgentSettings, ApiSettings, Settings
+
+
+@dataclass
+class Running:
+    url: str
+    agent: object
+    settings: Settings
+
+
+def serve(app) -> tuple[str, object]:
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the server did not start"
+    return f"http://127.0.0.1:{port}", server
+
+
+@pytest.fixture
+def start_server(make_agent, tmp_path):
+    from ui.server import create_app
+
+    servers = []
+
+    def start(keys=(), ui=False, max_body_bytes=1_000_000, max_message_chars=4000, model=None):
+        agent = make_agent(model, max_message_chars=max_message_chars)
+        settings = Settings(
+            data_dir=tmp_path,
+            agent=AgentSettings(max_message_chars=max_message_chars),
+            api=ApiSettings(keys=list(keys), max_body_bytes=max_body_bytes),
+        )
+        url, server = serve(create_app(settings, agent, ui=ui))
+        servers.append(server)
+        return Running(url, agent, settings)
+
+    yield start
+    for server in servers:
+        server.should_exit = True

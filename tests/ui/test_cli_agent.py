@@ -1,0 +1,69 @@
+"""`tailtalk chat`, `tailtalk export-sessions`, and `tailtalk serve` on a fresh data folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from ui.cli import main
+
+
+def test_chat_in_the_terminal_then_export(tmp_path, monkeypatch, capsys, demo_index):
+    monkeypatch.setenv("TAILTALK_DATA_DIR", str(tmp_path / "data"))
+    catalog = tmp_path / "shop.jsonl"
+    from retrieval.demo import demo_products
+
+    rows = [p.model_dump(mode="json") for p in demo_products()[:120]]  # skin and hair care
+    catalog.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert main(["ingest", str(catalog)]) == 0
+    answers = iter(["a shampoo under $30", "tell me more about the first one", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert main(["chat", "--session", "term-1"]) == 0
+    out = capsys.readouterr().out
+    assert "TailTalk (rules backend), session term-1" in out
+    assert "shampoos (up to $30.00)" in out and "1. **" in out and "- **" in out
+    out_file = tmp_path / "sessions.jsonl"
+    assert main(["export-sessions", "--out", str(out_file)]) == 0
+    assert "wrote 2 turns (0 with liked, carted or bought products)" in capsys.readouterr().out
+    first, second = (json.loads(line) for line in out_file.read_text().splitlines())
+    assert first["session_id"] == "term-1-0" and len(second["turns"]) == 3
+    assert second["turns"][-1] == {"role": "user", "content": "tell me more about the first one"}
+
+
+@pytest.mark.slow
+def test_serve_indexes_the_demo_catalogue_on_a_fresh_data_folder(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TAILTALK_DATA_DIR": str(tmp_path / "fresh")}
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                if health.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
+        assert health.json() == {"status": "ok", "backend": "rules", "products": 600}
+        assert "<html" in httpx.get(f"http://127.0.0.1:{port}/", timeout=10).text.casefold()
+        printed = (tmp_path / "serve.log").read_text()
+        assert "indexing the demo catalogue first" in printed and "600 embedded" in printed
+    finally:
+        server.terminate()
+        server.wait(30)

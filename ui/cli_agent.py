@@ -1,0 +1,106 @@
+"""The `tailtalk` commands that talk: serve (HTTP API and chat UI), chat (terminal), and
+export-sessions (the session log as benchmark sessions)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import uuid
+
+from agent.settings import Settings
+from agent.types import EventKind
+from retrieval.errors import TailTalkError
+
+
+def add_commands(commands: argparse._SubParsersAction, ensure_index: object) -> None:
+    serve = commands.add_parser("serve", help="the chat UI and the OpenAI-compatible API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-ui", action="store_true", help="the API only, without the chat UI")
+    serve.set_defaults(run=run_serve, ensure_index=ensure_index)
+
+    chat = commands.add_parser("chat", help="chat in the terminal")
+    chat.add_argument("--session", help="continue this session (default: a new one)")
+    chat.add_argument("--shopper", help="a stable shopper id, for a returning shopper's profile")
+    chat.set_defaults(run=run_chat, ensure_index=ensure_index)
+
+    export = commands.add_parser(
+        "export-sessions", help="write logged sessions as benchmark sessions (JSONL)"
+    )
+    export.add_argument("--out", required=True, help="the JSONL file to write")
+    export.add_argument("--session", action="append", help="only these sessions")
+    export.set_defaults(run=run_export)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import uvicorn
+
+    from agent.factory import build_agent
+    from ui.server import create_app
+
+    args.ensure_index(settings)
+    agent = build_agent(settings)
+    app = create_app(settings, agent, ui=not args.no_ui)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    where = f"http://{args.host}:{args.port}"
+    print(f"TailTalk on {where}  (chat UI: {where}/, API: {where}/v1, backend: {agent.backend})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def run_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.factory import build_agent
+
+    args.ensure_index(settings)
+    agent = build_agent(settings)
+    session = args.session or uuid.uuid4().hex
+    print(
+        f"TailTalk ({agent.backend} backend), session {session}. Empty line or /quit to leave, "
+        "/reset to start over."
+    )
+    while True:
+        try:
+            text = input("you> ").strip()
+        except EOFError:
+            break
+        if not text or text == "/quit":
+            break
+        if text == "/reset":
+            session = uuid.uuid4().hex
+            print(f"(new session {session})")
+            continue
+        try:
+            said = False
+            for event in agent.stream(session, text, args.shopper):
+                if event.kind is EventKind.TEXT:
+                    print(("tailtalk> " if not said else " ") + event.text, end="", flush=True)
+                    said = True
+                elif event.kind is EventKind.STATUS:
+                    print(f"\n({event.text})")
+                elif event.reply is not None:
+                    listed = event.reply.markdown()[len(event.reply.text) :]
+                    print(("" if said else f"tailtalk> {event.reply.text}") + listed + "\n")
+        except TailTalkError as exc:
+            print(f"\nerror: {exc}", file=sys.stderr)
+    return 0
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.export import export_sessions
+    from agent.session_log import SessionLog
+
+    log = SessionLog(settings.log_path)
+    count = with_targets = 0
+    with open(args.out, "w", encoding="utf-8") as out:
+        for record in export_sessions(log, args.session):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+            with_targets += bool(record["targets"])
+    print(
+        f"wrote {count} turns ({with_targets} with liked, carted or bought products) to {args.out}"
+    )
+    return 0

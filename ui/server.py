@@ -1,0 +1,304 @@
+"""The HTTP server: an OpenAI-compatible API and the Gradio chat UI in one FastAPI app.
+
+- POST /v1/chat/completions: stateless like OpenAI (the messages are the conversation), streamed
+  (SSE ending in `data: [DONE]`) or not; the session id comes from the `X-Session-Id` header or the
+  `user` field; a returning shopper's id from `X-Shopper-Id`.
+- GET /v1/models, POST /v1/feedback, GET and DELETE /v1/profile/{shopper_id}, GET /health.
+- Every error is an OpenAI error envelope {"error": {message, type, param, code}}.
+- Bearer keys (TAILTALK_API__KEYS) are compared in constant time; request bodies are capped.
+- The agent is synchronous (embedding, search, SQLite); it runs in worker threads, never on the
+  event loop, so requests do not wait for each other.
+- Logs name the session, backend and latency; never message text or keys.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from agent.agent import Agent
+from agent.errors import MessageTooLongError, RequestError
+from agent.settings import Settings
+from agent.types import AgentEvent, EventKind
+from retrieval.errors import TailTalkError
+from ui import protocol
+
+log = logging.getLogger("tailtalk.server")
+
+
+class AuthError(TailTalkError):
+    status_code = 401
+    error_type = "authentication_error"
+    code = "invalid_api_key"
+
+
+class ModelNotFoundError(TailTalkError):
+    status_code = 404
+    error_type = "invalid_request_error"
+    code = "model_not_found"
+
+
+class FeedbackRequest(BaseModel):
+    session_id: str = Field(min_length=1, max_length=256)
+    product_id: str = Field(min_length=1, max_length=256)
+    kind: str = Field(min_length=1, max_length=32)
+
+
+def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
+    app = FastAPI(title="TailTalk", version="0.1.0", docs_url="/docs", redoc_url=None)
+    app.add_middleware(BodyLimit, limit=settings.api.max_body_bytes)  # type: ignore[arg-type]
+    _error_handlers(app)
+    keys = [k.get_secret_value().encode() for k in settings.api.keys]
+    model_name = settings.api.model_name
+
+    def authorized(request: Request) -> None:
+        if not keys:
+            return
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        given = token.strip().encode() if scheme.lower() == "bearer" else b""
+        # Compare with every key, always: the time taken says nothing about which one matched.
+        matched = False
+        for key in keys:
+            matched |= hmac.compare_digest(given, key)
+        if not matched:
+            raise AuthError(
+                "missing or wrong API key; send 'Authorization: Bearer <key>' with a key from "
+                "TAILTALK_API__KEYS"
+            )
+
+    guarded = [Depends(authorized)]
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "backend": agent.backend, "products": agent.shop.size()}
+
+    @app.get("/v1/models", dependencies=guarded)
+    def list_models() -> dict[str, Any]:
+        return protocol.models(model_name)
+
+    @app.post("/v1/chat/completions", dependencies=guarded, response_model=None)
+    async def chat(body: protocol.ChatCompletionRequest, request: Request) -> Any:
+        if body.model != model_name:
+            raise ModelNotFoundError(
+                f"the model '{body.model}' does not exist; use '{model_name}' (GET /v1/models)",
+                param="model",
+            )
+        _check_limits(body, settings)
+        session_id = request.headers.get("x-session-id") or body.user or uuid.uuid4().hex
+        shopper_id = request.headers.get("x-shopper-id") or None
+        dialogue = body.dialogue()
+        if not body.stream:
+            started = time.perf_counter()
+            reply = await run_in_threadpool(agent.reply, dialogue, session_id, shopper_id)
+            _log_turn(session_id, reply.backend, started, len(reply.recommendations))
+            return protocol.completion(reply, model_name, session_id)
+        events = agent.stream_reply(dialogue, session_id, shopper_id)
+        # The first event is taken before answering, so a bad request still gets a 4xx envelope
+        # instead of a stream that starts fine and then fails.
+        first = await run_in_threadpool(next, events)
+        return StreamingResponse(
+            _sse(first, events, model_name, session_id),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Session-Id": session_id},
+        )
+
+    @app.post("/v1/feedback", dependencies=guarded)
+    def feedback(body: FeedbackRequest) -> dict[str, Any]:
+        event_id = agent.feedback(body.session_id, body.product_id, body.kind)
+        return {"id": event_id, "object": "feedback", "recorded": True}
+
+    @app.get("/v1/profile/{shopper_id}", dependencies=guarded)
+    def profile(shopper_id: str) -> dict[str, Any]:
+        p = agent.profile(shopper_id)
+        return {"shopper_id": shopper_id, "liked": p.liked, "carted": p.carted, "bought": p.bought}
+
+    @app.delete("/v1/profile/{shopper_id}", dependencies=guarded)
+    def clear_profile(shopper_id: str) -> dict[str, Any]:
+        agent.clear_profile(shopper_id)
+        return {"shopper_id": shopper_id, "cleared": True}
+
+    @app.api_route("/v1/{path:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+    def unknown(path: str) -> None:
+        raise StarletteHTTPException(404, f"there is no endpoint /v1/{path}")
+
+    if ui:
+        os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home
+        import gradio as gr
+
+        from ui.web import CSS, build_ui
+
+        gr.mount_gradio_app(app, build_ui(agent, settings), path="/", css=CSS)
+    return app
+
+
+def _check_limits(body: protocol.ChatCompletionRequest, settings: Settings) -> None:
+    limits = settings.agent
+    if len(body.messages) > limits.max_messages:
+        raise RequestError(
+            f"{len(body.messages)} messages is more than the limit of {limits.max_messages}",
+            param="messages",
+        )
+    for i, message in enumerate(body.messages):
+        if len(message.text()) > limits.max_message_chars:
+            raise MessageTooLongError(
+                f"messages[{i}] has {len(message.text())} characters; the limit is "
+                f"{limits.max_message_chars}",
+                param=f"messages[{i}].content",
+            )
+
+
+async def _sse(
+    first: AgentEvent, events: Iterator[AgentEvent], model: str, session_id: str
+) -> AsyncIterator[bytes]:
+    chunk_id = protocol.completion_id()
+    started = time.perf_counter()
+
+    def data(body: dict[str, Any]) -> bytes:
+        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n".encode()
+
+    yield data(protocol.chunk(chunk_id, model, {"role": "assistant", "content": ""}))
+    pending: list[AgentEvent] = [first]
+    stream = iterate_in_threadpool(events)
+    said = False
+    try:
+        while True:
+            event = pending.pop() if pending else await stream.__anext__()
+            if event.kind is EventKind.TEXT:
+                text = (" " if said else "") + event.text
+                said = True
+                yield data(protocol.chunk(chunk_id, model, {"content": text}))
+            elif event.reply is not None:
+                reply = event.reply
+                listed = reply.markdown()[len(reply.text) :]
+                rest = listed if said else reply.markdown()
+                if rest:
+                    yield data(protocol.chunk(chunk_id, model, {"content": rest}))
+                extension = protocol.TailTalkExtension.of(reply, session_id)
+                final = protocol.chunk(chunk_id, model, {}, "stop", extension.model_dump())
+                yield data(final)
+                _log_turn(session_id, reply.backend, started, len(reply.recommendations))
+                break
+    except StopAsyncIteration:
+        pass
+    except TailTalkError as exc:  # the stream had started: the error goes in the stream
+        yield data(protocol.error_body(str(exc), exc.error_type, exc.param, exc.code))
+    yield b"data: [DONE]\n\n"
+
+
+def _log_turn(session_id: str, backend: str, started: float, shown: int) -> None:
+    ms = 1000 * (time.perf_counter() - started)
+    log.info("turn session=%s backend=%s products=%d ms=%.0f", session_id, backend, shown, ms)
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(TailTalkError)
+    async def tailtalk_error(request: Request, exc: TailTalkError) -> JSONResponse:
+        return _envelope(exc.status_code, str(exc), exc.error_type, exc.param, exc.code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        if first.get("type") == "json_invalid":
+            return _envelope(
+                400,
+                "the request body is not valid JSON",
+                "invalid_request_error",
+                None,
+                "invalid_json",
+            )
+        location = [str(p) for p in first.get("loc", ()) if p != "body"]
+        param = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in location).lstrip(".")
+        message = f"{param or 'body'}: {first.get('msg', 'invalid value')}"
+        return _envelope(400, message, "invalid_request_error", param or None, "invalid_value")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = "invalid_request_error" if exc.status_code < 500 else "server_error"
+        return _envelope(exc.status_code, str(exc.detail), kind, None, None)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return _envelope(
+            500, "internal error; the server log has the details", "server_error", None, None
+        )
+
+
+def _envelope(
+    status: int, message: str, error_type: str, param: str | None, code: str | None
+) -> JSONResponse:
+    return JSONResponse(protocol.error_body(message, error_type, param, code), status_code=status)
+
+
+class BodyLimit:
+    """Refuses request bodies over `limit` bytes with 413, whether or not Content-Length says so:
+    the body is read (up to the limit) before the app sees it, then handed on unchanged."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(send, int(declared))
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client went away
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._refuse(send, size)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()  # then only a disconnect can come
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send, size: int) -> None:
+        body = json.dumps(
+            protocol.error_body(
+                f"the request body is at least {size} bytes; the limit is {self.limit} "
+                "(TAILTALK_API__MAX_BODY_BYTES)",
+                "invalid_request_error",
+                None,
+                "request_too_large",
+            )
+        ).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
