@@ -150,7 +150,9 @@ class Agent:
         said: list[str],
         stream: bool,
     ) -> Generator[AgentEvent, None, Turn]:
-        state = read_dialogue(dialogue, self.shop.vocabulary, self.shop.get, seed)
+        state = read_dialogue(
+            dialogue, self.shop.vocabulary, self.shop.get, seed, self.shop.named_in
+        )
         turn = Turn(state, session_id, self.settings.k, context)
         turn.trace.backend = model.name
         turn.trace.injections += state.parsed.injections

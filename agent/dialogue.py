@@ -18,6 +18,7 @@ from agent.vocabulary import TYPE_KEY, Vocabulary
 from retrieval.types import Product
 
 Lookup = Callable[[str], Product | None]
+NamedIn = Callable[[str], list[str]]
 _MAX_NEEDS = 6
 # Intents that ask about shown products: their words are questions, not new wishes.
 _ASKING = (Intent.DETAILS, Intent.COMPARE, Intent.COPY, Intent.LIKE)
@@ -35,6 +36,9 @@ class DialogueState:
     topic: str | None = None  # the most specific category of the current topic
     injections: int = 0
     user_turns: int = 0
+    mentioned: list[str] = field(default_factory=list)  # products named by title, by anyone
+    # Named by the shopper in this topic, latest first: the anchors of "like X".
+    anchors: list[str] = field(default_factory=list)
 
     @property
     def intent(self) -> Intent:
@@ -46,14 +50,21 @@ def read_dialogue(
     vocab: Vocabulary,
     lookup: Lookup,
     seed: Preferences | None = None,
+    named_in: NamedIn | None = None,
 ) -> DialogueState:
-    """The state after the last message. `seed` carries a returning shopper's profile."""
+    """The state after the last message. `seed` carries a returning shopper's profile;
+    `named_in` finds products named by title in a text (they are anchors for "like X" and are
+    not recommended back)."""
     state = DialogueState(preferences=seed or Preferences())
     for message in messages:
+        named = named_in(message.content) if named_in and message.content else []
+        state.mentioned.extend(i for i in named if i not in state.mentioned)
         if message.role == "assistant" and message.content:
             _read_assistant(state, message.content)
         elif message.role == "user":
             _read_user(state, message.content, vocab, lookup)
+            if named:
+                state.anchors = [*reversed(named), *(a for a in state.anchors if a not in named)]
     return state
 
 
@@ -68,6 +79,10 @@ def _read_assistant(state: DialogueState, text: str) -> None:
 
 def _read_user(state: DialogueState, text: str, vocab: Vocabulary, lookup: Lookup) -> None:
     parsed = parse(text, vocab, state.topic)
+    if parsed.intent is not Intent.SEARCH and not state.last_list and parsed.needs:
+        # Nothing was shown yet, so "#3" or "the first" cannot point at a product: it is part
+        # of the request ("hair extensions in #3").
+        parsed.intent, parsed.references = Intent.SEARCH, []
     state.parsed = parsed
     state.user_turns += 1
     state.injections += parsed.injections
@@ -80,6 +95,7 @@ def _read_user(state: DialogueState, text: str, vocab: Vocabulary, lookup: Looku
     if parsed.reset or parsed.fresh_request or new_topic:
         prefs = Preferences(liked=prefs.liked, rejected=prefs.rejected)
         state.topic = None
+        state.anchors = []
     if leaf and (state.topic is None or _new_topic(leaf, state.topic, vocab)):
         state.topic = leaf
     if parsed.intent not in _ASKING:
@@ -179,8 +195,19 @@ def _like_anchor(prefs: Preferences, state: DialogueState, lookup: Lookup) -> Pr
 
 
 def _anchor_id(state: DialogueState) -> str | None:
+    """The product "like that one" means: the one referred to, else the one singled out last,
+    else the first of the latest list."""
     anchors = state.targets or ([state.focus] if state.focus else []) or state.last_list[:1]
     return anchors[0] if anchors else None
+
+
+def similar_to(state: DialogueState) -> list[str]:
+    """Products the next search should resemble: the one "like that" points at, else products
+    the shopper named in this topic."""
+    if state.intent is Intent.SIMILAR:
+        anchor = _anchor_id(state)
+        return [anchor] if anchor else []
+    return state.anchors[:3]
 
 
 def _relative_price(

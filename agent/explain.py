@@ -11,7 +11,7 @@ from agent.render import format_price
 from agent.types import Preferences, ProductCard
 from agent.vocabulary import attribute_phrase, words
 from retrieval.popularity import Band
-from retrieval.types import Product
+from retrieval.types import Product, attribute_values
 
 _MAX_REASONS = 4
 
@@ -21,8 +21,11 @@ def why(product: Product, band: Band, prefs: Preferences) -> str:
     own = {k.casefold(): v for k, v in product.attributes.items()}
     for key, values in prefs.attributes.items():
         have = own.get(key.casefold())
-        if have and have.casefold() in {v.casefold() for v in values}:
-            reasons.append(attribute_phrase(key, have))
+        if have is None:
+            continue
+        matched = [v for v in values if v.casefold() in attribute_values(have)]
+        if matched:
+            reasons.append(attribute_phrase(key, matched[0] if ", " in have else have))
     if product.brand and product.brand.casefold() in {b.casefold() for b in prefs.brands}:
         reasons.append(f"from {product.brand}")
     # The price itself is on the card; the why-line says how it meets the budget.

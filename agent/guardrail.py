@@ -20,7 +20,8 @@ from agent.shop import Shop
 from agent.tools import Turn
 from agent.types import GuardrailReport, Preferences, ProductCard
 from agent.understand import negated_positions
-from agent.vocabulary import words
+from agent.vocabulary import Kind, words
+from retrieval.types import attribute_values
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _MONEY = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d{1,2})?)")
@@ -51,7 +52,16 @@ class Guardrail:
         results = list(turn.results.values())
         if self._foreign_product(sentence, turn):
             return Verdict(False, "out_of_results")
-        subject = _subject(tokens, results, self.shop.vocabulary.type_words)
+        # A word that states an attribute value cannot also be what names the product
+        # ("long-tail picks" does not name the "Long Wavy Wig").
+        valued = {
+            i
+            for match in self.shop.vocabulary.find(tokens)
+            if any(e.kind is Kind.VALUE for e in match.entries)
+            for i in range(match.start, match.end)
+        }
+        naming = [t for i, t in enumerate(tokens) if i not in valued]
+        subject = _subject(naming, results, self.shop.vocabulary.type_words)
         if self._wrong_price(sentence, subject, results, turn.state.preferences):
             return Verdict(False, "price_mismatch")
         if subject is not None and self._contradicts(tokens, subject):
@@ -130,20 +140,22 @@ class Guardrail:
         return any(all(abs(a - f) > 0.005 for f in fine) for a in amounts)
 
     def _contradicts(self, tokens: list[str], subject: ProductCard) -> bool:
-        own = {k.casefold(): v.casefold() for k, v in subject.attributes.items()}
+        """A catalogue value of an attribute the product has, that is not (one of) its own."""
+        own = {k.casefold(): attribute_values(v) for k, v in subject.attributes.items()}
         negated = negated_positions(tokens)  # "no Black color" claims nothing about black
         for match in self.shop.vocabulary.find(tokens):
             if match.start in negated:
                 continue
-            for entry in match.entries:
-                if entry.key is None or entry.kind.value != "value":
-                    continue
-                have = own.get(entry.key.casefold())
-                same_phrase = any(
-                    e.key == entry.key and e.name.casefold() == have for e in match.entries
-                )
-                if have is not None and have != entry.name.casefold() and not same_phrase:
-                    return True
+            # The same words may be a value of several keys; any that fits the product is fine.
+            claims = [
+                (e.key.casefold(), e.name.casefold())
+                for e in match.entries
+                if e.kind is Kind.VALUE and e.key is not None
+            ]
+            fitting = [name for key, name in claims if name in own.get(key, set())]
+            contested = [key for key, _ in claims if key in own]
+            if contested and not fitting:
+                return True
         return False
 
 
@@ -154,19 +166,21 @@ def split_sentences(text: str) -> list[str]:
 def _subject(
     tokens: list[str], results: list[ProductCard], kind_words: set[str]
 ) -> ProductCard | None:
-    """The one result a sentence talks about: the only result whose distinctive title words (the
-    words no other result's title has, product-kind words like "earbuds" aside) it uses. None when
-    it names several, or none."""
+    """The one result a sentence talks about: it uses most of that result's distinctive title
+    words (words no other result's title has, product-kind words like "earbuds" aside) and two
+    of its words at least, and no distinctive word of any other result. None otherwise: a
+    sentence about several products, or about none, claims nothing about one of them."""
     present = set(tokens) - kind_words
     titles = [set(words(r.title)) for r in results]
-    named = []
+    named, touched = [], 0
     for i, title in enumerate(titles):
         others = set().union(*(t for j, t in enumerate(titles) if j != i))
         distinct = title - others
-        needed = 2 if len(results) == 1 else 1
-        if len(present & distinct) >= needed:
+        shared = len(present & distinct)
+        touched += bool(shared)
+        if shared and shared >= len(distinct) / 2 and len(present & title) >= 2:
             named.append(results[i])
-    return named[0] if len(named) == 1 else None
+    return named[0] if len(named) == 1 and touched == 1 else None
 
 
 def _refers_to_any(name_words: list[str], results: list[ProductCard]) -> bool:

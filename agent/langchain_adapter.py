@@ -61,7 +61,7 @@ class _ToolSession:
 
         def run(**arguments: Any) -> str:
             shop = self.agent.shop
-            state = read_dialogue(self.shown, shop.vocabulary, shop.get)
+            state = read_dialogue(self.shown, shop.vocabulary, shop.get, None, shop.named_in)
             turn = Turn(
                 state,
                 self.session_id,

@@ -15,16 +15,19 @@ from agent.shop import Shop
 from agent.types import Preferences
 from agent.understand import Intent
 from agent.vocabulary import attribute_phrase, words
+from retrieval.types import attribute_values
 
 Observation = tuple[str, dict[str, Any]]  # (tool name, its result)
 
 
 def query_for(prefs: Preferences, shop: Shop) -> str:
-    """Search words: the product kind, then the shopper's needs in their words."""
-    parts = [*prefs.product_types, *prefs.needs]
+    """Search words: the product kind, the shopper's needs in their words, and the attribute
+    values they asked for (filters keep the constraint; the words help rank within it)."""
+    wanted = [v for values in prefs.attributes.values() for v in values]
+    parts = [*prefs.product_types, *prefs.needs, *wanted]
     if not parts:
-        parts = list(prefs.categories) or [v for vs in prefs.attributes.values() for v in vs]
-    return " ".join(parts) or "popular products"
+        parts = list(prefs.categories)
+    return " ".join(dict.fromkeys(parts)) or "popular products"
 
 
 def compose(state: DialogueState, observations: Sequence[Observation], shop: Shop) -> str:
@@ -167,7 +170,7 @@ def _attribute_answer(state: DialogueState, product: dict[str, Any]) -> str:
         have = own.get(key.casefold())
         if have is None:
             answers.append(f"The catalogue does not say its {key.casefold()}. ")
-        elif have.casefold() in {v.casefold() for v in values}:
+        elif attribute_values(have) & {v.casefold() for v in values}:
             answers.append(f"Yes, its {key.casefold()} is {have}. ")
         else:
             answers.append(f"No, its {key.casefold()} is {have}. ")

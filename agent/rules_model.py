@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from agent.chat_model import ModelDelta, ModelOutput, ToolSpec, stream_from_complete
-from agent.dialogue import DialogueState, read_dialogue
+from agent.dialogue import DialogueState, read_dialogue, similar_to
 from agent.replies import compose, query_for
 from agent.shop import Shop
 from agent.types import Message, Preferences, ToolCall
@@ -31,7 +31,9 @@ class RulesChatModel:
         self.seed = seed
 
     def read(self, messages: Sequence[Message]) -> DialogueState:
-        return read_dialogue(messages, self.shop.vocabulary, self.shop.get, self.seed)
+        return read_dialogue(
+            messages, self.shop.vocabulary, self.shop.get, self.seed, self.shop.named_in
+        )
 
     def complete(self, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> ModelOutput:
         turn_start = _last_user(messages)
@@ -70,7 +72,11 @@ class RulesChatModel:
         vague = intent is Intent.SEARCH and state.preferences.is_vague()
         if vague and not state.asked_clarification:
             return None  # ask what they are looking for (at most once in a row)
-        return "search_products", {"query": query_for(state.preferences, self.shop)}
+        arguments: dict[str, Any] = {"query": query_for(state.preferences, self.shop)}
+        like = similar_to(state)
+        if like:
+            arguments["similar_to"] = like
+        return "search_products", arguments
 
 
 def _last_user(messages: Sequence[Message]) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 
+from agent.titles import TitleIndex
 from agent.vocabulary import Vocabulary, words
 from retrieval.pipeline import TailSearch
 from retrieval.popularity import Band, PopularityBands, catalogue_counts, combined_counts
@@ -33,6 +34,7 @@ class Shop:
         self._seen_index: object = None
         self._vocabulary = Vocabulary()
         self._titles: dict[tuple[str, ...], str] = {}
+        self._title_index = TitleIndex(())
 
     def _refresh(self) -> None:
         index = self.search_pipeline.retriever.index
@@ -41,6 +43,7 @@ class Shop:
                 return
             self._vocabulary = Vocabulary.from_products(index.products)
             self._titles = {tuple(words(p.title)): p.id for p in index.products}
+            self._title_index = TitleIndex(index.products)
             counts = combined_counts(catalogue_counts(index.products), self.logged_counts)
             self.search_pipeline.bands = PopularityBands.from_counts(
                 counts, self.head_share, self.torso_share
@@ -68,6 +71,11 @@ class Shop:
         self._refresh()
         return self._titles.get(tuple(words(title)))
 
+    def named_in(self, text: str) -> list[str]:
+        """Products named by their title somewhere in `text`."""
+        self._refresh()
+        return self._title_index.find(text)
+
     def get_many(self, product_ids: Sequence[str]) -> list[Product]:
         found = (self.get(pid) for pid in product_ids)
         return [p for p in found if p is not None]
@@ -79,11 +87,17 @@ class Shop:
         return len(self.search_pipeline.retriever.index)
 
     def search(
-        self, query: str, filters: SearchFilters, k: int, context: RerankContext
+        self,
+        query: str,
+        filters: SearchFilters,
+        k: int,
+        context: RerankContext,
+        like: Sequence[str] = (),
     ) -> list[Ranked]:
-        """Tail-aware search under the configured policy; nothing is recorded as shown."""
+        """Tail-aware search under the configured policy; nothing is recorded as shown. `like`:
+        products the results should resemble (their vectors join the query's)."""
         self._refresh()
-        return self.search_pipeline.search(query, filters, k, context, record=False)
+        return self.search_pipeline.search(query, filters, k, context, record=False, like=like)
 
     def record_shown(self, shown: Sequence[tuple[str, int]]) -> None:
         """What the shopper finally saw (id, rank), for the exposure policy's ledger."""

@@ -50,6 +50,11 @@ class SearchProductsArgs(BaseModel):
 
     query: str = Field(min_length=1, max_length=300, description="what the shopper wants")
     filters: FilterArgs = Field(default_factory=FilterArgs)
+    similar_to: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="ids of products the results should resemble (shown or named by the shopper)",
+    )
 
 
 class GetProductArgs(BaseModel):
@@ -122,9 +127,10 @@ class Turn:
         return self.listed if self.listed is not None else self.featured
 
     def allowed_ids(self) -> set[str]:
-        """Products this shopper may ask about: shown before, returned this turn, or named by id
-        in their own latest message."""
-        return set(self.state.shown) | set(self.results) | set(self.state.targets)
+        """Products this shopper may ask about: shown before, returned this turn, referred to in
+        their latest message, or named by title in the dialogue."""
+        state = self.state
+        return {*state.shown, *self.results, *state.targets, *state.mentioned}
 
 
 class Toolbox:
@@ -149,19 +155,26 @@ class Toolbox:
         vocab = self.shop.vocabulary
         asked, notes, extra_query = canonical_filters(args.filters, vocab)
         shown = turn.state.shown if turn.state.intent is not Intent.AGAIN else []
-        own = prefs.filters(exclude_ids=frozenset(shown))
+        # Products already shown or named are not recommended back (the shopper knows them).
+        own = prefs.filters(exclude_ids=frozenset([*shown, *turn.state.mentioned]))
+        allowed = turn.allowed_ids()
+        like = [pid for pid in args.similar_to if pid in allowed]
+        if len(like) < len(args.similar_to):
+            notes.append(
+                "similar_to may only name products the shopper saw or named; others ignored"
+            )
         filters = stricter(asked, own)
         query = " ".join([args.query, *extra_query]).strip()
         clean_query, cut = neutralise(query)
         turn.trace.injections += cut
-        ranked = self.shop.search(clean_query or query, filters, turn.k, turn.context)
+        ranked = self.shop.search(clean_query or query, filters, turn.k, turn.context, like)
         relaxed = None
         if not ranked and prefs.product_types and TYPE_KEY in filters.attributes:
             # No product of that kind meets the rest: show what does, and say so. The product
             # kind is the one constraint loosened; budgets, brands and exclusions never are.
             attributes = {k: v for k, v in filters.attributes.items() if k != TYPE_KEY}
             filters = filters.model_copy(update={"attributes": attributes})
-            ranked = self.shop.search(clean_query or query, filters, turn.k, turn.context)
+            ranked = self.shop.search(clean_query or query, filters, turn.k, turn.context, like)
             relaxed = "product type" if ranked else None
         cards = [
             card(

@@ -78,10 +78,10 @@ class Preferences(BaseModel):
         )
 
     def is_vague(self) -> bool:
-        """Too little to search well: no category, type, brand or attribute, and no need of more
-        than one word."""
+        """Too little to search well: no category, type, brand, attribute or need in the
+        shopper's own words ("something nice" has none; "tweezers" is enough)."""
         specific = self.categories or self.product_types or self.brands or self.attributes
-        return not specific and sum(len(n.split()) for n in self.needs) < 2
+        return not specific and not self.needs
 
 
 class ProductCard(BaseModel):

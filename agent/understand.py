@@ -15,7 +15,16 @@ from enum import StrEnum
 from typing import Literal
 
 from agent.safety import neutralise
-from agent.vocabulary import Entry, Kind, Match, Vocabulary, words
+from agent.vocabulary import (
+    TYPE_KEY,
+    Entry,
+    Kind,
+    Match,
+    Vocabulary,
+    fold_word,
+    surface_words,
+    words,
+)
 
 
 class Intent(StrEnum):
@@ -165,6 +174,7 @@ _FILLER = frozenset(
      "make", "go", "try", "switch", "rather", "ones"}
 )  # fmt: skip
 _KEY_CONTEXT_WORDS = 2  # "rose scent", "scent: rose": a key this close names the value's key
+MIN_COVERAGE = 0.5  # share of a category's products that must have a key for it to filter
 
 
 def parse(text: str, vocab: Vocabulary, category_hint: str | None = None) -> Parsed:
@@ -180,7 +190,7 @@ def parse(text: str, vocab: Vocabulary, category_hint: str | None = None) -> Par
     lowered = _take_references(lowered, out)
     out.reset = bool(_RESET.search(lowered))
     out.intent = _intent(worded, out)
-    _read_vocabulary(words(lowered), vocab, out, category_hint)
+    _read_vocabulary(surface_words(lowered), vocab, out, category_hint)
     out.fresh_request = bool(
         out.intent is Intent.SEARCH
         and _FRESH.search(worded)
@@ -270,8 +280,9 @@ def _intent(text: str, out: Parsed) -> Intent:
 
 
 def _read_vocabulary(
-    tokens: list[str], vocab: Vocabulary, out: Parsed, category_hint: str | None
+    surface: list[str], vocab: Vocabulary, out: Parsed, category_hint: str | None
 ) -> None:
+    tokens = [fold_word(w) for w in surface]  # matched folded; needs keep the shopper's words
     matches = vocab.find(tokens)
     negated = negated_positions(tokens)
     # A word is part of the free-text need unless a pattern or a vocabulary phrase took it, it is
@@ -287,7 +298,7 @@ def _read_vocabulary(
         for i in range(match.start, match.end):
             need[i] = keep
     phrase: list[str] = []
-    for token, wanted in zip([*tokens, ""], [*need, False], strict=True):
+    for token, wanted in zip([*surface, ""], [*need, False], strict=True):
         if wanted:
             phrase.append(token)
         elif phrase:
@@ -337,7 +348,8 @@ def _apply(
         brand = by_kind[Kind.BRAND].name
         (out.exclude_brands if negated else out.brands).append(brand)
         return False
-    if Kind.TYPE in by_kind and not negated:
+    kind_filters = Kind.TYPE in by_kind and vocab.coverage(TYPE_KEY, by_kind[Kind.TYPE].category)
+    if Kind.TYPE in by_kind and not negated and kind_filters >= MIN_COVERAGE:
         entry = by_kind[Kind.TYPE]
         out.types.append(entry.name)
         if entry.category:
@@ -356,6 +368,9 @@ def _apply(
         return False
     if Kind.KEY in by_kind:
         key = by_kind[Kind.KEY].name
+        category = out.categories[-1] if out.categories else category_hint
+        if vocab.coverage(key, category) < MIN_COVERAGE:
+            return not negated  # too few products say: keep the words, filter nothing
         if key in vocab.boolean_keys:
             value = vocab.boolean_value(key, not negated)
             if value:
@@ -376,26 +391,27 @@ def _pick_key(
     out: Parsed,
     category_hint: str | None,
 ) -> Entry | None:
-    """Which attribute a value belongs to when several keys share it ("Rose": a scent or a
-    colour): a key named next to it, else the only key the current category has, else none."""
+    """The attribute a value is a hard constraint on, or None to keep it as free text.
+
+    Only keys most products of the category have can constrain: a filter on a key that most
+    products lack ("Recommended Uses For Product") would hide the products that simply do not
+    say. Among those, a value several keys share ("Rose": a scent or a colour) goes to the key
+    named next to it, else to the only one left.
+    """
+    category = out.categories[-1] if out.categories else category_hint
+    values = [v for v in values if v.key and vocab.coverage(v.key, category) >= MIN_COVERAGE]
     near = set(tokens[max(0, match.start - _KEY_CONTEXT_WORDS) : match.end + _KEY_CONTEXT_WORDS])
     named = [v for v in values if v.key and set(words(v.key)) & near]
     if len(named) == 1:
         return named[0]
+    if len(values) != 1:
+        return None
     phrase = tokens[match.start : match.end]
-    if len(values) == 1:
-        # A one-word value that is also part of a product type ("cream": a colour, and the end of
-        # "night cream") more likely names the kind of product; it stays a free-text need.
-        if len(phrase) == 1 and phrase[0] in vocab.type_words:
-            return None
-        return values[0]
-    categories = [*out.categories, *([category_hint] if category_hint else [])]
-    for category in categories:
-        keys = vocab.keys_in_category.get(category, set())
-        fitting = [v for v in values if v.key in keys]
-        if len(fitting) == 1:
-            return fitting[0]
-    return None
+    # A one-word value that is also part of a product type ("cream": a colour, and the end of
+    # "night cream") more likely names the kind of product; it stays a free-text need.
+    if len(phrase) == 1 and phrase[0] in vocab.type_words:
+        return None
+    return values[0]
 
 
 def _has_content(out: Parsed) -> bool:

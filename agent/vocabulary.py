@@ -49,6 +49,11 @@ def fold_word(word: str) -> str:
     return word
 
 
+def surface_words(text: str) -> list[str]:
+    """The words of a text as written (lower case), aligned with words()."""
+    return _TOKEN.findall(text.casefold())
+
+
 def words(text: str) -> list[str]:
     """Folded words of a text, in order."""
     return [fold_word(w) for w in _TOKEN.findall(text.casefold())]
@@ -85,8 +90,11 @@ class Vocabulary:
     catch_all: dict[str, str] = field(default_factory=dict)
     boolean_keys: set[str] = field(default_factory=set)
     categories: list[str] = field(default_factory=list)  # top-level, most products first
-    # Keys present in each category, to pick the right key for a value that several keys share.
-    keys_in_category: dict[str, set[str]] = field(default_factory=dict)
+    # How many products have each key, overall (category "") and per category: a key most
+    # products lack cannot be a hard filter ("Recommended Uses For Product"), and a value
+    # several keys share belongs to the key its category has.
+    key_counts: dict[str, Counter[str]] = field(default_factory=dict)
+    category_sizes: Counter[str] = field(default_factory=Counter)
     type_words: set[str] = field(default_factory=set)  # words of product type and category names
     top_of: dict[str, str] = field(default_factory=dict)  # category -> its top-level category
 
@@ -95,10 +103,11 @@ class Vocabulary:
         vocab = cls()
         value_counts: Counter[tuple[str, str]] = Counter()
         top_counts: Counter[str] = Counter()
-        keys_in_category: dict[str, set[str]] = defaultdict(set)
+        key_counts: dict[str, Counter[str]] = defaultdict(Counter)
         type_category: dict[str, Counter[str]] = defaultdict(Counter)
         brands: set[str] = set()
         for p in products:
+            vocab.category_sizes.update(["", *p.category_path])
             if p.category_path:
                 top_counts[p.category_path[0]] += 1
             for name in p.category_path:
@@ -109,12 +118,15 @@ class Vocabulary:
             for key, value in p.attributes.items():
                 if key.casefold() in _IGNORED_KEYS:
                     continue
+                for name in ("", *p.category_path):
+                    key_counts[name][key] += 1
                 if key == TYPE_KEY:
                     type_category[value][p.category or ""] += 1
                     continue
-                value_counts[(key, value)] += 1
-                for name in p.category_path:
-                    keys_in_category[name].add(key)
+                # A list value ("Horror, Thriller") offers each of its items as a choice.
+                parts = [part.strip() for part in value.split(", ") if part.strip()]
+                for part in parts if len(parts) > 1 else [value]:
+                    value_counts[(key, part)] += 1
         for brand in brands:
             vocab._add(brand, Entry(Kind.BRAND, brand))
         for kind, cats in type_category.items():
@@ -133,8 +145,19 @@ class Vocabulary:
                         vocab.catch_all[key] = value
             vocab._add(key, Entry(Kind.KEY, key, key=key))
         vocab.categories = [name for name, _ in top_counts.most_common()]
-        vocab.keys_in_category = dict(keys_in_category)
+        vocab.key_counts = dict(key_counts)
         return vocab
+
+    def coverage(self, key: str, category: str | None = None) -> float:
+        """The share of products that have the attribute: in `category` when given, else in
+        the category where the attribute is most common (whole catalogue when uncategorised)."""
+        names = [category] if category else [c for c in self.key_counts if c] or [""]
+        shares = [
+            self.key_counts.get(name, Counter()).get(key, 0) / self.category_sizes[name]
+            for name in names
+            if self.category_sizes.get(name)
+        ]
+        return max(shares, default=0.0)
 
     def _add(self, phrase: str, entry: Entry) -> None:
         key = tuple(words(phrase))

@@ -197,7 +197,9 @@ def map_redial(row: Row) -> Row:
         Fields.ID: row["_id"],
         Fields.TITLE: name,
         Fields.DESCRIPTION: row.get("plot") or "",
-        Fields.CATEGORY_PATH: ["Movies", *genres[:1]],
+        # Genres stay attributes and searchable text, not a category: a film is often several
+        # genres, and a category is a hard filter.
+        Fields.CATEGORY_PATH: ["Movies"],
         Fields.ATTRIBUTES: attributes,
         Fields.URL: f"https://www.imdb.com/title/{row['imdb_id']}/" if row.get("imdb_id") else None,
     }

@@ -18,7 +18,7 @@ import numpy as np
 from retrieval.lexical import LexicalIndex
 from retrieval.store import ChromaStore
 from retrieval.text import product_text
-from retrieval.types import Product, SearchFilters
+from retrieval.types import Product, SearchFilters, attribute_values
 
 # Below this share of the catalogue, gathering the allowed rows beats scoring every row and masking.
 _GATHER_BELOW = 0.1
@@ -78,7 +78,12 @@ class ProductIndex:
         self.categories = _Postings.build([_key(c) for c in p.category_path] for p in products)
         self.brands = _Postings.build([_key(p.brand)] if p.brand else [] for p in products)
         self.attributes = _Postings.build(
-            [_attribute_key(k, v) for k, v in p.attributes.items()] for p in products
+            [
+                _attribute_key(k, v)
+                for k, value in p.attributes.items()
+                for v in attribute_values(value)
+            ]
+            for p in products
         )
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()

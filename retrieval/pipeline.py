@@ -6,6 +6,8 @@ shown is recorded in the exposure ledger (when there is one), which the exposure
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from retrieval.popularity import PopularityBands
@@ -64,12 +66,20 @@ class TailSearch:
         k: int = 10,
         context: RerankContext | None = None,
         record: bool = True,
+        like: Sequence[str] = (),
     ) -> list[Ranked]:
         """The re-ranked top k. With `record`, the list is written to the exposure ledger as
         shown; a caller that shows something else (the agent, after its guardrail) records
-        what it finally showed itself."""
+        what it finally showed itself. `like` names products the results should resemble:
+        the query vector is averaged with theirs ("something like that one")."""
         filters = filters or SearchFilters()
-        candidates = self.candidates(query, self.retriever.embed_query(query), filters)
+        vector = self.retriever.embed_query(query)
+        anchors = [self.retriever.index.row_of.get(pid) for pid in like]
+        rows = [r for r in anchors if r is not None]
+        if rows:
+            blended = vector + self.retriever.index.vectors[rows].mean(axis=0)
+            vector = blended / max(float(np.linalg.norm(blended)), 1e-9)
+        candidates = self.candidates(query, vector, filters)
         ranked = self.rank(candidates, filters, k, context)
         if record and self.ledger is not None:
             self.ledger.record((r.candidate.product.id, r.rank) for r in ranked)

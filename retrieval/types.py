@@ -162,14 +162,21 @@ class SearchFilters(BaseModel):
             return False
         if brand and brand in {b.casefold() for b in self.exclude_brands}:
             return False
-        attrs = {k.casefold(): v.casefold() for k, v in product.attributes.items()}
+        attrs = {k.casefold(): attribute_values(v) for k, v in product.attributes.items()}
         for key, values in self.attributes.items():
-            if attrs.get(key.casefold()) not in {v.casefold() for v in values}:
+            if not attrs.get(key.casefold(), set()) & {v.casefold() for v in values}:
                 return False
         for key, values in self.exclude_attributes.items():
-            if attrs.get(key.casefold()) in {v.casefold() for v in values}:
+            if attrs.get(key.casefold(), set()) & {v.casefold() for v in values}:
                 return False
         return True
+
+
+def attribute_values(value: str) -> set[str]:
+    """What an attribute value matches, case-folded: the whole value and, for a list written
+    "Horror, Thriller", each item of it (a comma inside a number, "1,000", is not a separator)."""
+    whole = value.casefold().strip()
+    return {whole, *(part.strip() for part in whole.split(", ") if part.strip())}
 
 
 class ProductHit(BaseModel):

@@ -114,3 +114,31 @@ def test_clarification_is_remembered(vocab, demo_products):
         demo_products,
     )
     assert s.asked_clarification
+
+
+def test_products_named_by_title_are_anchors_and_mentions():
+    from agent.dialogue import similar_to
+    from agent.titles import TitleIndex
+    from agent.vocabulary import Vocabulary
+    from retrieval.types import Product
+
+    films = [
+        Product(id="m1", title="The Babadook (2014)"),
+        Product(id="m2", title="It Follows (2014)"),
+        Product(id="m3", title="It (2017)"),
+        Product(id="m4", title="Up (2009)"),
+    ]
+    titles = TitleIndex(films)
+    assert titles.find("a horror movie like The Babadook (2014) or It Follows (2014)!") == [
+        "m1",
+        "m2",
+    ]  # "It Follows (2014)" is found whole, not as "It"
+    assert titles.find("it follows me up the stairs") == []  # no year: no title
+    messages = [
+        user("something scary like The Babadook (2014)"),
+        Message(role="assistant", content="Have you seen It (2017)?"),
+        user("yes, and It Follows (2014) too"),
+    ]
+    s = read_dialogue(messages, Vocabulary(), {p.id: p for p in films}.get, None, titles.find)
+    assert s.mentioned == ["m1", "m3", "m2"]
+    assert s.anchors == ["m2", "m1"] and similar_to(s) == ["m2", "m1"]

@@ -50,10 +50,12 @@ def test_prices_must_match_the_product_or_the_budget(searched):
 def test_attribute_claims_must_match_the_record(searched):
     _, turn, guard = searched
     item = next(c for c in turn.listed if c.attributes.get("Fragrance") not in (None, "Lavender"))
-    name = item.title.split(",")[0]
+    name = item.title  # named in full: brand, descriptor, kind
     assert verdict(guard, turn, f"{name} has a lavender scent.") == "attribute_contradiction"
     own = item.attributes["Fragrance"]
     assert verdict(guard, turn, f"{name} comes {own.casefold()}.") is None
+    # Without a clear subject nothing is claimed about any one product.
+    assert verdict(guard, turn, "Some of these have a lavender scent.") is None
 
 
 def test_prompt_leaks_are_removed(searched):

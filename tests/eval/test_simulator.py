@@ -43,3 +43,16 @@ def test_targets_are_balanced_over_bands_and_deterministic():
     assert [r.target_band for r in requests] == [Band.HEAD] * 5 + [Band.TORSO] * 5 + [Band.TAIL] * 5
     assert requests == simulate_requests(products, bands, per_band=5, seed=3)
     assert requests != simulate_requests(products, bands, per_band=5, seed=4)
+
+
+def test_multi_turn_shopper_answers_questions_and_refines(make_agent, demo_products):
+    from eval.shopper import facts, kind_of, simulate
+    from retrieval.popularity import Band
+
+    target = next(p for p in demo_products if p.attributes.get("Type") == "Dog Harness")
+    assert kind_of(target) == "Dog Harness"
+    said = facts(target)
+    assert said[-1].startswith("under $") and all("type" not in f for f in said)
+    agent = make_agent()
+    result = simulate(agent, target, Band.TAIL, max_turns=6, name="sim")
+    assert result.hit_turn is not None and 1 <= result.hit_turn <= 6

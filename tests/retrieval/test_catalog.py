@@ -162,5 +162,5 @@ def test_redial_id2info():
     assert movie.title == "Friends with Benefits (2011)"
     assert movie.attributes["Genre"] == "Comedy, Romance"
     assert movie.attributes["Year"] == "2011"
-    assert movie.category_path == ("Movies", "Comedy")
+    assert movie.category_path == ("Movies",)
     assert movie.price is None

@@ -1,0 +1,118 @@
+"""Wiring for offline evaluation: the catalogue's index (re-used when up to date), one retriever
+shared by every run, and an agent per policy with its own fresh exposure ledger and session log
+(in a scratch folder), so runs do not influence each other."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from agent.agent import Agent
+from agent.chat_model import ChatModel
+from agent.errors import RequestError
+from agent.factory import build_agent
+from agent.settings import Settings
+from agent.shop import Shop
+from retrieval.catalog import load_catalog
+from retrieval.embedder import HFEmbedder
+from retrieval.ingest import ingest
+from retrieval.pipeline import TailSearch
+from retrieval.popularity import PopularityBands, catalogue_counts, combined_counts
+from retrieval.rerank import ExposureLedger
+from retrieval.rerank.factory import build_reranker
+from retrieval.search import ChromaRetriever
+from retrieval.store import ChromaStore
+from retrieval.text import RECIPE
+from retrieval.types import Product
+
+POLICIES = ("none", "default", "mmr", "xquad", "calibrated", "exposure")
+
+
+@dataclass
+class Harness:
+    settings: Settings
+    retriever: ChromaRetriever
+    products: list[Product]
+    bands: PopularityBands
+    logged: Mapping[str, float]
+    k: int
+    backend: str
+    scratch: Path
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        catalog: Path,
+        fmt: str,
+        logged: Mapping[str, float],
+        k: int,
+        backend: str,
+    ) -> Harness:
+        loaded = load_catalog(catalog, fmt)
+        embedder = HFEmbedder(settings.embedder)
+        fingerprint = hashlib.sha256(str(catalog.resolve()).encode()).hexdigest()[:8]
+        name = f"eval-{catalog.stem}-{fingerprint}"
+        retrieval = settings.retrieval.model_copy(update={"collection": name[:60]})
+        folder = settings.data_dir / "eval" / name
+        store = ChromaStore.open(retrieval, folder, embedder.model_id, embedder.dim, RECIPE)
+        with tqdm(total=len(loaded.products), desc="index", unit="product") as bar:
+            report = ingest(loaded.products, store, embedder, on_progress=bar.update)
+        print(report.summary(), flush=True)
+        retriever = ChromaRetriever(
+            store, embedder, refresh_seconds=3600, lexical_weight=retrieval.lexical_weight
+        )
+        counts = combined_counts(catalogue_counts(loaded.products), logged)
+        bands = PopularityBands.from_counts(
+            counts, settings.rerank.head_share, settings.rerank.torso_share
+        )
+        scratch = Path(tempfile.mkdtemp(prefix="tailtalk-eval-"))
+        return cls(settings, retriever, loaded.products, bands, logged, k, backend, scratch)
+
+    def shop(self, policy: str = "none") -> Shop:
+        rerank = self.settings.rerank
+        if policy != "default":
+            if policy not in POLICIES:
+                raise RequestError(
+                    f"unknown policy '{policy}'; use {', '.join(POLICIES)}", param="policy"
+                )
+            rerank = rerank.model_copy(update={"policy": policy})
+        ledger = ExposureLedger(self.scratch / f"{policy}-exposure.sqlite")
+        search = TailSearch(
+            self.retriever,
+            self.bands,
+            build_reranker(rerank, ledger),
+            rerank.floor,
+            rerank.candidates,
+            ledger,
+        )
+        return Shop(search, rerank.head_share, rerank.torso_share, self.logged)
+
+    def agent(self, policy: str, model: ChatModel | None = None) -> Agent:
+        llm = self.settings.llm
+        if self.backend == "rules":
+            llm = llm.model_copy(update={"base_url": None})
+        elif not llm.base_url:
+            raise RequestError(
+                "--backend openai needs TAILTALK_LLM__BASE_URL (an OpenAI-compatible server)",
+                param="backend",
+            )
+        settings = self.settings.model_copy(
+            update={
+                "data_dir": self.scratch / policy,
+                "llm": llm,
+                "agent": self.settings.agent.model_copy(update={"k": self.k}),
+            }
+        )
+        return build_agent(settings, model=model, shop=self.shop(policy))
+
+    def default_policy(self) -> str:
+        r = self.settings.rerank
+        if r.policy == "exposure":
+            return f"exposure (tail boost {r.tail_boost}, freshness {r.freshness}, lead {r.lead})"
+        return f"{r.policy} (lambda {r.lam})"

@@ -1,0 +1,116 @@
+"""Replaying sessions: every session through every run (agent policies and baselines), in one
+process, on one index. The agent gets the whole conversation as history, exactly as the OpenAI
+endpoint would, and its recommendations for the last turn are what is scored.
+
+Before scoring, products the dialogue already named are taken out of every list (the standard on
+ReDial). Each list is also checked against the hard constraints the rules reading of the dialogue
+finds (a list breaking one is a constraint violation), and an agent reply counts as a
+hallucination when the guardrail had to remove a claim from it or it names a product outside the
+catalogue. A session that fails is recorded, not fatal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+from agent.agent import Agent
+from agent.dialogue import read_dialogue
+from agent.shop import Shop
+from eval.sessions import EvalSession, Failure
+from retrieval.types import SearchFilters
+
+
+@dataclass
+class Outcome:
+    ranked: list[str]
+    latency_ms: float
+    hallucinated: bool = False
+    violated: bool = False
+
+
+@dataclass
+class Run:
+    name: str
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every run of a session is held to: its hard constraints and the products it named."""
+
+    filters: SearchFilters
+    named: frozenset[str]
+
+
+def contexts(shop: Shop, sessions: Sequence[EvalSession]) -> dict[str, Context]:
+    out = {}
+    for session in sessions:
+        state = read_dialogue(list(session.turns), shop.vocabulary, shop.get, None, shop.named_in)
+        named = frozenset(shop.named_in(session.dialogue_text()))
+        # The product kind may be loosened by the agent (and says so); the rest are hard.
+        prefs = state.preferences.model_copy(update={"product_types": (), "rejected": ()})
+        out[session.session_id] = Context(prefs.filters(exclude_ids=named), named)
+    return out
+
+
+def run_agent(
+    name: str,
+    agent: Agent,
+    sessions: Sequence[EvalSession],
+    context: dict[str, Context],
+    k: int,
+) -> Run:
+    run = Run(name)
+    for session in tqdm(sessions, desc=f"{name:>12}", unit="session", leave=False):
+        ctx = context[session.session_id]
+        started = time.perf_counter()
+        try:
+            reply = agent.reply(list(session.turns), f"eval-{session.session_id}")
+        except Exception as exc:  # one broken session must not stop the evaluation
+            run.failures.append(Failure(session.session_id, f"{type(exc).__name__}: {exc}"))
+            continue
+        elapsed = 1000 * (time.perf_counter() - started)
+        cards = [c for c in reply.recommendations if c.id not in ctx.named]
+        products = [agent.shop.get(c.id) for c in cards]
+        report = reply.trace.guardrail
+        claims_removed = report.out_of_results + report.price_mismatch
+        claims_removed += report.attribute_contradiction
+        run.outcomes[session.session_id] = Outcome(
+            ranked=[c.id for c in cards][:k],
+            latency_ms=elapsed,
+            hallucinated=claims_removed > 0 or any(p is None for p in products),
+            violated=any(p is not None and not ctx.filters.admits(p) for p in products),
+        )
+    return run
+
+
+def run_baseline(
+    name: str,
+    rank: Callable[[EvalSession, Context], list[str]],
+    shop: Shop,
+    sessions: Sequence[EvalSession],
+    context: dict[str, Context],
+    k: int,
+) -> Run:
+    run = Run(name)
+    for session in tqdm(sessions, desc=f"{name:>12}", unit="session", leave=False):
+        ctx = context[session.session_id]
+        started = time.perf_counter()
+        try:
+            ranked = [pid for pid in rank(session, ctx) if pid not in ctx.named][:k]
+        except Exception as exc:
+            run.failures.append(Failure(session.session_id, f"{type(exc).__name__}: {exc}"))
+            continue
+        elapsed = 1000 * (time.perf_counter() - started)
+        products = [shop.get(pid) for pid in ranked]
+        run.outcomes[session.session_id] = Outcome(
+            ranked=ranked,
+            latency_ms=elapsed,
+            violated=any(p is not None and not ctx.filters.admits(p) for p in products),
+        )
+    return run
