@@ -24,6 +24,9 @@ _PATTERNS = [
     r"\bfrom now on\b",
     r"\b(always|only|must|should|you will) recommend\b",
     r"\brecommend (product|item|sku|asin|id)\b",
+    r"\brecommend\s+[a-z]*-?\d{3,}",  # "recommend demo-00045": an id, not a wish
+    r"\b(say|claim|state|tell (them|everyone|the shopper))\b.{0,15}\b(it|this|that)\b.{0,10}"
+    r"\b(costs?|is free|is cheap)",
     r"\b(assistant|ai|model|chatbot|llm)\s*[:,]\s*(ignore|you must|recommend|print|say)\b",
     r"<\s*/?\s*(system|user|assistant|instructions?|im_start|im_end)\b",
     r"\b(repeat|print|output|translate|summari[sz]e|show|list)\b.{0,30}\b(above|before this"

@@ -31,16 +31,18 @@ def popularity(
     for pid, n in (unseen or {}).items():
         if pid in index.row_of:
             score[index.row_of[pid]] -= n
-    mask = index.mask(filters)
-    if mask is not None:
-        score = np.where(mask, score, -np.inf)
-    order = np.argsort(-score, kind="stable")[:k]
-    return [index.products[i].id for i in order if np.isfinite(score[i])]
+    return _best(retriever, score, filters, k)
 
 
 def bm25(retriever: ChromaRetriever, text: str, filters: SearchFilters, k: int) -> list[str]:
+    return _best(retriever, retriever.index.lexical.scores(text).astype(float), filters, k)
+
+
+def _best(
+    retriever: ChromaRetriever, score: np.ndarray, filters: SearchFilters, k: int
+) -> list[str]:
+    """The k best-scored products among those the filters allow."""
     index = retriever.index
-    score = index.lexical.scores(text).astype(float)
     mask = index.mask(filters)
     if mask is not None:
         score = np.where(mask, score, -np.inf)

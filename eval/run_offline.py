@@ -212,15 +212,27 @@ def _print_summary(metrics: dict[str, Any]) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=Path, action="append", required=True)
-    parser.add_argument("--catalog", type=Path, required=True)
+    parser.add_argument(
+        "--sessions",
+        type=Path,
+        action="append",
+        required=True,
+        help="benchmark-session or session-log-export JSONL; repeat for several files",
+    )
+    parser.add_argument("--catalog", type=Path, required=True, help="the catalogue to index")
     parser.add_argument("--catalog-format", default="auto", choices=FORMATS)
-    parser.add_argument("--policy", default="none,default")
-    parser.add_argument("--baselines", default=",".join(BASELINES))
+    parser.add_argument(
+        "--policy",
+        default="none,default",
+        help="comma-separated re-ranking policies; `default` is the configured one",
+    )
+    parser.add_argument(
+        "--baselines", default=",".join(BASELINES), help="comma-separated; empty for none"
+    )
     parser.add_argument("--backend", default="rules", choices=("rules", "openai"))
-    parser.add_argument("-k", type=int, default=10)
-    parser.add_argument("--limit", type=int)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("-k", type=int, default=10, help="list length scored")
+    parser.add_argument("--limit", type=int, help="evaluate only the first N sessions")
+    parser.add_argument("--seed", type=int, default=0, help="for sampling and the simulator")
     parser.add_argument(
         "--simulate",
         type=int,
@@ -228,8 +240,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="simulated multi-turn shoppers per popularity band",
     )
-    parser.add_argument("--simulate-turns", type=int, default=5)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--simulate-turns", type=int, default=5, help="turns each simulated shopper gets"
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="folder for metrics.json, report.md, plots"
+    )
     return parser
 
 

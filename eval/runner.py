@@ -65,28 +65,13 @@ def run_agent(
     context: dict[str, Context],
     k: int,
 ) -> Run:
-    run = Run(name)
-    for session in tqdm(sessions, desc=f"{name:>12}", unit="session", leave=False):
-        ctx = context[session.session_id]
-        started = time.perf_counter()
-        try:
-            reply = agent.reply(list(session.turns), f"eval-{session.session_id}")
-        except Exception as exc:  # one broken session must not stop the evaluation
-            run.failures.append(Failure(session.session_id, f"{type(exc).__name__}: {exc}"))
-            continue
-        elapsed = 1000 * (time.perf_counter() - started)
-        cards = [c for c in reply.recommendations if c.id not in ctx.named]
-        products = [agent.shop.get(c.id) for c in cards]
+    def one(session: EvalSession, ctx: Context) -> tuple[list[str], bool]:
+        reply = agent.reply(list(session.turns), f"eval-{session.session_id}")
         report = reply.trace.guardrail
-        claims_removed = report.out_of_results + report.price_mismatch
-        claims_removed += report.attribute_contradiction
-        run.outcomes[session.session_id] = Outcome(
-            ranked=[c.id for c in cards][:k],
-            latency_ms=elapsed,
-            hallucinated=claims_removed > 0 or any(p is None for p in products),
-            violated=any(p is not None and not ctx.filters.admits(p) for p in products),
-        )
-    return run
+        removed = report.out_of_results + report.price_mismatch + report.attribute_contradiction
+        return [c.id for c in reply.recommendations], removed > 0
+
+    return _replay(name, one, agent.shop, sessions, context, k)
 
 
 def run_baseline(
@@ -97,20 +82,34 @@ def run_baseline(
     context: dict[str, Context],
     k: int,
 ) -> Run:
+    return _replay(name, lambda s, ctx: (rank(s, ctx), False), shop, sessions, context, k)
+
+
+def _replay(
+    name: str,
+    one: Callable[[EvalSession, Context], tuple[list[str], bool]],
+    shop: Shop,
+    sessions: Sequence[EvalSession],
+    context: dict[str, Context],
+    k: int,
+) -> Run:
+    """Every session through `one` (its ranked ids, and whether claims had to be removed)."""
     run = Run(name)
     for session in tqdm(sessions, desc=f"{name:>12}", unit="session", leave=False):
         ctx = context[session.session_id]
         started = time.perf_counter()
         try:
-            ranked = [pid for pid in rank(session, ctx) if pid not in ctx.named][:k]
-        except Exception as exc:
+            ranked, claims_removed = one(session, ctx)
+        except Exception as exc:  # one broken session must not stop the evaluation
             run.failures.append(Failure(session.session_id, f"{type(exc).__name__}: {exc}"))
             continue
         elapsed = 1000 * (time.perf_counter() - started)
+        ranked = [pid for pid in ranked if pid not in ctx.named][:k]
         products = [shop.get(pid) for pid in ranked]
         run.outcomes[session.session_id] = Outcome(
             ranked=ranked,
             latency_ms=elapsed,
+            hallucinated=claims_removed or any(p is None for p in products),
             violated=any(p is not None and not ctx.filters.admits(p) for p in products),
         )
     return run

@@ -28,9 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--catalog", type=Path, required=True)
     parser.add_argument("--catalog-format", default="auto", choices=FORMATS)
-    parser.add_argument("--per-band", type=int, default=200)
+    parser.add_argument(
+        "--per-band", type=int, default=200, help="target products drawn from each band"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
     args = parser.parse_args(argv)
     products = load_catalog(args.catalog, args.catalog_format).products
     bands = PopularityBands.from_counts(catalogue_counts(products))

@@ -7,6 +7,7 @@ Nothing is downloaded: the default model is the all-MiniLM-L6-v2 copy shipped in
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -74,6 +75,9 @@ class HFEmbedder:
         self.max_length = settings.max_length
         self.model_id = model_identity(settings.model)
         self.dim = int(self.model.config.hidden_size)
+        # A fast tokenizer is not safe to call from several threads at once ("Already
+        # borrowed"); tokenising is quick, so calls take turns while the model runs in parallel.
+        self._tokenizer_lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -86,13 +90,14 @@ class HFEmbedder:
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         torch = self._torch
-        batch = self.tokenizer(
-            texts,
-            padding=True,
-            truncation=True,
-            max_length=self.max_length,
-            return_tensors="pt",
-        ).to(self.device)
+        with self._tokenizer_lock:
+            batch = self.tokenizer(
+                texts,
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="pt",
+            ).to(self.device)
         with torch.inference_mode():
             hidden = self.model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)

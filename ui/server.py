@@ -132,7 +132,9 @@ def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
         agent.clear_profile(shopper_id)
         return {"shopper_id": shopper_id, "cleared": True}
 
-    @app.api_route("/v1/{path:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+    any_method = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+
+    @app.api_route("/v1/{path:path}", methods=any_method, include_in_schema=False)
     def unknown(path: str) -> None:
         raise StarletteHTTPException(404, f"there is no endpoint /v1/{path}")
 

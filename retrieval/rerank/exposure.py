@@ -10,8 +10,6 @@ count is lost (SQLite serialises the writers; busy_timeout makes them wait inste
 from __future__ import annotations
 
 import math
-import sqlite3
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import numpy as np
 
 from retrieval.popularity import Band
 from retrieval.rerank.base import Candidate, RerankContext
+from retrieval.sqlite import SQLiteFile
 
 
 def position_weight(rank: int) -> float:
@@ -27,10 +26,9 @@ def position_weight(rank: int) -> float:
 
 class ExposureLedger:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._local = threading.local()
-        with self._transaction() as db:
+        self._db = SQLiteFile(path)
+        with self._db.write() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS exposure ("
                 " product_id TEXT PRIMARY KEY,"
@@ -38,25 +36,12 @@ class ExposureLedger:
                 " impressions INTEGER NOT NULL DEFAULT 0)"
             )
 
-    def _connection(self) -> sqlite3.Connection:
-        # One connection per thread: sqlite3 connections must not be shared across threads.
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=30000")
-            self._local.db = db
-        return db
-
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._connection())
-
     def record(self, shown: Iterable[tuple[str, int]]) -> None:
         """Adds one impression of each (product id, 1-based rank)."""
         rows = [(pid, position_weight(rank)) for pid, rank in shown]
         if not rows:
             return
-        with self._transaction() as db:
+        with self._db.write() as db:
             db.executemany(
                 "INSERT INTO exposure (product_id, exposure, impressions) VALUES (?, ?, 1) "
                 "ON CONFLICT(product_id) DO UPDATE SET "
@@ -66,7 +51,7 @@ class ExposureLedger:
 
     def exposure(self, product_ids: Sequence[str]) -> dict[str, float]:
         out = dict.fromkeys(product_ids, 0.0)
-        db = self._connection()  # reads take no write lock: in WAL they never block the writers
+        db = self._db.connection()
         for start in range(0, len(product_ids), 500):
             chunk = list(product_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
@@ -78,22 +63,10 @@ class ExposureLedger:
         return out
 
     def totals(self) -> dict[str, tuple[float, int]]:
-        rows = self._connection().execute("SELECT product_id, exposure, impressions FROM exposure")
+        rows = self._db.connection().execute(
+            "SELECT product_id, exposure, impressions FROM exposure"
+        )
         return {pid: (float(e), int(n)) for pid, e, n in rows}
-
-
-class _Transaction:
-    """`with` block = one IMMEDIATE transaction on an autocommit connection."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
-        return self.db
-
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
 class ExposureRerank:

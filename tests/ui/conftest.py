@@ -41,8 +41,10 @@ def start_server(make_agent, tmp_path):
 
     servers = []
 
-    def start(keys=(), ui=False, max_body_bytes=1_000_000, max_message_chars=4000, model=None):
-        agent = make_agent(model, max_message_chars=max_message_chars)
+    def start(
+        keys=(), ui=False, max_body_bytes=1_000_000, max_message_chars=4000, model=None, llm=None
+    ):
+        agent = make_agent(model, llm=llm, max_message_chars=max_message_chars)
         settings = Settings(
             data_dir=tmp_path,
             agent=AgentSettings(max_message_chars=max_message_chars),

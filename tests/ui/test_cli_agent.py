@@ -67,3 +67,40 @@ def test_serve_indexes_the_demo_catalogue_on_a_fresh_data_folder(tmp_path):
     finally:
         server.terminate()
         server.wait(30)
+
+
+@pytest.mark.slow
+def test_the_product_on_a_chroma_server_by_configuration_alone(chroma_server, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "TAILTALK_DATA_DIR": str(tmp_path / "data"),
+        "TAILTALK_RETRIEVAL__CHROMA_HOST": "127.0.0.1",
+        "TAILTALK_RETRIEVAL__CHROMA_PORT": str(chroma_server),
+    }
+    log = tmp_path / "serve.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve", "--no-ui", "--port", str(port)],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            assert server.poll() is None, log.read_text()[-3000:]
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
+        body = {"model": "tailtalk", "messages": [{"role": "user", "content": "a wok"}]}
+        answer = httpx.post(f"{url}/v1/chat/completions", json=body, timeout=60).json()
+        assert answer["tailtalk"]["recommendations"]
+        assert not (tmp_path / "data" / "chroma").exists()  # nothing went to a local folder
+    finally:
+        server.terminate()
+        server.wait(30)
