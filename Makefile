@@ -46,7 +46,7 @@ $(TEST_STAMP): $(STAMP) requirements-test.lock
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy agent retrieval ui
+	$(BIN)/mypy agent retrieval ui eval
 
 bench: setup
 	$(BIN)/python benchmarks/bench_retrieval.py

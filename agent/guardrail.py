@@ -52,8 +52,9 @@ class Guardrail:
         results = list(turn.results.values())
         if self._foreign_product(sentence, turn):
             return Verdict(False, "out_of_results")
+        tokens = _without_own_terms(tokens)
         # A word that states an attribute value cannot also be what names the product
-        # ("long-tail picks" does not name the "Long Wavy Wig").
+        # ("the black ones" does not name the "Black Velvet Headband").
         valued = {
             i
             for match in self.shop.vocabulary.find(tokens)
@@ -157,6 +158,17 @@ class Guardrail:
             if contested and not fitting:
                 return True
         return False
+
+
+def _without_own_terms(tokens: list[str]) -> list[str]:
+    """TailTalk's own words about a list ("long-tail pick") claim nothing about a product, even
+    where the catalogue has "Long" as a hair type or "Tail" in a title."""
+    kept: list[str] = []
+    for i, token in enumerate(tokens):
+        pair = tokens[i : i + 2] == ["long", "tail"] or tokens[i - 1 : i + 1] == ["long", "tail"]
+        if not pair:
+            kept.append(token)
+    return kept
 
 
 def split_sentences(text: str) -> list[str]:

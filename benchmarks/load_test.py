@@ -1,6 +1,6 @@
 """Load: many concurrent shoppers holding multi-turn conversations with `tailtalk serve`.
 
-    python benchmarks/load_test.py [--shoppers 50] [--seconds 60] [--url URL]
+    python benchmarks/load_test.py [--shoppers 50] [--seconds 60] [--workers 1] [--url URL]
 
 Without --url it starts `tailtalk serve --no-ui` on loopback with the rules backend and the demo
 catalogue (in data/load-test), samples the server's memory (RSS) every second, and stops it at
@@ -8,8 +8,9 @@ the end. Each shopper is an asyncio task (httpx) that talks statelessly, as an O
 does: it sends the whole conversation every turn, follows a script of refinements, references to
 shown products and topic changes, then starts over with a new session, until time is up.
 
-Writes benchmarks/results/load.{json,md,png}: turns, errors, throughput, p50/p95/p99 turn latency,
-memory at the start and the end, and latency and memory over time.
+Writes benchmarks/results/load.{json,md,png} (load-Nworkers.* for N > 1): turns, errors,
+throughput, p50/p95/p99 turn latency, memory (the server and its workers) at the start, at half
+time and at the end, and latency and memory over time.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "ui.cli"]
 RESULTS = ROOT / "benchmarks" / "results"
 SCRIPTS = [
     [
@@ -91,13 +93,29 @@ async def sample_memory(pid: int, deadline: float, stats: Stats, started: float)
 
 
 def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """The server's resident memory, its worker processes included."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
+def start_server(workers: int) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -105,7 +123,7 @@ def start_server() -> tuple[subprocess.Popen, str]:
     env.pop("TAILTALK_LLM__BASE_URL", None)  # the rules backend
     log = (ROOT / "data" / "load-test.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--no-ui", "--port", str(port)],
+        [*CLI, "serve", "--no-ui", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -142,8 +160,9 @@ def summary(stats: Stats, shoppers: int, seconds: float) -> dict:
         return 1000 * times[min(len(times) - 1, int(q * len(times)))] if times else 0.0
 
     memory = [m for _, m in stats.memory]
-    first = memory[: max(1, len(memory) // 6)]
-    last = memory[-max(1, len(memory) // 6) :]
+    # Warm-up (model, caches, connection pools) grows memory at first; a leak keeps growing after
+    # it, so the second half is what tells.
+    half = memory[len(memory) // 2] if memory else None
     return {
         "shoppers": shoppers,
         "seconds": seconds,
@@ -158,8 +177,9 @@ def summary(stats: Stats, shoppers: int, seconds: float) -> dict:
             "mean": 1000 * statistics.fmean(times) if times else 0.0,
         },
         "rss_mib": {
-            "first_sixth_mean": statistics.fmean(first) if memory else None,
-            "last_sixth_mean": statistics.fmean(last) if memory else None,
+            "start": memory[0] if memory else None,
+            "half_time": half,
+            "end": memory[-1] if memory else None,
             "max": max(memory) if memory else None,
         },
     }
@@ -191,12 +211,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shoppers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=1, help="`tailtalk serve --workers`")
     parser.add_argument("--url", help="an already running server (memory is then not sampled)")
     args = parser.parse_args()
     server = None
     url = args.url
     if url is None:
-        server, url = start_server()
+        server, url = start_server(args.workers)
     try:
         # A short warm-up so the first measured turns do not pay for model loading.
         httpx.post(
@@ -209,22 +230,24 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(30)
-    result = summary(stats, args.shoppers, args.seconds)
+    result = {**summary(stats, args.shoppers, args.seconds), "workers": args.workers}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "load.json").write_text(json.dumps(result, indent=2) + "\n")
-    plot(stats, RESULTS / "load.png")
+    name = "load" if args.workers == 1 else f"load-{args.workers}workers"
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    plot(stats, RESULTS / f"{name}.png")
     lat, mem = result["latency_ms"], result["rss_mib"]
     text = (
-        f"{args.shoppers} concurrent shoppers for {args.seconds:.0f} s: {result['turns']} turns, "
+        f"{args.workers} worker(s), {args.shoppers} concurrent shoppers for {args.seconds:.0f} s: "
+        f"{result['turns']} turns, "
         f"{result['errors']} errors, {result['turns_per_second']:.1f} turns/s; turn latency p50 "
         f"{lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms, p99 {lat['p99']:.0f} ms"
     )
     if mem["max"] is not None:
         text += (
-            f"; server RSS {mem['first_sixth_mean']:.0f} MiB over the first sixth of the run, "
-            f"{mem['last_sixth_mean']:.0f} MiB over the last sixth (max {mem['max']:.0f})"
+            f"; server RSS {mem['start']:.0f} MiB at the start, {mem['half_time']:.0f} MiB at half "
+            f"time, {mem['end']:.0f} MiB at the end (max {mem['max']:.0f})"
         )
-    (RESULTS / "load.md").write_text(text + ".\n")
+    (RESULTS / f"{name}.md").write_text(text + ".\n")
     print(text)
 
 

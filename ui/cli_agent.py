@@ -20,6 +20,12 @@ def add_commands(commands: argparse._SubParsersAction, ensure_index: object) -> 
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-ui", action="store_true", help="the API only, without the chat UI")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API worker processes sharing the data folder (above 1 needs --no-ui)",
+    )
     serve.set_defaults(run=run_serve, ensure_index=ensure_index)
 
     chat = commands.add_parser("chat", help="chat in the terminal")
@@ -42,11 +48,32 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from agent.factory import build_agent
     from ui.server import create_app
 
+    if args.workers > 1 and not args.no_ui:
+        # Gradio keeps each browser's queue and state in the process that served its page; with
+        # several workers the next request of that browser may land in another one.
+        print(
+            "error: --workers above 1 needs --no-ui (run the chat UI as its own `tailtalk serve`)",
+            file=sys.stderr,
+        )
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args.ensure_index(settings)
+    where = f"http://{args.host}:{args.port}"
+    if args.workers > 1:
+        # Each worker builds its own agent from the same TAILTALK_* settings; the session log
+        # and the exposure ledger are SQLite files in WAL mode, safe to share between them.
+        print(f"TailTalk API on {where}/v1 with {args.workers} workers")
+        uvicorn.run(
+            "ui.server:app_from_environment",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="info",
+        )
+        return 0
     agent = build_agent(settings)
     app = create_app(settings, agent, ui=not args.no_ui)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    where = f"http://{args.host}:{args.port}"
     print(f"TailTalk on {where}  (chat UI: {where}/, API: {where}/v1, backend: {agent.backend})")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

@@ -58,6 +58,14 @@ class FeedbackRequest(BaseModel):
     kind: str = Field(min_length=1, max_length=32)
 
 
+def app_from_environment() -> FastAPI:
+    """The API of one worker of `tailtalk serve --workers N`, from the TAILTALK_* variables."""
+    from agent.factory import build_agent
+
+    settings = Settings()
+    return create_app(settings, build_agent(settings), ui=False)
+
+
 def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
     app = FastAPI(title="TailTalk", version="0.1.0", docs_url="/docs", redoc_url=None)
     app.add_middleware(BodyLimit, limit=settings.api.max_body_bytes)  # type: ignore[arg-type]

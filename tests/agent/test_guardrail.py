@@ -72,3 +72,61 @@ def test_cards_breaking_hard_constraints_are_dropped(searched):
     kept = Guardrail(agent.shop).products(turn.listed, Preferences(max_price=cheapest), report)
     assert kept == [c for c in turn.listed if c.price <= cheapest]
     assert report.constraint_violation == len(turn.listed) - len(kept) > 0
+
+
+@pytest.fixture(scope="module")
+def hair_clip_shop(tmp_path_factory, embedder):
+    """A catalogue where "Long" is a hair type, as in the Amazon beauty data (a value counts
+    when two products have it)."""
+    from agent.shop import Shop
+    from retrieval.ingest import ingest
+    from retrieval.pipeline import TailSearch
+    from retrieval.popularity import PopularityBands
+    from retrieval.rerank import NoRerank
+    from retrieval.search import ChromaRetriever
+    from retrieval.types import Product
+    from tests.conftest import open_store
+
+    products = [
+        Product(
+            id=f"clip-{i}",
+            title=f"{name} {style} Hair Clips",
+            category_path=("Beauty", "Hair Accessories"),
+            brand=name,
+            price=8.0 + i,
+            attributes={"Hair Type": hair},
+        )
+        for i, (name, style, hair) in enumerate(
+            [
+                ("Velvora", "Satin", "Short"),
+                ("Brisella", "Bow", "Short"),
+                ("Clawdia", "Claw", "Long"),
+                ("Lunetta", "Ribbon", "Long"),
+                ("Pinnacle", "Pearl", "Thick"),
+                ("Thessa", "Velvet", "Thick"),
+                ("Glimmet", "Glitter", "Fine"),
+                ("Orlia", "Floral", "Fine"),
+            ]
+        )
+    ]
+    store = open_store(tmp_path_factory.mktemp("clips"), embedder)
+    ingest(products, store, embedder)
+    retriever = ChromaRetriever(store, embedder, refresh_seconds=0)
+    return Shop(TailSearch(retriever, PopularityBands({}, {}), NoRerank(), 0.3, 100))
+
+
+def test_long_tail_is_not_a_claim_about_long_hair(hair_clip_shop, tmp_path):
+    from agent import build_agent
+    from agent.settings import Settings
+
+    agent = build_agent(Settings(data_dir=tmp_path), shop=hair_clip_shop)
+    turn = Turn(DialogueState(), k=8)
+    agent.toolbox.search(SearchProductsArgs(query="hair clips"), turn)
+    guard = Guardrail(hair_clip_shop)
+    short = next(c for c in turn.listed if c.attributes["Hair Type"] == "Short")
+    assert verdict(guard, turn, f"**{short.title}** is a long-tail pick.") is None
+    assert verdict(guard, turn, "3 of them are long-tail picks few shoppers have found.") is None
+    # The guardrail still reads the attribute where it is one.
+    assert verdict(guard, turn, f"**{short.title}** is made for long hair.") == (
+        "attribute_contradiction"
+    )

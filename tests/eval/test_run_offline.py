@@ -61,24 +61,16 @@ def tiny(tmp_path, monkeypatch):
     return catalog, sessions, tmp_path / "out"
 
 
+def run(sessions, catalog, out, *options: str) -> int:
+    """`python eval/run_offline.py` with these files and options."""
+    files = ["--sessions", str(sessions), "--catalog", str(catalog), "--out", str(out)]
+    return main([*files, *options])
+
+
 def test_hand_computed_metrics_and_a_malformed_line(tiny, capsys):
     catalog, sessions, out = tiny
-    code = main(
-        [
-            "--sessions",
-            str(sessions),
-            "--catalog",
-            str(catalog),
-            "-k",
-            "3",
-            "--policy",
-            "none",
-            "--baselines",
-            "popularity",
-            "--out",
-            str(out),
-        ]
-    )
+    options = ("-k", "3", "--policy", "none", "--baselines", "popularity")
+    code = run(sessions, catalog, out, *options)
     assert code == 1  # a session line failed
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["n_sessions"] == 3 and metrics["k"] == 3
@@ -123,25 +115,7 @@ def test_hand_computed_metrics_and_a_malformed_line(tiny, capsys):
     assert (out / "quality_vs_tail.png").stat().st_size > 5000
     assert (out / "recall_by_band.png").stat().st_size > 5000
     # The same run again re-uses the index and gives the same numbers.
-    assert (
-        main(
-            [
-                "--sessions",
-                str(sessions),
-                "--catalog",
-                str(catalog),
-                "-k",
-                "3",
-                "--policy",
-                "none",
-                "--baselines",
-                "popularity",
-                "--out",
-                str(out),
-            ]
-        )
-        == 1
-    )
+    assert run(sessions, catalog, out, *options) == 1
     again = json.loads((out / "metrics.json").read_text())["runs"]
 
     def timeless(runs):
@@ -155,37 +129,9 @@ def test_hand_computed_metrics_and_a_malformed_line(tiny, capsys):
 
 def test_unknown_policy_or_baseline_is_a_usage_error(tiny, capsys):
     catalog, sessions, out = tiny
-    assert (
-        main(
-            [
-                "--sessions",
-                str(sessions),
-                "--catalog",
-                str(catalog),
-                "--baselines",
-                "magic",
-                "--out",
-                str(out),
-            ]
-        )
-        == 2
-    )
+    assert run(sessions, catalog, out, "--baselines", "magic") == 2
     assert "unknown baseline magic" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "--sessions",
-                str(sessions),
-                "--catalog",
-                str(catalog),
-                "--policy",
-                "best",
-                "--out",
-                str(out),
-            ]
-        )
-        == 2
-    )
+    assert run(sessions, catalog, out, "--policy", "best") == 2
     assert "unknown policy 'best'" in capsys.readouterr().err
 
 
@@ -218,23 +164,7 @@ def test_export_then_evaluate_with_off_policy_estimates(make_agent, tmp_path, mo
     catalog.write_text(lines(*[p.model_dump(mode="json") for p in demo_products()]))
     monkeypatch.setenv("TAILTALK_DATA_DIR", str(tmp_path / "eval-data"))
     out = tmp_path / "out"
-    assert (
-        main(
-            [
-                "--sessions",
-                str(exported),
-                "--catalog",
-                str(catalog),
-                "--policy",
-                "none,default",
-                "--baselines",
-                "",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert run(exported, catalog, out, "--policy", "none,default", "--baselines", "") == 0
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["runs"]["none"]["sessions_scored"] == 4
     ope = metrics["ope"]

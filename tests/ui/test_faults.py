@@ -41,7 +41,7 @@ def cli(data_dir: Path, *args: str, extra_env=None, **popen) -> subprocess.Popen
     return subprocess.Popen([sys.executable, "-m", "ui.cli", *args], cwd=ROOT, env=env, **popen)
 
 
-def serve(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def serve(data_dir: Path, log: Path, *extra: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     server = cli(
         data_dir,
@@ -49,6 +49,7 @@ def serve(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
         "--no-ui",
         "--port",
         str(port),
+        *extra,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -181,21 +182,22 @@ def test_kill_9_of_the_server_keeps_every_answered_turn(demo_data, tmp_path):
     assert all(len(log.turns(sid)) == 1 for sid in answered)
 
 
-def test_two_servers_share_one_data_folder(demo_data, tmp_path):
-    (first, url_a), (second, url_b) = (
-        serve(demo_data, tmp_path / "a.log"),
-        serve(demo_data, tmp_path / "b.log"),
-    )
+@pytest.mark.parametrize("layout", ["two servers", "one server, two workers"])
+def test_processes_share_one_data_folder(demo_data, tmp_path, layout):
+    if layout == "two servers":
+        running = [serve(demo_data, tmp_path / "a.log"), serve(demo_data, tmp_path / "b.log")]
+    else:
+        running = [serve(demo_data, tmp_path / "w.log", "--workers", "2")]
+    urls = [url for _, url in running]
     before = sum(n for _, n in ExposureLedger(demo_data / "exposure.sqlite").totals().values())
 
     def turn(i: int) -> int:
-        url = url_a if i % 2 else url_b
         body = {**ASK, "messages": [{"role": "user", "content": "wireless earbuds"}]}
         response = httpx.post(
-            f"{url}/v1/chat/completions",
+            f"{urls[i % len(urls)]}/v1/chat/completions",
             json=body,
             timeout=60,
-            headers={"X-Session-Id": f"twin-{i}"},
+            headers={"X-Session-Id": f"{layout}-{i}"},
         )
         assert response.status_code == 200
         return len(response.json()["tailtalk"]["recommendations"])
@@ -204,10 +206,20 @@ def test_two_servers_share_one_data_folder(demo_data, tmp_path):
         with ThreadPoolExecutor(8) as pool:
             shown = sum(pool.map(turn, range(24)))
     finally:
-        for server in (first, second):
+        for server, _ in running:
             server.terminate()
             server.wait(30)
     log = SessionLog(demo_data / "sessions.sqlite")
-    assert sum(len(log.turns(f"twin-{i}")) for i in range(24)) == 24
+    assert sum(len(log.turns(f"{layout}-{i}")) for i in range(24)) == 24
     after = sum(n for _, n in ExposureLedger(demo_data / "exposure.sqlite").totals().values())
-    assert after - before == shown  # every impression from both servers was counted
+    assert after - before == shown  # every impression from every process was counted
+    if layout != "two servers":
+        started = re.findall(r"Started server process \[(\d+)\]", (tmp_path / "w.log").read_text())
+        assert len(set(started)) == 2
+
+
+def test_several_workers_need_the_api_only(tmp_path):
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    refused = cli(tmp_path, "serve", "--workers", "2", **pipes)
+    _, err = refused.communicate(timeout=120)
+    assert refused.returncode == 2 and "--workers above 1 needs --no-ui" in err

@@ -4,6 +4,7 @@ and LangChain's ChatOpenAI, streamed and not; auth, malformed bodies, limits, un
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 import openai
@@ -210,3 +211,34 @@ def test_feedback_profile_and_export(start_server, tmp_path):
     assert record["feedback"][0]["kind"] == "cart"
     assert httpx.delete(f"{running.url}/v1/profile/ann").json()["cleared"]
     assert httpx.get(f"{running.url}/v1/profile/ann").json()["carted"] == []
+
+
+def test_requests_are_answered_in_parallel(start_server):
+    """A turn waiting on a slow model must not hold the others up: the agent runs off the event
+    loop, in a thread per request, with no lock around it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from agent.openai_model import OpenAIChatModel
+    from agent.settings import LLMSettings
+    from tests.fakes import FakeOpenAIServer, Scripted
+
+    with FakeOpenAIServer([Scripted(content="Here is what I found.", delay=1.0)]) as fake:
+        settings = LLMSettings(base_url=fake.base_url, timeout=10, max_retries=0)
+        running = start_server(model=OpenAIChatModel(settings), llm=settings)
+
+        def turn(n: int) -> float:
+            started = time.monotonic()
+            completion = client(running).chat.completions.create(
+                model="tailtalk", messages=ASK, stream=n % 2 == 1
+            )
+            if n % 2:
+                list(completion)
+            return time.monotonic() - started
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(6) as pool:
+            each = list(pool.map(turn, range(6)))
+        elapsed = time.monotonic() - started
+    calls_per_turn = len(fake.requests) / 6
+    assert min(each) >= calls_per_turn * 1.0 - 0.05  # every turn really waited on the model
+    assert elapsed < 2 * calls_per_turn * 1.0 + 1.5  # six turns, one after another, take 6x
