@@ -46,7 +46,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from agent.factory import build_agent
-    from ui.server import create_app
+    from ui.server import LOG_FORMAT, create_app
 
     if args.workers > 1 and not args.no_ui:
         # Gradio keeps each browser's queue and state in the process that served its page; with
@@ -56,7 +56,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     args.ensure_index(settings)
     where = f"http://{args.host}:{args.port}"
     if args.workers > 1:

@@ -38,6 +38,7 @@ from retrieval.errors import TailTalkError
 from ui import protocol
 
 log = logging.getLogger("tailtalk.server")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 class AuthError(TailTalkError):
@@ -62,6 +63,7 @@ def app_from_environment() -> FastAPI:
     """The API of one worker of `tailtalk serve --workers N`, from the TAILTALK_* variables."""
     from agent.factory import build_agent
 
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)  # a fresh process: set up again
     settings = Settings()
     return create_app(settings, build_agent(settings), ui=False)
 

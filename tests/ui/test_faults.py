@@ -214,8 +214,9 @@ def test_processes_share_one_data_folder(demo_data, tmp_path, layout):
     after = sum(n for _, n in ExposureLedger(demo_data / "exposure.sqlite").totals().values())
     assert after - before == shown  # every impression from every process was counted
     if layout != "two servers":
-        started = re.findall(r"Started server process \[(\d+)\]", (tmp_path / "w.log").read_text())
-        assert len(set(started)) == 2
+        printed = (tmp_path / "w.log").read_text()
+        assert len(set(re.findall(r"Started server process \[(\d+)\]", printed))) == 2
+        assert "turn session=" in printed  # the workers log their turns too
 
 
 def test_several_workers_need_the_api_only(tmp_path):
