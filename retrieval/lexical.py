@@ -9,6 +9,7 @@ plural folding ("lipsticks" -> "lipstick") so a shopper's plural matches a produ
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +31,8 @@ class LexicalIndex:
     def __init__(self, texts: Sequence[str]) -> None:
         import bm25s
 
+        # bm25s sets its own logger to DEBUG: every index build would land in the server log.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self._bm25s = bm25s
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
