@@ -20,9 +20,7 @@ def build_shop(settings: Settings, log: SessionLog | None = None) -> Shop:
     exposure ledger. Bands use the session log's interactions when there is a log."""
     from retrieval.embedder import HFEmbedder
     from retrieval.pipeline import TailSearch
-    from retrieval.popularity import PopularityBands
     from retrieval.rerank.exposure import ExposureLedger
-    from retrieval.rerank.factory import build_reranker
     from retrieval.search import ChromaRetriever
     from retrieval.store import ChromaStore
     from retrieval.text import RECIPE
@@ -39,15 +37,7 @@ def build_shop(settings: Settings, log: SessionLog | None = None) -> Shop:
     retriever = ChromaRetriever(
         store, embedder, settings.retrieval.refresh_seconds, settings.retrieval.lexical_weight
     )
-    ledger = ExposureLedger(settings.ledger_path)
-    search = TailSearch(
-        retriever,
-        PopularityBands({}, {}),  # the Shop computes them from the index it sees
-        build_reranker(settings.rerank, ledger),
-        settings.rerank.floor,
-        settings.rerank.candidates,
-        ledger,
-    )
+    search = TailSearch.configured(retriever, settings.rerank, ExposureLedger(settings.ledger_path))
     logged = log.interaction_counts() if log is not None else None
     return Shop(search, settings.rerank.head_share, settings.rerank.torso_share, logged)
 

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Mapping, Sequence
 
 from agent.titles import TitleIndex
-from agent.vocabulary import Vocabulary, words
+from agent.vocabulary import Vocabulary
 from retrieval.pipeline import TailSearch
 from retrieval.popularity import Band, PopularityBands, catalogue_counts, combined_counts
 from retrieval.rerank.base import Ranked, RerankContext
@@ -33,7 +33,6 @@ class Shop:
         self._lock = threading.Lock()
         self._seen_index: object = None
         self._vocabulary = Vocabulary()
-        self._titles: dict[tuple[str, ...], str] = {}
         self._title_index = TitleIndex(())
 
     def _refresh(self) -> None:
@@ -42,7 +41,6 @@ class Shop:
             if index is self._seen_index:
                 return
             self._vocabulary = Vocabulary.from_products(index.products)
-            self._titles = {tuple(words(p.title)): p.id for p in index.products}
             self._title_index = TitleIndex(index.products)
             counts = combined_counts(catalogue_counts(index.products), self.logged_counts)
             self.search_pipeline.bands = PopularityBands.from_counts(
@@ -69,7 +67,7 @@ class Shop:
     def title_id(self, title: str) -> str | None:
         """The id of the product with exactly this title (ignoring case and punctuation)."""
         self._refresh()
-        return self._titles.get(tuple(words(title)))
+        return self._title_index.exact(title)
 
     def named_in(self, text: str) -> list[str]:
         """Products named by their title somewhere in `text`."""

@@ -20,12 +20,18 @@ MIN_WORDS, MAX_WORDS = 2, 8
 class TitleIndex:
     def __init__(self, products: Iterable[Product]) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        self._exact: dict[tuple[str, ...], str] = {}  # every title, for `exact`
         for product in products:
             key = tuple(sys.intern(w) for w in words(product.title))
+            self._exact[key] = product.id
             if MIN_WORDS <= len(key) <= MAX_WORDS:
                 self._by_first[key[0]].append((key, product.id))
         for bucket in self._by_first.values():
             bucket.sort(key=lambda item: -len(item[0]))  # the longest title wins at a position
+
+    def exact(self, title: str) -> str | None:
+        """The id of the product with exactly this title (ignoring case and punctuation)."""
+        return self._exact.get(tuple(words(title)))
 
     def find(self, text: str) -> list[str]:
         """Ids of the products whose titles appear in `text`, in order, without overlaps."""

@@ -24,7 +24,6 @@ from retrieval.ingest import ingest
 from retrieval.pipeline import TailSearch
 from retrieval.popularity import PopularityBands, catalogue_counts, combined_counts
 from retrieval.rerank import ExposureLedger
-from retrieval.rerank.factory import build_reranker
 from retrieval.search import ChromaRetriever
 from retrieval.store import ChromaStore
 from retrieval.text import RECIPE
@@ -83,14 +82,7 @@ class Harness:
                 )
             rerank = rerank.model_copy(update={"policy": policy})
         ledger = ExposureLedger(self.scratch / f"{policy}-exposure.sqlite")
-        search = TailSearch(
-            self.retriever,
-            self.bands,
-            build_reranker(rerank, ledger),
-            rerank.floor,
-            rerank.candidates,
-            ledger,
-        )
+        search = TailSearch.configured(self.retriever, rerank, ledger)
         return Shop(search, rerank.head_share, rerank.torso_share, self.logged)
 
     def agent(self, policy: str, model: ChatModel | None = None) -> Agent:

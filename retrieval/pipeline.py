@@ -10,9 +10,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from retrieval.config import RerankSettings
 from retrieval.popularity import PopularityBands
 from retrieval.rerank.base import Candidate, Ranked, RerankContext, Reranker, rank_with
 from retrieval.rerank.exposure import ExposureLedger
+from retrieval.rerank.factory import build_reranker
 from retrieval.search import ChromaRetriever
 from retrieval.types import SearchFilters
 
@@ -33,6 +35,25 @@ class TailSearch:
         self.floor = floor
         self.n_candidates = candidates
         self.ledger = ledger
+
+    @classmethod
+    def configured(
+        cls,
+        retriever: ChromaRetriever,
+        settings: RerankSettings,
+        ledger: ExposureLedger,
+        bands: PopularityBands | None = None,
+    ) -> TailSearch:
+        """The search the settings describe: their policy (fed by `ledger`), floor and
+        candidate count. Without `bands`, whoever owns the search (the agent's Shop) sets them."""
+        return cls(
+            retriever,
+            bands or PopularityBands({}, {}),
+            build_reranker(settings, ledger),
+            settings.floor,
+            settings.candidates,
+            ledger,
+        )
 
     def candidates(self, query: str, vector: np.ndarray, filters: SearchFilters) -> list[Candidate]:
         """The top-N hard-filtered products by relevance (hybrid: `query` is the text that
