@@ -11,13 +11,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 def shared_file(relative: str) -> Path:
@@ -94,9 +96,7 @@ def make_agent(demo_index, tmp_path):
     from agent.shop import Shop
     from retrieval.config import RerankSettings
     from retrieval.pipeline import TailSearch
-    from retrieval.popularity import PopularityBands
     from retrieval.rerank import ExposureLedger
-    from retrieval.rerank.factory import build_reranker
 
     def make(
         model=None,
@@ -111,14 +111,7 @@ def make_agent(demo_index, tmp_path):
             rerank=rerank or RerankSettings(),
         )
         ledger = ExposureLedger(tmp_path / "exposure.sqlite")
-        search = TailSearch(
-            demo_index,
-            PopularityBands({}, {}),
-            build_reranker(settings.rerank, ledger),
-            settings.rerank.floor,
-            settings.rerank.candidates,
-            ledger,
-        )
+        search = TailSearch.configured(demo_index, settings.rerank, ledger)
         return build_agent(settings, model=model, shop=Shop(search))
 
     return make
@@ -141,10 +134,46 @@ def assert_grounded(agent, reply) -> None:
         assert card.title == product.title and card.price == product.price
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on (the probe closes it again)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def cli(data_dir: Path, *args: str, extra_env=None, **popen) -> subprocess.Popen:
+    """`tailtalk ARGS` in its own process on `data_dir`, with the rules backend."""
+    env = {**os.environ, "TAILTALK_DATA_DIR": str(data_dir), **(extra_env or {})}
+    env.pop("TAILTALK_LLM__BASE_URL", None)
+    return subprocess.Popen([sys.executable, "-m", "ui.cli", *args], cwd=ROOT, env=env, **popen)
+
+
+def serve_process(
+    data_dir: Path, log: Path, *args: str, extra_env=None
+) -> tuple[subprocess.Popen, str]:
+    """`tailtalk serve ARGS` in its own process, returned once /health answers."""
+    port = free_port()
+    server = cli(
+        data_dir,
+        "serve",
+        "--port",
+        str(port),
+        *args,
+        extra_env=extra_env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        assert server.poll() is None, log.read_text()[-3000:]
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    server.kill()
+    raise AssertionError("the server did not start")
 
 
 @pytest.fixture
@@ -153,7 +182,7 @@ def chroma_server(tmp_path):
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     if not Path(chroma).exists():
         pytest.skip("the `chroma` command (from the chromadb package) is not installed")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             chroma,

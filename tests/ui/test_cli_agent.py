@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
+from tests.conftest import serve_process
 from ui.cli import main
 
 
@@ -39,30 +35,13 @@ def test_chat_in_the_terminal_then_export(tmp_path, monkeypatch, capsys, demo_in
 
 @pytest.mark.slow
 def test_serve_indexes_the_demo_catalogue_on_a_fresh_data_folder(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "TAILTALK_DATA_DIR": str(tmp_path / "fresh")}
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    log = tmp_path / "serve.log"
+    server, url = serve_process(tmp_path / "fresh", log)
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                if health.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(1)
+        health = httpx.get(f"{url}/health", timeout=10)
         assert health.json() == {"status": "ok", "backend": "rules", "products": 600}
-        assert "<html" in httpx.get(f"http://127.0.0.1:{port}/", timeout=10).text.casefold()
-        printed = (tmp_path / "serve.log").read_text()
+        assert "<html" in httpx.get(f"{url}/", timeout=10).text.casefold()
+        printed = log.read_text()
         assert "indexing the demo catalogue first" in printed and "600 embedded" in printed
     finally:
         server.terminate()
@@ -71,36 +50,17 @@ def test_serve_indexes_the_demo_catalogue_on_a_fresh_data_folder(tmp_path):
 
 @pytest.mark.slow
 def test_the_product_on_a_chroma_server_by_configuration_alone(chroma_server, tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "TAILTALK_DATA_DIR": str(tmp_path / "data"),
+    chroma = {
         "TAILTALK_RETRIEVAL__CHROMA_HOST": "127.0.0.1",
         "TAILTALK_RETRIEVAL__CHROMA_PORT": str(chroma_server),
     }
-    log = tmp_path / "serve.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--no-ui", "--port", str(port)],
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    data = tmp_path / "data"
+    server, url = serve_process(data, tmp_path / "serve.log", "--no-ui", extra_env=chroma)
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            assert server.poll() is None, log.read_text()[-3000:]
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(1)
         body = {"model": "tailtalk", "messages": [{"role": "user", "content": "a wok"}]}
         answer = httpx.post(f"{url}/v1/chat/completions", json=body, timeout=60).json()
         assert answer["tailtalk"]["recommendations"]
-        assert not (tmp_path / "data" / "chroma").exists()  # nothing went to a local folder
+        assert not (data / "chroma").exists()  # nothing went to a local folder
     finally:
         server.terminate()
         server.wait(30)

@@ -4,16 +4,12 @@ running server, and two servers sharing one data folder."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
@@ -22,48 +18,11 @@ from agent.openai_model import OpenAIChatModel
 from agent.session_log import SessionLog
 from agent.settings import LLMSettings
 from retrieval.rerank import ExposureLedger
+from tests.conftest import cli, serve_process
 from tests.fakes import FakeOpenAIServer, Scripted
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 ASK = {"model": "tailtalk", "messages": [{"role": "user", "content": "a yoga mat under $40"}]}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def cli(data_dir: Path, *args: str, extra_env=None, **popen) -> subprocess.Popen:
-    env = {**os.environ, "TAILTALK_DATA_DIR": str(data_dir), **(extra_env or {})}
-    env.pop("TAILTALK_LLM__BASE_URL", None)
-    return subprocess.Popen([sys.executable, "-m", "ui.cli", *args], cwd=ROOT, env=env, **popen)
-
-
-def serve(data_dir: Path, log: Path, *extra: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = cli(
-        data_dir,
-        "serve",
-        "--no-ui",
-        "--port",
-        str(port),
-        *extra,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        assert server.poll() is None, log.read_text()[-3000:]
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return server, url
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    server.kill()
-    raise AssertionError("the server did not start")
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +122,7 @@ def test_kill_during_ingest_then_reopen_and_finish(tmp_path):
 
 
 def test_kill_9_of_the_server_keeps_every_answered_turn(demo_data, tmp_path):
-    server, url = serve(demo_data, tmp_path / "serve.log")
+    server, url = serve_process(demo_data, tmp_path / "serve.log", "--no-ui")
     answered = []
     try:
         for i, text in enumerate(["a desk lamp", "a dog bed", "a wok", "a yoga mat", "a leash"]):
@@ -185,9 +144,12 @@ def test_kill_9_of_the_server_keeps_every_answered_turn(demo_data, tmp_path):
 @pytest.mark.parametrize("layout", ["two servers", "one server, two workers"])
 def test_processes_share_one_data_folder(demo_data, tmp_path, layout):
     if layout == "two servers":
-        running = [serve(demo_data, tmp_path / "a.log"), serve(demo_data, tmp_path / "b.log")]
+        running = [
+            serve_process(demo_data, tmp_path / "a.log", "--no-ui"),
+            serve_process(demo_data, tmp_path / "b.log", "--no-ui"),
+        ]
     else:
-        running = [serve(demo_data, tmp_path / "w.log", "--workers", "2")]
+        running = [serve_process(demo_data, tmp_path / "w.log", "--no-ui", "--workers", "2")]
     urls = [url for _, url in running]
     before = sum(n for _, n in ExposureLedger(demo_data / "exposure.sqlite").totals().values())
 
