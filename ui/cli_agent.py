@@ -48,6 +48,9 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from agent.factory import build_agent
     from ui.server import LOG_FORMAT, create_app
 
+    if args.workers < 1:
+        print(f"error: --workers must be 1 or more (got {args.workers})", file=sys.stderr)
+        return 2
     if args.workers > 1 and not args.no_ui:
         # Gradio keeps each browser's queue and state in the process that served its page; with
         # several workers the next request of that browser may land in another one.

@@ -181,8 +181,11 @@ def test_processes_share_one_data_folder(demo_data, tmp_path, layout):
         assert "turn session=" in printed  # the workers log their turns too
 
 
-def test_several_workers_need_the_api_only(tmp_path):
+def test_workers_must_be_one_or_more_and_several_need_the_api_only(tmp_path):
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
     refused = cli(tmp_path, "serve", "--workers", "2", **pipes)
     _, err = refused.communicate(timeout=120)
     assert refused.returncode == 2 and "--workers above 1 needs --no-ui" in err
+    refused = cli(tmp_path, "serve", "--no-ui", "--workers", "0", **pipes)
+    _, err = refused.communicate(timeout=120)
+    assert refused.returncode == 2 and "--workers must be 1 or more (got 0)" in err
