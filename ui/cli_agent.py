@@ -10,6 +10,7 @@ import os
 import sys
 import uuid
 
+from agent.render import reply_markdown
 from agent.settings import Settings
 from agent.types import EventKind
 from retrieval.errors import TailTalkError
@@ -112,7 +113,7 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
                 elif event.kind is EventKind.STATUS:
                     print(f"\n({event.text})")
                 elif event.reply is not None:
-                    listed = event.reply.markdown()[len(event.reply.text) :]
+                    listed = reply_markdown(event.reply)[len(event.reply.text) :]
                     print(("" if said else f"tailtalk> {event.reply.text}") + listed + "\n")
         except TailTalkError as exc:
             print(f"\nerror: {exc}", file=sys.stderr)
@@ -120,8 +121,7 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.export import export_sessions
-    from agent.session_log import SessionLog
+    from agent.log import SessionLog, export_sessions
 
     log = SessionLog(settings.log_path)
     count = with_targets = 0

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 
-from agent.chat_model import ModelOutput
-from agent.copywriter import LLMCopywriter, TemplateCopywriter, is_thin, unsupported_claims
-from agent.enrich import enrich, thin_products
-from agent.session_log import CopyStore, SessionLog
+from agent.copywriting import (
+    LLMCopywriter,
+    TemplateCopywriter,
+    enrich,
+    is_thin,
+    thin_products,
+    unsupported_claims,
+)
+from agent.log import CopyStore, SessionLog
+from agent.models.base import ModelOutput
 from retrieval.popularity import Band, PopularityBands, catalogue_counts
 from tests.fakes import ScriptedChatModel
 

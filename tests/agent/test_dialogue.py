@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.dialogue import read_dialogue
+from agent.reading.state import read_dialogue
 from agent.render import product_list
 from agent.types import Message, ProductCard
 
@@ -117,9 +117,9 @@ def test_clarification_is_remembered(vocab, demo_products):
 
 
 def test_products_named_by_title_are_anchors_and_mentions():
-    from agent.dialogue import similar_to
-    from agent.titles import TitleIndex
-    from agent.vocabulary import Vocabulary
+    from agent.reading.state import similar_to
+    from agent.reading.titles import TitleIndex
+    from agent.reading.vocabulary import Vocabulary
     from retrieval.types import Product
 
     films = [

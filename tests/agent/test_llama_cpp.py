@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.openai_model import OpenAIChatModel
+from agent.models.openai import OpenAIChatModel
+from agent.render import reply_markdown
 from agent.settings import LLMSettings
 from agent.types import EventKind, Message
 from tests.agent.conftest import assert_grounded
@@ -102,7 +103,7 @@ def test_a_weak_model_cannot_break_the_loop(make_agent, llama_server):
         if reply.backend == "rules":
             assert reply.trace.fallback_reason  # a fallback always says why
         backends.append(reply.backend)
-        history.append(Message(role="assistant", content=reply.markdown()))
+        history.append(Message(role="assistant", content=reply_markdown(reply)))
     first = agent.reply([Message(role="user", content="a yoga mat under $50")], "llama-2")
     assert_grounded(agent, first)
     print("backends per turn:", backends, "then", first.backend)

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from agent.errors import LLMUnavailableError
-from agent.openai_model import OpenAIChatModel
+from agent.models.openai import OpenAIChatModel
+from agent.render import reply_markdown
 from agent.settings import LLMSettings
 from agent.types import EventKind, Message
 from tests.agent.conftest import assert_grounded
@@ -90,7 +91,7 @@ def test_failing_server_falls_back_to_rules(make_agent, answer, reason):
         follow = agent.reply(
             [
                 *ASK,
-                Message(role="assistant", content=reply.markdown()),
+                Message(role="assistant", content=reply_markdown(reply)),
                 Message(role="user", content="the first one"),
             ],
             "o4",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.repair import RepairError, repair, tool_calls_in_text
+from agent.tools.repair import RepairError, repair, tool_calls_in_text
 from tests.fakes import call
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.copywriter import Copy
+from agent.copywriting import Copy
 from agent.errors import RequestError
-from agent.session_log import MIGRATIONS, CopyStore, SessionLog
+from agent.log import CopyStore, SessionLog
+from agent.log.schema import MIGRATIONS
 from agent.types import ProductCard, Reply
 from retrieval.config import RerankSettings
 from retrieval.types import Product
@@ -26,7 +27,7 @@ def reply_with(*ids):
 
 def test_migrations_are_named_and_applied_once(tmp_path):
     log = SessionLog(tmp_path / "s.sqlite")
-    names = [name for name, _ in MIGRATIONS]
+    names = [m.name for m in MIGRATIONS]
     assert log.applied_migrations() == names
     assert SessionLog(tmp_path / "s.sqlite").applied_migrations() == names  # idempotent
     mode = sqlite3.connect(tmp_path / "s.sqlite").execute("PRAGMA journal_mode").fetchone()[0]
@@ -38,8 +39,8 @@ def test_turns_impressions_and_history(tmp_path):
     log.log_turn("sess", "a lamp", reply_with("p1", "p2"), shopper_id="ann")
     log.log_turn("sess", "the second one", reply_with("p2"))
     turns = log.turns("sess")
-    assert [t["position"] for t in turns] == [0, 1]
-    assert turns[0]["impressions"] == [
+    assert [t.position for t in turns] == [0, 1]
+    assert [i.model_dump() for i in turns[0].impressions] == [
         {"product_id": "p1", "rank": 1, "score": 0.5, "band": "tail", "propensity": 0.25},
         {"product_id": "p2", "rank": 2, "score": 0.5, "band": "tail", "propensity": 0.25},
     ]
@@ -96,7 +97,7 @@ def test_two_processes_write_at_once(tmp_path):
         w.join(60)
         assert w.exitcode == 0
     log = SessionLog(path)
-    assert sum(len(log.turns(s["session_id"])) for s in log.sessions()) == 120
+    assert sum(len(log.turns(s.session_id)) for s in log.sessions()) == 120
 
 
 def test_returning_shopper_profile_seeds_the_next_session(make_agent):

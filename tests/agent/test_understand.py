@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.understand import Intent, parse
+from agent.reading.parse import Intent, parse
 
 
 def test_type_attributes_and_budget(vocab):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.session_log import SessionLog
+from agent.log import SessionLog
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -67,6 +67,6 @@ def test_ask_see_cards_give_feedback(start_server, browser):
     page.screenshot(path=str(OUTPUT / "chat-ui.png"), full_page=True)
 
     events = SessionLog(running.settings.log_path).feedback_events()
-    assert [(e["product_id"], e["kind"]) for e in events] == [(product_id, "like")]
+    assert [(e.product_id, e.kind) for e in events] == [(product_id, "like")]
     sessions = SessionLog(running.settings.log_path).sessions()
-    assert len(sessions) == 1 and events[0]["session_id"] == sessions[0]["session_id"]
+    assert len(sessions) == 1 and events[0].session_id == sessions[0].session_id

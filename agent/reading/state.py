@@ -1,25 +1,30 @@
-"""The state of a conversation, derived from its messages alone.
+"""The state of a conversation, derived from its messages alone: built once per turn by the
+agent and handed to everyone who needs it (the tools, the guardrail, the rules backend).
 
 Every turn re-reads the whole dialogue (cheap, and the only way a stateless OpenAI-style client
 that sends the conversation back gets the same answers as a stateful one): shopper messages are
-parsed (understand.py) and folded into Preferences; assistant messages tell which products were
-shown (the product list lines, render.py) and whether a clarifying question was just asked.
+parsed (parse.py) and folded into Preferences; assistant messages tell which products were shown
+and whether a clarifying question was asked — from their structure (`Message.shown`) when the
+client sent it, else from the product list lines of their text (render.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from agent.render import featured_ids, listed_ids
-from agent.types import Message, Preferences
-from agent.understand import Intent, Parsed, parse
-from agent.vocabulary import TYPE_KEY, Vocabulary
+from agent.reading.parse import Intent, Parsed, parse
+from agent.reading.vocabulary import Vocabulary
+from agent.types import TYPE_KEY, Message, Outcome, Preferences
 from retrieval.types import Product
 
 Lookup = Callable[[str], Product | None]
 NamedIn = Callable[[str], list[str]]
 _MAX_NEEDS = 6
+# The product lines agent/render.py writes: "1. **Title** — $9.99 ... `id`" or "- **Title** ...".
+_LISTED = re.compile(r"^\s*\d+\.\s.*`([^`\s]+)`\s*$", re.MULTILINE)
+_FEATURED = re.compile(r"^\s*-\s.*`([^`\s]+)`\s*$", re.MULTILINE)
 # Intents that ask about shown products: their words are questions, not new wishes.
 _ASKING = (Intent.DETAILS, Intent.COMPARE, Intent.COPY, Intent.LIKE)
 
@@ -39,6 +44,8 @@ class DialogueState:
     mentioned: list[str] = field(default_factory=list)  # products named by title, by anyone
     # Named by the shopper in this topic, latest first: the anchors of "like X".
     anchors: list[str] = field(default_factory=list)
+    # The dialogue as a model may see it: shopper messages with instruction-like clauses cut.
+    safe_dialogue: list[Message] = field(default_factory=list)
 
     @property
     def intent(self) -> Intent:
@@ -59,22 +66,41 @@ def read_dialogue(
     for message in messages:
         named = named_in(message.content) if named_in and message.content else []
         state.mentioned.extend(i for i in named if i not in state.mentioned)
-        if message.role == "assistant" and message.content:
-            _read_assistant(state, message.content)
+        if message.role == "assistant":
+            _read_assistant(state, message)
+            state.safe_dialogue.append(message)
         elif message.role == "user":
             _read_user(state, message.content, vocab, lookup)
             if named:
                 state.anchors = [*reversed(named), *(a for a in state.anchors if a not in named)]
+            state.safe_dialogue.append(_safe(message, state.parsed))
     return state
 
 
-def _read_assistant(state: DialogueState, text: str) -> None:
-    ids = listed_ids(text)
+def _read_assistant(state: DialogueState, message: Message) -> None:
+    if message.shown is not None:
+        shown = message.shown
+        ids = list(shown.product_ids) if shown.list_kind == "results" else []
+        featured = list(shown.product_ids) if shown.list_kind == "featured" else []
+        asked = shown.outcome is Outcome.CLARIFY
+    elif message.content:
+        # A client that sent plain text: the product lines say what was shown, and an answer
+        # with no products that ends in a question asked one.
+        ids, featured = listed_ids(message.content), featured_ids(message.content)
+        asked = not ids and not featured and message.content.rstrip().endswith("?")
+    else:
+        return
     if ids:
         state.last_list = ids
-    featured = featured_ids(text)
     state.shown.extend(i for i in [*ids, *featured] if i not in state.shown)
-    state.asked_clarification = not ids and not featured and text.rstrip().endswith("?")
+    state.asked_clarification = asked
+
+
+def _safe(message: Message, parsed: Parsed) -> Message:
+    if not parsed.injections:
+        return message
+    text = parsed.clean_text or "(a message with instructions to the assistant)"
+    return message.model_copy(update={"content": text})
 
 
 def _read_user(state: DialogueState, text: str, vocab: Vocabulary, lookup: Lookup) -> None:
@@ -222,6 +248,16 @@ def _relative_price(
     if parsed.relative_price == "cheaper":
         return prefs.model_copy(update={"max_price": round(anchor.price - 0.01, 2)})
     return prefs.model_copy(update={"min_price": round(anchor.price + 0.01, 2)})
+
+
+def listed_ids(text: str) -> list[str]:
+    """The product ids of a numbered product list in an answer's text, in order."""
+    return _LISTED.findall(text)
+
+
+def featured_ids(text: str) -> list[str]:
+    """The product ids of featured (bulleted) products in an answer's text."""
+    return _FEATURED.findall(text)
 
 
 def _add(existing: Sequence[str], new: Sequence[str]) -> tuple[str, ...]:

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from agent.chat_model import ChatModel
+from agent.models.base import ChatModel
 from agent.prompts import prompt_hash, render
+from agent.reading.vocabulary import Vocabulary, words
 from agent.render import format_price
-from agent.types import Message
-from agent.vocabulary import Vocabulary, words
+from agent.types import TYPE_KEY, Message
 from retrieval.types import Product
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -92,7 +92,7 @@ class TemplateCopywriter:
     name = "template"
 
     def write(self, product: Product) -> Copy:
-        kind = product.attributes.get("Type") or product.category or "product"
+        kind = product.attributes.get(TYPE_KEY) or product.category or "product"
         opening = f"{product.title}"
         if product.brand and product.brand.casefold() not in product.title.casefold():
             opening += f" by {product.brand}"
@@ -100,7 +100,7 @@ class TemplateCopywriter:
         details = [
             f"{key.casefold()} {value}"
             for key, value in product.attributes.items()
-            if key != "Type" and len(value) <= 40
+            if key != TYPE_KEY and len(value) <= 40
         ][:4]
         if details:
             sentences.append("It comes with " + _join(details) + ".")

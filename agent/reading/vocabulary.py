@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from agent.types import TYPE_KEY
 from retrieval.types import Product
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
@@ -38,7 +39,6 @@ _IGNORED_KEYS = frozenset(
     }
 )
 _BOOLEAN = {"yes": True, "true": True, "no": False, "false": False}
-TYPE_KEY = "Type"
 
 
 def fold_word(word: str) -> str:

@@ -17,13 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from agent.session_log import PROFILE_KINDS, SessionLog
+from agent.log.rows import FeedbackEvent, TurnRecord
+from agent.log.sessions import SessionLog
+from agent.types import POSITIVE_FEEDBACK
 
 
-def export_sessions(log: SessionLog, session_ids: list[str] | None = None) -> Iterator[dict]:
+def export_sessions(
+    log: SessionLog, session_ids: list[str] | None = None
+) -> Iterator[dict[str, Any]]:
     wanted = set(session_ids) if session_ids else None
     for session in log.sessions():
-        sid = session["session_id"]
+        sid = session.session_id
         if wanted is not None and sid not in wanted:
             continue
         turns = log.turns(sid)
@@ -31,40 +35,40 @@ def export_sessions(log: SessionLog, session_ids: list[str] | None = None) -> It
         owner = _owning_turns(turns, events)
         dialogue: list[dict[str, str]] = []
         for turn in turns:
-            dialogue.append({"role": "user", "content": turn["user"]})
-            mine = [e for e, t in zip(events, owner, strict=True) if t == turn["turn_id"]]
+            dialogue.append({"role": "user", "content": turn.user})
+            mine = [e for e, t in zip(events, owner, strict=True) if t == turn.turn_id]
             yield {
-                "session_id": f"{sid}-{turn['position']}",
+                "session_id": f"{sid}-{turn.position}",
                 "turns": list(dialogue),
                 "targets": list(
-                    dict.fromkeys(e["product_id"] for e in mine if e["kind"] in PROFILE_KINDS)
+                    dict.fromkeys(e.product_id for e in mine if e.kind in POSITIVE_FEEDBACK)
                 ),
                 "source": "tailtalk-log",
                 "log_session_id": sid,
-                "shopper_id": session["shopper_id"],
-                "backend": turn["backend"],
-                "impressions": turn["impressions"],
+                "shopper_id": session.shopper_id,
+                "backend": turn.backend,
+                "impressions": [i.model_dump() for i in turn.impressions],
                 "feedback": [
-                    {"product_id": e["product_id"], "kind": e["kind"], "at": e["created_at"]}
+                    {"product_id": e.product_id, "kind": e.kind.value, "at": e.created_at}
                     for e in mine
                 ],
             }
-            dialogue.append({"role": "assistant", "content": turn["assistant"]})
+            dialogue.append({"role": "assistant", "content": turn.assistant})
 
 
-def _owning_turns(turns: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[str | None]:
+def _owning_turns(turns: list[TurnRecord], events: list[FeedbackEvent]) -> list[str | None]:
     """For each feedback event, the turn it is about: the one it names, else the latest turn
     before it that showed the product."""
     owners: list[str | None] = []
     for event in events:
-        if event["turn_id"]:
-            owners.append(event["turn_id"])
+        if event.turn_id:
+            owners.append(event.turn_id)
             continue
         showing = [
             t
             for t in turns
-            if t["created_at"] <= event["created_at"]
-            and any(i["product_id"] == event["product_id"] for i in t["impressions"])
+            if t.created_at <= event.created_at
+            and any(i.product_id == event.product_id for i in t.impressions)
         ]
-        owners.append(showing[-1]["turn_id"] if showing else None)
+        owners.append(showing[-1].turn_id if showing else None)
     return owners

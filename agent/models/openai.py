@@ -2,8 +2,10 @@
 
 LangChain's ChatOpenAI is the client (timeouts, retries, streaming with tool-call deltas). Nothing
 outside this module touches HTTP or SDK types: messages go in as agent Messages and come out as a
-ModelOutput, with tool-call arguments kept as the raw text the server sent (repair.py deals with
-what a small model gets wrong). Any failure to get an answer raises LLMUnavailableError.
+ModelOutput, with tool-call arguments kept as the raw text the server sent (tools/repair.py deals
+with what a small model gets wrong). A failure to get an answer from the server (connection,
+timeout, an HTTP error, a body that is not JSON) raises LLMUnavailableError; anything else is a
+bug on our side and propagates as one.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from agent.chat_model import ModelDelta, ModelOutput, ToolSpec
 from agent.errors import LLMUnavailableError
+from agent.models.base import ModelDelta, ModelOutput, ToolSpec
 from agent.types import Message, ToolCall
 
 if TYPE_CHECKING:
     from agent.settings import LLMSettings
+    from agent.tools.turn import Turn
 
 
 class OpenAIChatModel:
@@ -45,25 +48,41 @@ class OpenAIChatModel:
     def _bound(self, tools: Sequence[ToolSpec]) -> Any:
         return self.client.bind_tools(list(tools), tool_choice="auto") if tools else self.client
 
-    def complete(self, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> ModelOutput:
+    def complete(
+        self, messages: Sequence[Message], tools: Sequence[ToolSpec], *, turn: Turn | None = None
+    ) -> ModelOutput:
+        sent = to_langchain(messages)
+        bound = self._bound(tools)
         try:
-            answer = self._bound(tools).invoke(to_langchain(messages))
-        except Exception as exc:  # SDK errors of every kind: connection, timeout, 4xx, 5xx
+            answer = bound.invoke(sent)
+        except _TRANSPORT_ERRORS as exc:
             raise _unavailable(exc) from exc
         return to_output(answer)
 
     def stream(
-        self, messages: Sequence[Message], tools: Sequence[ToolSpec]
+        self, messages: Sequence[Message], tools: Sequence[ToolSpec], *, turn: Turn | None = None
     ) -> Iterator[ModelDelta]:
+        sent = to_langchain(messages)
+        bound = self._bound(tools)
         whole = None
-        try:
-            for chunk in self._bound(tools).stream(to_langchain(messages)):
-                whole = chunk if whole is None else whole + chunk
-                text = _text(chunk.content)
-                if text:
-                    yield ModelDelta(text=text)
-        except Exception as exc:
-            raise _unavailable(exc) from exc
+        chunks = iter(bound.stream(sent))
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                break
+            except _TRANSPORT_ERRORS as exc:
+                raise _unavailable(exc) from exc
+            except ValueError as exc:
+                # LangChain's word for a stream that ended before any chunk: the server's
+                # failure. Any other ValueError is a bug and propagates.
+                if str(exc) != _EMPTY_STREAM:
+                    raise
+                break
+            whole = chunk if whole is None else whole + chunk
+            text = _text(chunk.content)
+            if text:
+                yield ModelDelta(text=text)
         if whole is None:
             raise LLMUnavailableError(f"{self.name} sent an empty stream")
         yield ModelDelta(done=to_output(whole))
@@ -137,7 +156,21 @@ def _json_object(text: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _unavailable(exc: Exception) -> LLMUnavailableError:
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """What the SDK raises when the server cannot give an answer: openai's APIError family
+    (connection, timeout, every HTTP status), httpx's transport errors, and the JSON error of a
+    body that is not JSON."""
+    import httpx
+    import openai
+
+    return (openai.APIError, httpx.HTTPError, json.JSONDecodeError)
+
+
+_TRANSPORT_ERRORS = _transport_errors()
+_EMPTY_STREAM = "No generation chunks were returned"
+
+
+def _unavailable(exc: BaseException) -> LLMUnavailableError:
     kind = type(exc).__name__
     detail = str(exc).splitlines()[0][:200] if str(exc) else kind
     return LLMUnavailableError(f"the LLM server failed ({kind}): {detail}")

@@ -1,7 +1,7 @@
 """Batch product copy for long-tail products whose own text is thin (`tailtalk enrich`).
 
 Copy is written only from the product's record and checked (copywriter.py); it is stored in the
-session log's copy table beside the record, never over it.
+session log's copy table (agent/log/copies.py) beside the record, never over it.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from agent.copywriter import Copywriter, is_thin
-from agent.session_log import CopyStore
+from agent.copywriting.copywriter import Copywriter, is_thin
+from agent.log.copies import CopyStore
 from retrieval.popularity import Band, PopularityBands
 from retrieval.types import Product
 

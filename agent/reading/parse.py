@@ -1,4 +1,4 @@
-"""Understanding one shopper message, deterministically (the rules backend's reading).
+"""Understanding one shopper message, deterministically: the core reader every backend shares.
 
 Prices, ratings and references to shown products are found by patterns; categories, product
 types, brands and attribute values by the catalogue's own vocabulary (vocabulary.py). A phrase
@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from agent.safety import neutralise
-from agent.vocabulary import (
-    TYPE_KEY,
+from agent.reading.safety import neutralise
+from agent.reading.vocabulary import (
     Entry,
     Kind,
     Match,
@@ -25,6 +24,7 @@ from agent.vocabulary import (
     surface_words,
     words,
 )
+from agent.types import TYPE_KEY
 
 
 class Intent(StrEnum):
@@ -62,6 +62,7 @@ class Parsed:
     needs: list[str] = field(default_factory=list)
     injections: int = 0
     fresh_request: bool = False  # "I need a hand cream": a new request, not a refinement
+    clean_text: str = ""  # the message with instruction-like clauses cut (what a model sees)
 
 
 _NUMBER = r"\$?\s*(\d+(?:\.\d+)?)\s*(?:dollars?|bucks|usd)?"
@@ -181,7 +182,7 @@ def parse(text: str, vocab: Vocabulary, category_hint: str | None = None) -> Par
     """One shopper message read with the catalogue's vocabulary. `category_hint` (the dialogue's
     current category) picks the key of a value that several keys share."""
     clean, injections = neutralise(text)
-    out = Parsed(injections=injections)
+    out = Parsed(injections=injections, clean_text=clean)
     lowered = clean.casefold().replace("’", "'")
     lowered = _DONT_CARE.sub(" ", lowered)
     lowered = _take_rating(lowered, out)  # before prices: "at least 4 stars" is not $4

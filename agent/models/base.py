@@ -2,26 +2,36 @@
 
 A model reads the dialogue (OpenAI-shaped Messages) and the tools it may call, and answers with
 text, tool calls, or both. `stream` yields the text as it comes and ends with the whole output.
-Only the OpenAI-compatible implementation touches HTTP; it raises LLMUnavailableError when the
-server cannot be reached.
+`turn` is what the agent already knows of this turn: its reading of the dialogue (built once per
+turn) and the typed results of the tools that ran; a model may use it instead of reading the text
+and the JSON again (the rules backend does; an LLM reads the messages). Only the
+OpenAI-compatible implementation touches HTTP; it raises LLMUnavailableError when the server
+cannot be reached.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from agent.types import Message, ToolCall
+
+if TYPE_CHECKING:
+    from agent.tools.turn import Turn
 
 ToolSpec = dict[str, Any]  # an OpenAI function-tool schema: {"type": "function", "function": ...}
 
 
 class ModelOutput(BaseModel):
     text: str = ""
-    tool_calls: list[ToolCall] = []
+    tool_calls: list[ToolCall] = Field(default_factory=list)
     finish_reason: str = "stop"
+    # True when the text asks the shopper something back (a clarifying question), False when it
+    # does not; None when the model does not say (an LLM's plain text): the agent then takes an
+    # answer to a request that called no tool for a question.
+    asks: bool | None = None
 
 
 class ModelDelta(BaseModel):
@@ -34,10 +44,20 @@ class ModelDelta(BaseModel):
 class ChatModel(Protocol):
     name: str  # says which backend answered, shown with every reply
 
-    def complete(self, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> ModelOutput: ...
+    def complete(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[ToolSpec],
+        *,
+        turn: Turn | None = None,
+    ) -> ModelOutput: ...
 
     def stream(
-        self, messages: Sequence[Message], tools: Sequence[ToolSpec]
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[ToolSpec],
+        *,
+        turn: Turn | None = None,
     ) -> Iterator[ModelDelta]: ...
 
 

@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from agent.tools import TOOLS, FilterArgs
+from agent.tools.models import FilterArgs
+from agent.tools.registry import TOOLS
 from agent.types import ToolCall
 
 _ALIASES = {
@@ -57,7 +58,7 @@ class Repaired:
 def repair(call: ToolCall) -> Repaired:
     notes: list[str] = []
     name = _tool_name(call.name, notes)
-    model = TOOLS[name][0]
+    model = TOOLS[name].arguments
     raw = _arguments(call.arguments, name, notes)
     try:
         return Repaired(name, model.model_validate(raw), bool(notes), notes)
@@ -162,7 +163,7 @@ def _close_brackets(text: str) -> str:
 
 
 def _coerce(name: str, raw: dict[str, Any], notes: list[str]) -> dict[str, Any]:
-    fields = set(TOOLS[name][0].model_fields)
+    fields = set(TOOLS[name].arguments.model_fields)
     out = {k: v for k, v in raw.items() if k in fields}
     if name == "search_products":
         filters = out.get("filters", {})

@@ -11,7 +11,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable
 
-from agent.vocabulary import words
+from agent.reading.vocabulary import words
 from retrieval.types import Product
 
 MIN_WORDS, MAX_WORDS = 2, 8
