@@ -42,9 +42,8 @@ def as_messages(messages: Sequence[Message | Mapping[str, Any]]) -> list[Message
                 if isinstance(p, Mapping) and p.get("type") == "text"
             )
         try:
-            out.append(
-                Message(role=role, content=content, shown=message.get("shown"))  # type: ignore[arg-type]
-            )
+            fields = {"role": role, "content": content, "shown": message.get("shown")}
+            out.append(Message.model_validate(fields))
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "message"
