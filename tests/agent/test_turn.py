@@ -65,7 +65,10 @@ def test_dicts_and_messages_alike_and_one_message_per_problem(make_agent):
     assert agent.reply([content_parts]).recommendations
     cases = [
         ([{"role": "wizard", "content": "hi"}], "messages[0].role"),
-        ([user("hi"), {"role": "assistant", "content": "x" * 201}, user("ok")], "messages[1].content"),
+        (
+            [user("hi"), {"role": "assistant", "content": "x" * 201}, user("ok")],
+            "messages[1].content",
+        ),
         ([user("hi"), {"role": "assistant", "content": "Hello"}], "messages"),
         ([user("   ")], "messages"),
         ([], "messages"),

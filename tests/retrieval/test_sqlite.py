@@ -29,7 +29,8 @@ def test_each_migration_runs_once_in_order(tmp_path):
 def test_a_failing_migration_leaves_nothing_half_done(tmp_path):
     db = SQLiteFile(tmp_path / "x.sqlite")
     broken = Migration(
-        "001_broken", ("CREATE TABLE a (id TEXT)", "CREATE TABLE a (id TEXT)")  # twice: fails
+        "001_broken",
+        ("CREATE TABLE a (id TEXT)", "CREATE TABLE a (id TEXT)"),  # twice: fails
     )
     with pytest.raises(sqlite3.OperationalError):
         migrate(db, [broken])

@@ -20,7 +20,10 @@ def request(*messages):
 def test_requests_become_agent_messages_one_for_one():
     body = request(
         {"role": "developer", "content": "be brief"},
-        {"role": "user", "content": [{"type": "text", "text": "a "}, {"type": "text", "text": "lamp"}]},
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "a "}, {"type": "text", "text": "lamp"}],
+        },
         {
             "role": "assistant",
             "content": "Here.",

@@ -22,7 +22,8 @@ from agent.types import Preferences
 def test_schemas_come_from_the_argument_models():
     specs = {s["function"]["name"]: s["function"] for s in tool_specs()}
     assert set(specs) == set(TOOLS)
-    assert set(specs) == {"search_products", "get_product", "compare_products", "write_product_copy"}
+    names = {"search_products", "get_product", "compare_products", "write_product_copy"}
+    assert set(specs) == names
     assert specs["search_products"]["parameters"] == SearchProductsArgs.model_json_schema()
     assert specs["search_products"]["parameters"]["required"] == ["query"]
     assert specs["compare_products"]["parameters"]["properties"]["ids"]["minItems"] == 2
