@@ -115,7 +115,7 @@ class Agent:
         seed = Preferences(liked=profile.product_ids) if profile else None
         context = RerankContext(session_id=session_id, profile=self._band_mix(profile))
         shop = self.shop
-        state = read_dialogue(dialogue, shop.vocabulary, shop.get, seed, shop.named_in)
+        state = read_dialogue(dialogue, shop, seed, shop.reading_options)
         model = self.model or RulesChatModel(shop, seed)
         try:
             turn = yield from self._run(model, state, context, session_id, stream)

@@ -10,6 +10,7 @@ from agent.agent import Agent
 from agent.copywriting.copywriter import Copywriter, LLMCopywriter, TemplateCopywriter
 from agent.log.sessions import SessionLog
 from agent.models.base import ChatModel
+from agent.reading.state import ReadingOptions
 from agent.settings import Settings
 from agent.shop import Shop
 from retrieval.errors import IndexEmptyError
@@ -39,7 +40,8 @@ def build_shop(settings: Settings, log: SessionLog | None = None) -> Shop:
     )
     search = TailSearch.configured(retriever, settings.rerank, ExposureLedger(settings.ledger_path))
     logged = log.interaction_counts() if log is not None else None
-    return Shop(search, settings.rerank.head_share, settings.rerank.torso_share, logged)
+    reading = ReadingOptions(settings.agent.currency, settings.agent.currency_rates)
+    return Shop(search, settings.rerank.head_share, settings.rerank.torso_share, logged, reading)
 
 
 def build_agent(

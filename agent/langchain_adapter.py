@@ -68,7 +68,7 @@ class _ToolSession:
 
         def run(**arguments: Any) -> str:
             shop = self.agent.shop
-            state = read_dialogue(self.shown, shop.vocabulary, shop.get, None, shop.named_in)
+            state = read_dialogue(self.shown, shop, None, shop.reading_options)
             turn = Turn(
                 state,
                 self.session_id,

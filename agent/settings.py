@@ -37,6 +37,13 @@ class AgentSettings(BaseModel):
     max_failed_calls: int = Field(default=2, ge=0, le=10)  # malformed calls before the fallback
     max_message_chars: int = Field(default=4000, ge=10, le=100_000)
     max_messages: int = Field(default=100, ge=1, le=10_000)
+    # The shop's currency, and what one unit of another is worth in it: a budget said in euros
+    # is converted at this rate, and the reply says so. Approximate defaults; set your own
+    # (TAILTALK_AGENT__CURRENCY_RATES='{"EUR": 1.1}'); a currency not listed is refused.
+    currency: str = "USD"
+    currency_rates: dict[str, float] = Field(
+        default_factory=lambda: {"EUR": 1.08, "GBP": 1.27, "CNY": 0.14, "MXN": 0.055}
+    )
 
 
 class ApiSettings(BaseModel):

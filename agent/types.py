@@ -99,6 +99,14 @@ class Preferences(BaseModel):
     needs: tuple[str, ...] = ()  # free-text needs, in the shopper's words
     liked: tuple[str, ...] = ()  # product ids
     rejected: tuple[str, ...] = ()  # product ids
+    exclude_types: tuple[str, ...] = ()  # "not a shampoo"
+    # Attribute values said in passing or about another kind: words to rank by, never filters.
+    soft_attributes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    cheap: bool = False  # "cheap": max_price is the cheaper half of the kind asked for
+    # A budget said in another currency, as said and as the shop's price ("€30 ≈ $32.40").
+    budget_note: str | None = None
+    recipient: str | None = None  # a gift, and who for ("mom")
+    language: str = "en"
 
     def filters(self, exclude_ids: frozenset[str] = frozenset()) -> SearchFilters:
         """The hard constraints as search filters (a reversed price range is put right)."""
@@ -109,6 +117,9 @@ class Preferences(BaseModel):
         attributes = dict(self.attributes)
         if self.product_types:  # "a moisturizer" means moisturizers, not any skin care
             attributes[TYPE_KEY] = self.product_types
+        avoided = dict(self.exclude_attributes)
+        if self.exclude_types:
+            avoided[TYPE_KEY] = tuple({*avoided.get(TYPE_KEY, ()), *self.exclude_types})
         return SearchFilters(
             min_price=low,
             max_price=high,
@@ -116,7 +127,7 @@ class Preferences(BaseModel):
             brands=self.brands,
             exclude_brands=self.exclude_brands,
             attributes=attributes,
-            exclude_attributes=self.exclude_attributes,
+            exclude_attributes=avoided,
             min_rating=self.min_rating,
             exclude_ids=frozenset(self.rejected) | exclude_ids,
         )
@@ -125,7 +136,7 @@ class Preferences(BaseModel):
         """Too little to search well: no category, type, brand, attribute or need in the
         shopper's own words ("something nice" has none; "tweezers" is enough)."""
         specific = self.categories or self.product_types or self.brands or self.attributes
-        return not specific and not self.needs
+        return not specific and not self.needs and not self.soft_attributes
 
 
 class ProductCard(BaseModel):

@@ -77,4 +77,4 @@ class RulesChatModel:
     def _read(self, messages: Sequence[Message]) -> DialogueState:
         dialogue = [m for m in messages if m.role in ("user", "assistant")]
         shop = self.shop
-        return read_dialogue(dialogue, shop.vocabulary, shop.get, self.seed, shop.named_in)
+        return read_dialogue(dialogue, shop, self.seed, shop.reading_options)

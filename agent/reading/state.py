@@ -11,22 +11,47 @@ client sent it, else from the product list lines of their text (render.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from agent.reading.catalogue import Catalogue
 from agent.reading.parse import Intent, Parsed, parse
-from agent.reading.vocabulary import Vocabulary
+from agent.reading.references import another_size, pick_by_price, pick_by_words
+from agent.reading.vocabulary import Vocabulary, words
+from agent.render import format_price
 from agent.types import TYPE_KEY, Message, Outcome, Preferences
 from retrieval.types import Product
 
 Lookup = Callable[[str], Product | None]
-NamedIn = Callable[[str], list[str]]
 _MAX_NEEDS = 6
+# Intents that ask about shown products: their words are questions, not new wishes.
+_ASKING = (Intent.DETAILS, Intent.COMPARE, Intent.COPY, Intent.LIKE)
 # The product lines agent/render.py writes: "1. **Title** — $9.99 ... `id`" or "- **Title** ...".
 _LISTED = re.compile(r"^\s*\d+\.\s.*`([^`\s]+)`\s*$", re.MULTILINE)
 _FEATURED = re.compile(r"^\s*-\s.*`([^`\s]+)`\s*$", re.MULTILINE)
-# Intents that ask about shown products: their words are questions, not new wishes.
-_ASKING = (Intent.DETAILS, Intent.COMPARE, Intent.COPY, Intent.LIKE)
+_CHEAP_QUANTILE = 0.5  # "cheap": the cheaper half of the kind asked for
+_OWNED_BEFORE = re.compile(
+    r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had|got|loved|liked|enjoyed|"
+    r"watched|saw|love|like|enjoy)|i'?ve (?:got|tried|used|had|seen|watched|bought)|"
+    r"already (?:have|own|tried)|similar to|something like|anything like|like|other than|"
+    r"instead of|besides|except|apart from|not|no|than)\b[^.!?]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+_ASKED_BEFORE = re.compile(
+    r"\b(?:do you (?:have|sell|carry|stock)|(?:i|we) (?:want|need|would like|d like)|i m "
+    r"looking for|looking for|show me|find me|get me|is there|where is|how much is|price of|"
+    r"can i get|can i buy|i ll take|i d like|searching for)\b"
+)
+
+
+@dataclass(frozen=True)
+class ReadingOptions:
+    """What the shop tells the reader: its currency and the value of others in it."""
+
+    currency: str = "USD"
+    rates: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -34,16 +59,22 @@ class DialogueState:
     preferences: Preferences = field(default_factory=Preferences)
     shown: list[str] = field(default_factory=list)  # every product shown so far, in order
     last_list: list[str] = field(default_factory=list)
+    last_compared: list[str] = field(default_factory=list)  # the latest comparison's products
     focus: str | None = None  # the product the shopper last singled out
     parsed: Parsed = field(default_factory=Parsed)  # the latest shopper message
     targets: list[str] = field(default_factory=list)  # products the latest message refers to
     asked_clarification: bool = False  # the latest assistant message was a clarifying question
+    last_outcome: Outcome | None = None  # what the latest assistant message was, when known
     topic: str | None = None  # the most specific category of the current topic
     injections: int = 0
     user_turns: int = 0
     mentioned: list[str] = field(default_factory=list)  # products named by title, by anyone
     # Named by the shopper in this topic, latest first: the anchors of "like X".
     anchors: list[str] = field(default_factory=list)
+    # Named by the shopper in the latest message as what they want: shown first.
+    requested: list[str] = field(default_factory=list)
+    size_missing: bool = False  # "in a bigger size" asked, and the family has none
+    language: str = "en"
     # The dialogue as a model may see it: shopper messages with instruction-like clauses cut.
     safe_dialogue: list[Message] = field(default_factory=list)
 
@@ -54,27 +85,53 @@ class DialogueState:
 
 def read_dialogue(
     messages: Sequence[Message],
-    vocab: Vocabulary,
-    lookup: Lookup,
+    catalogue: Catalogue,
     seed: Preferences | None = None,
-    named_in: NamedIn | None = None,
+    options: ReadingOptions | None = None,
 ) -> DialogueState:
-    """The state after the last message. `seed` carries a returning shopper's profile;
-    `named_in` finds products named by title in a text (they are anchors for "like X" and are
-    not recommended back)."""
+    """The state after the last message, read with the shop's vocabulary and products. `seed`
+    carries a returning shopper's profile; `options` the shop's currency. Products named by
+    title are anchors for "like X", and shown first when asked for by name."""
+    options = options or ReadingOptions()
+    lookup = catalogue.get
     state = DialogueState(preferences=seed or Preferences())
     for message in messages:
-        named = named_in(message.content) if named_in and message.content else []
+        named = catalogue.named_in(message.content) if message.content else []
         state.mentioned.extend(i for i in named if i not in state.mentioned)
         if message.role == "assistant":
             _read_assistant(state, message)
             state.safe_dialogue.append(message)
         elif message.role == "user":
-            _read_user(state, message.content, vocab, lookup)
+            _read_user(state, message.content, catalogue, options)
+            state.requested = [pid for pid in named if _wanted(message.content, pid, lookup)]
+            owned = [pid for pid in named if pid not in state.requested]
             if named:
-                state.anchors = [*reversed(named), *(a for a in state.anchors if a not in named)]
+                state.anchors = [
+                    *reversed(owned or named),
+                    *(a for a in state.anchors if a not in named),
+                ]
             state.safe_dialogue.append(_safe(message, state.parsed))
+    state.language = state.parsed.language if state.user_turns else "en"
+    state.preferences = state.preferences.model_copy(update={"language": state.language})
     return state
+
+
+def _wanted(text: str, product_id: str, lookup: Lookup) -> bool:
+    """A product named by title is one the shopper asks for (to be shown) when they ask for it
+    ("do you have X", "I want X", or the message is little more than its name) and the words
+    before it do not say they have it, saw it, or want something like it or other than it."""
+    product = lookup(product_id)
+    if product is None:
+        return False
+    title = words(product.title)
+    flat = words(text)
+    head = " ".join(title[:3])
+    joined = " ".join(flat)
+    at = joined.find(head) if head else -1
+    sentence = re.split(r"[.!?]", text.casefold())[-1] if at < 0 else joined[:at]
+    if _OWNED_BEFORE.search(sentence):
+        return False
+    return bool(_ASKED_BEFORE.search(sentence)) or len(flat) <= len(title) + 3
 
 
 def _read_assistant(state: DialogueState, message: Message) -> None:
@@ -83,11 +140,17 @@ def _read_assistant(state: DialogueState, message: Message) -> None:
         ids = list(shown.product_ids) if shown.list_kind == "results" else []
         featured = list(shown.product_ids) if shown.list_kind == "featured" else []
         asked = shown.outcome is Outcome.CLARIFY
+        state.last_outcome = shown.outcome
+        if shown.outcome is Outcome.COMPARE:
+            state.last_compared = list(shown.product_ids)
     elif message.content:
         # A client that sent plain text: the product lines say what was shown, and an answer
         # with no products that ends in a question asked one.
         ids, featured = listed_ids(message.content), featured_ids(message.content)
         asked = not ids and not featured and message.content.rstrip().endswith("?")
+        state.last_outcome = None
+        if len(featured) >= 2:
+            state.last_compared = featured
     else:
         return
     if ids:
@@ -103,8 +166,22 @@ def _safe(message: Message, parsed: Parsed) -> Message:
     return message.model_copy(update={"content": text})
 
 
-def _read_user(state: DialogueState, text: str, vocab: Vocabulary, lookup: Lookup) -> None:
-    parsed = parse(text, vocab, state.topic)
+def _read_user(
+    state: DialogueState, text: str, catalogue: Catalogue, options: ReadingOptions
+) -> None:
+    vocab, lookup = catalogue.vocabulary, catalogue.get
+    prefs = state.preferences
+    type_hint = prefs.product_types[0] if prefs.product_types else None
+    parsed = parse(
+        text,
+        vocab,
+        state.topic,
+        language=state.language,
+        currency=options.currency,
+        rates=options.rates,
+        type_hint=type_hint,
+    )
+    state.language = parsed.language
     if parsed.intent is not Intent.SEARCH and not state.last_list and parsed.needs:
         # Nothing was shown yet, so "#3" or "the first" cannot point at a product: it is part
         # of the request ("hair extensions in #3").
@@ -112,10 +189,10 @@ def _read_user(state: DialogueState, text: str, vocab: Vocabulary, lookup: Looku
     state.parsed = parsed
     state.user_turns += 1
     state.injections += parsed.injections
-    state.targets = _resolve(parsed, state)
+    state.size_missing = False
+    state.targets = _resolve(parsed, state, catalogue)
     if len(state.targets) == 1:
         state.focus = state.targets[0]
-    prefs = state.preferences
     leaf = _leaf(parsed.categories, vocab)
     new_topic = bool(leaf and state.topic and _new_topic(leaf, state.topic, vocab))
     if parsed.reset or parsed.fresh_request or new_topic:
@@ -125,10 +202,11 @@ def _read_user(state: DialogueState, text: str, vocab: Vocabulary, lookup: Looku
     if leaf and (state.topic is None or _new_topic(leaf, state.topic, vocab)):
         state.topic = leaf
     if parsed.intent not in _ASKING:
-        prefs = _fold(prefs, parsed, leaf)
+        prefs = _fold(prefs, parsed, leaf, vocab)
     if parsed.intent is Intent.SIMILAR:
         prefs = _like_anchor(prefs, state, lookup)
     prefs = _relative_price(prefs, parsed, state, lookup)
+    prefs = _cheap_cap(prefs, vocab)
     if parsed.intent is Intent.REJECT:
         prefs = prefs.model_copy(update={"rejected": _add(prefs.rejected, state.targets)})
     if parsed.intent is Intent.LIKE:
@@ -136,13 +214,25 @@ def _read_user(state: DialogueState, text: str, vocab: Vocabulary, lookup: Looku
     state.preferences = prefs
 
 
-def _resolve(parsed: Parsed, state: DialogueState) -> list[str]:
+def _resolve(parsed: Parsed, state: DialogueState, catalogue: Catalogue) -> list[str]:
+    """The shown products the latest message points at: by position in the latest list, by
+    price or a word among the latest comparison (else the latest list), or "it"; for "in a
+    bigger size", that product's next size."""
+    lookup = catalogue.get
     listed = state.last_list
     out: list[str] = []
     for position in parsed.references:
         index = position - 1 if position > 0 else len(listed) + position
         if 0 <= index < len(listed) and listed[index] not in out:
             out.append(listed[index])
+    pool = state.last_compared if state.last_outcome is Outcome.COMPARE else listed
+    pool = pool or listed
+    if not out and parsed.pick:
+        picked = pick_by_price(pool, parsed.pick, lookup)
+        out = [picked] if picked else []
+    if not out and parsed.pick_words:
+        picked = pick_by_words(pool or state.shown, parsed.pick_words, lookup)
+        out = [picked] if picked else []
     if not out and parsed.refers_to_focus and parsed.intent is not Intent.SEARCH:
         if parsed.intent is Intent.COMPARE:
             out = listed[:2]
@@ -150,6 +240,14 @@ def _resolve(parsed: Parsed, state: DialogueState) -> list[str]:
             out = [state.focus]
         elif listed:
             out = [listed[0]]
+    if parsed.size_change:
+        base = out[0] if out else state.focus or (listed[0] if listed else None)
+        if base is not None:
+            sized = another_size(base, parsed.size_change, catalogue)
+            state.size_missing = sized is None
+            out = [sized] if sized else [base]
+            if sized:
+                parsed.intent = Intent.DETAILS
     return out
 
 
@@ -168,21 +266,29 @@ def _new_topic(leaf: str, topic: str, vocab: Vocabulary) -> bool:
     return not (vocab.top_of.get(leaf) == leaf and vocab.top_of.get(topic) == leaf)
 
 
-def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None) -> Preferences:
+def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None, vocab: Vocabulary) -> Preferences:
     update: dict[str, object] = {}
+    dropped = parsed.dropped
     if leaf:
         update["categories"] = (leaf,)
     if parsed.types:
         update["product_types"] = tuple(dict.fromkeys(parsed.types))
-    if parsed.any_price:
-        update["min_price"] = update["max_price"] = None
-    if parsed.min_price is not None:
-        update["min_price"] = parsed.min_price
-    if parsed.max_price is not None:
-        update["max_price"] = parsed.max_price
+    if parsed.exclude_types:
+        update["exclude_types"] = _add(prefs.exclude_types, parsed.exclude_types)
+    if "price" in dropped or parsed.any_price:
+        update.update(min_price=None, max_price=None, cheap=False, budget_note=None)
+    if parsed.min_price is not None or parsed.max_price is not None:
+        update.update(min_price=parsed.min_price, max_price=parsed.max_price, cheap=False)
+        update["budget_note"] = _budget_note(parsed)
+    elif parsed.cheap and prefs.max_price is None:
+        update["cheap"] = True
     if parsed.min_rating is not None:
         update["min_rating"] = parsed.min_rating
+    if "rating" in dropped:
+        update["min_rating"] = None
     brands, excluded = list(prefs.brands), list(prefs.exclude_brands)
+    if "brand" in dropped:
+        brands, excluded = [], []
     if parsed.brands:
         brands = list(dict.fromkeys(parsed.brands))
         excluded = [b for b in excluded if b not in brands]
@@ -190,19 +296,55 @@ def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None) -> Preferences:
         brands = [b for b in brands if b != brand]
         excluded = _add_one(excluded, brand)
     update["brands"], update["exclude_brands"] = tuple(brands), tuple(excluded)
-    wanted = {k: tuple(v) for k, v in prefs.attributes.items()}
-    avoided = {k: tuple(v) for k, v in prefs.exclude_attributes.items()}
+    new_kind = bool(parsed.types) and set(parsed.types) != set(prefs.product_types)
+    # Another kind of product: attributes of the old kind may not even exist for the new one.
+    keep = not (new_kind and not parsed.attributes)
+    wanted = {k: tuple(v) for k, v in prefs.attributes.items() if keep and not _dropped(k, dropped)}
+    avoided = {
+        k: tuple(v)
+        for k, v in prefs.exclude_attributes.items()
+        if keep and not _dropped(k, dropped)
+    }
     for key, values in parsed.attributes.items():
-        wanted[key] = tuple(dict.fromkeys(values))
+        accepted = [*values, *([vocab.catch_all[key]] if key in vocab.catch_all else [])]
+        wanted[key] = tuple(dict.fromkeys(accepted))
         avoided[key] = tuple(v for v in avoided.get(key, ()) if v not in values)
     for key, values in parsed.exclude_attributes.items():
         avoided[key] = _add(avoided.get(key, ()), values)
         wanted[key] = tuple(v for v in wanted.get(key, ()) if v not in values)
     update["attributes"] = {k: v for k, v in wanted.items() if v}
     update["exclude_attributes"] = {k: v for k, v in avoided.items() if v}
+    soft = {k: tuple(v) for k, v in prefs.soft_attributes.items() if not _dropped(k, dropped)}
+    for key, values in parsed.soft_attributes.items():
+        soft[key] = _add(soft.get(key, ()), values)
+    update["soft_attributes"] = soft
     if parsed.needs:
         update["needs"] = _add(prefs.needs, parsed.needs)[-_MAX_NEEDS:]
+    if parsed.recipient:
+        update["recipient"] = parsed.recipient
     return prefs.model_copy(update=update)
+
+
+def _dropped(key: str, dropped: set[str]) -> bool:
+    folded = " ".join(words(key))
+    return any(d and (d == folded or d in folded.split()) for d in dropped)
+
+
+def _budget_note(parsed: Parsed) -> str | None:
+    if not parsed.converted:
+        return None
+    code, said, shop = parsed.converted[-1]
+    return f"{format_price(said, code)} ≈ {format_price(shop)}"
+
+
+def _cheap_cap(prefs: Preferences, vocab: Vocabulary) -> Preferences:
+    """ "Cheap" with no amount: up to the median price of the kind asked for."""
+    if not prefs.cheap:
+        return prefs
+    kind = prefs.product_types[0] if prefs.product_types else None
+    category = prefs.categories[0] if prefs.categories else None
+    cap = vocab.price_quantile(_CHEAP_QUANTILE, kind, category)
+    return prefs.model_copy(update={"max_price": cap}) if cap is not None else prefs
 
 
 def _like_anchor(prefs: Preferences, state: DialogueState, lookup: Lookup) -> Preferences:
@@ -246,7 +388,8 @@ def _relative_price(
     if anchor is None or anchor.price is None:
         return prefs
     if parsed.relative_price == "cheaper":
-        return prefs.model_copy(update={"max_price": round(anchor.price - 0.01, 2)})
+        high = round(anchor.price - 0.01, 2)
+        return prefs.model_copy(update={"max_price": high, "cheap": False})
     return prefs.model_copy(update={"min_price": round(anchor.price + 0.01, 2)})
 
 

@@ -97,6 +97,12 @@ class Vocabulary:
     category_sizes: Counter[str] = field(default_factory=Counter)
     type_words: set[str] = field(default_factory=set)  # words of product type and category names
     top_of: dict[str, str] = field(default_factory=dict)  # category -> its top-level category
+    # Brands whose name is also an everyday word of the catalogue's text ("It", "Pure"): a
+    # shopper means the brand only when they say so ("from It", "the It brand").
+    common_brands: set[str] = field(default_factory=set)
+    # Price quantiles per product type (and per category, and "" overall): "cheap" means the
+    # cheaper part of the kind asked for.
+    prices: dict[str, list[float]] = field(default_factory=dict)
 
     @classmethod
     def from_products(cls, products: Iterable[Product], min_count: int = 2) -> Vocabulary:
@@ -106,8 +112,20 @@ class Vocabulary:
         key_counts: dict[str, Counter[str]] = defaultdict(Counter)
         type_category: dict[str, Counter[str]] = defaultdict(Counter)
         brands: set[str] = set()
+        text_words: Counter[str] = Counter()
+        brand_words: dict[str, Counter[str]] = defaultdict(Counter)
+        prices: dict[str, list[float]] = defaultdict(list)
         for p in products:
-            vocab.category_sizes.update(["", *p.category_path])
+            kind_name = p.attributes.get(TYPE_KEY)
+            groups = ["", *p.category_path, *([_type_group(kind_name)] if kind_name else [])]
+            vocab.category_sizes.update(groups)
+            if p.price is not None:
+                for name in groups:
+                    prices[name].append(p.price)
+            seen = set(words(" ".join([p.title, p.description[:300]])))
+            text_words.update(seen)
+            if p.brand:
+                brand_words[p.brand].update(seen)
             if p.category_path:
                 top_counts[p.category_path[0]] += 1
             for name in p.category_path:
@@ -118,7 +136,7 @@ class Vocabulary:
             for key, value in p.attributes.items():
                 if key.casefold() in _IGNORED_KEYS:
                     continue
-                for name in ("", *p.category_path):
+                for name in groups:
                     key_counts[name][key] += 1
                 if key == TYPE_KEY:
                     type_category[value][p.category or ""] += 1
@@ -146,12 +164,37 @@ class Vocabulary:
             vocab._add(key, Entry(Kind.KEY, key, key=key))
         vocab.categories = [name for name, _ in top_counts.most_common()]
         vocab.key_counts = dict(key_counts)
+        for brand in brands:
+            folded = words(brand)
+            # A one-word brand that many other products' texts use is an everyday word.
+            if len(folded) == 1:
+                others = text_words[folded[0]] - brand_words[brand][folded[0]]
+                if others >= 3:
+                    vocab.common_brands.add(brand)
+        vocab.prices = {name: sorted(values) for name, values in prices.items()}
         return vocab
 
-    def coverage(self, key: str, category: str | None = None) -> float:
-        """The share of products that have the attribute: in `category` when given, else in
-        the category where the attribute is most common (whole catalogue when uncategorised)."""
-        names = [category] if category else [c for c in self.key_counts if c] or [""]
+    def is_common_word(self, brand: str) -> bool:
+        return brand in self.common_brands
+
+    def price_quantile(self, q: float, kind: str | None, category: str | None) -> float | None:
+        """The q-quantile of the prices of a product type (else category, else catalogue)."""
+        for name in (_type_group(kind) if kind else None, category, ""):
+            values = self.prices.get(name) if name is not None else None
+            if values:
+                return values[min(len(values) - 1, int(q * len(values)))]
+        return None
+
+    def coverage(self, key: str, category: str | None = None, kind: str | None = None) -> float:
+        """The share of products that have the attribute: among products of type `kind` when
+        given, else in `category`, else in the category where the attribute is most common
+        (whole catalogue when uncategorised)."""
+        if kind and self.category_sizes.get(_type_group(kind)):
+            names = [_type_group(kind)]
+        elif category:
+            names = [category]
+        else:
+            names = [c for c in self.key_counts if c and not c.startswith("type:")] or [""]
         shares = [
             self.key_counts.get(name, Counter()).get(key, 0) / self.category_sizes[name]
             for name in names
@@ -196,6 +239,10 @@ class Vocabulary:
             if words(value)[-1:] == ["free"]:
                 return value
         return None
+
+
+def _type_group(kind: str) -> str:
+    return f"type:{kind}"
 
 
 def attribute_phrase(key: str, value: str) -> str:

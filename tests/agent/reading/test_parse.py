@@ -23,7 +23,7 @@ def test_type_attributes_and_budget(vocab):
         ("between 20 and 40", 20, 40),
         ("$15-$35", 15, 35),
         ("over $100", 100, None),
-        ("around $50", 40, 60),
+        ("around $50", 30, 50),  # about a budget: up to it, not a window around it
         ("something for $80", None, 80),
         ("$30 or less", None, 30),
     ],

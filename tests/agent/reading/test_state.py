@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent.reading.catalogue import StaticCatalogue
 from agent.reading.state import read_dialogue
 from agent.render import product_list
 from agent.types import Message, ProductCard
@@ -17,8 +18,7 @@ def shown(*ids, numbered=True):
 
 
 def state_of(messages, vocab, demo_products):
-    by_id = {p.id: p for p in demo_products}
-    return read_dialogue(messages, vocab, by_id.get)
+    return read_dialogue(messages, StaticCatalogue(demo_products, vocab))
 
 
 def test_preferences_accumulate_and_can_be_revised(vocab, demo_products):
@@ -139,6 +139,6 @@ def test_products_named_by_title_are_anchors_and_mentions():
         Message(role="assistant", content="Have you seen It (2017)?"),
         user("yes, and It Follows (2014) too"),
     ]
-    s = read_dialogue(messages, Vocabulary(), {p.id: p for p in films}.get, None, titles.find)
+    s = read_dialogue(messages, StaticCatalogue(films, Vocabulary()))
     assert s.mentioned == ["m1", "m3", "m2"]
     assert s.anchors == ["m2", "m1"] and similar_to(s) == ["m2", "m1"]
