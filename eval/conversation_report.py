@@ -1,16 +1,15 @@
 """From played conversations to results.json, report.md and a bar chart of pass rates.
 
-results.json: {"summary": {"cases", "passed", "pass_rate", "turns", "turns_passed",
-"by_theme": {theme: {"cases", "passed", "pass_rate"}}, "by_language": ..., "by_catalog": ...,
+results.json: {"summary": {"cases", "passed", "pass_rate", "passed_present", "present_rate",
+"missing_fields", "turns", "turns_passed", "by_theme": {theme: {"cases", "passed",
+"pass_rate", "passed_present", "present_rate"}}, "by_language": ..., "by_catalog": ...,
 "by_theme_language": {theme: {language: {...}}}, "by_check": {check: {"checks", "passed",
-"pass_rate"}}, "missing_fields": [reply fields no reply had], "passed_present",
-"by_theme_present", "by_language_present"}, "run": {...how it was run...}, "cases": [{"id",
-"catalog", "language", "category", "note", "passed", "turns": [{"number", "user", "reply",
-"error", "checks"}]}]}
+"pass_rate"}}}, "run": {...how it was run...}, "cases": [{"id", "catalog", "language",
+"category", "note", "passed", "turns": [{"number", "user", "reply", "error", "checks"}]}]}
 
 The pass rate is the measurement. The "present" numbers set aside the checks that failed only
-because the reply has no such field (outcome, relaxed, language, while the agent lacks them):
-a partial view of the rest, never to be quoted as the pass rate.
+because the reply has no such field at all (`missing_fields`: outcome, relaxed, language while
+the agent lacks them): a partial view of the rest, never to be quoted as the pass rate.
 """
 
 from __future__ import annotations
@@ -27,24 +26,24 @@ from eval.conversation_play import CaseResult
 from eval.conversations import LANGUAGES, THEMES
 
 
-def _rate(passed: int, total: int) -> dict[str, Any]:
-    return {"cases": total, "passed": passed, "pass_rate": passed / total if total else 0.0}
-
-
-def _groups(
-    results: Sequence[CaseResult], key: Callable[[CaseResult], str]
-) -> dict[str, list[CaseResult]]:
-    groups: dict[str, list[CaseResult]] = defaultdict(list)
-    for r in results:
-        groups[key(r)].append(r)
-    return dict(sorted(groups.items()))
+def _rate(results: Sequence[CaseResult]) -> dict[str, Any]:
+    total = len(results)
+    passed = sum(r.passed for r in results)
+    present = sum(r.passed_present for r in results)
+    return {
+        "cases": total,
+        "passed": passed,
+        "pass_rate": passed / total if total else 0.0,
+        "passed_present": present,
+        "present_rate": present / total if total else 0.0,
+    }
 
 
 def _grouped(results: Sequence[CaseResult], key: Callable[[CaseResult], str]) -> dict[str, Any]:
-    return {
-        name: _rate(sum(r.passed for r in rs), len(rs))
-        for name, rs in _groups(results, key).items()
-    }
+    groups: dict[str, list[CaseResult]] = defaultdict(list)
+    for r in results:
+        groups[key(r)].append(r)
+    return {name: _rate(rs) for name, rs in sorted(groups.items())}
 
 
 def summarise(results: Sequence[CaseResult]) -> dict[str, Any]:
@@ -56,25 +55,14 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, Any]:
             checks[c.name].append(c.ok)
         if t.error is not None:
             checks["agent_error"].append(False)
-    by_theme_language: dict[str, Any] = {}
-    for theme in THEMES:
-        mine = [r for r in results if r.case.category == theme]
-        if mine:
-            by_theme_language[theme] = _grouped(mine, lambda r: r.case.language)
-    missing = sorted({c.name for t in turns for c in t.checks if c.missing_field})
+    by_theme_language = {
+        theme: _grouped([r for r in results if r.case.category == theme], lambda r: r.case.language)
+        for theme in THEMES
+        if any(r.case.category == theme for r in results)
+    }
     return {
-        **_rate(sum(r.passed for r in results), len(results)),
-        # Setting aside the checks on reply fields the agent lacks (outcome, relaxed, language)
-        "missing_fields": missing,
-        "passed_present": sum(r.passed_present for r in results),
-        "by_theme_present": {
-            theme: _rate(sum(r.passed_present for r in rs), len(rs))
-            for theme, rs in _groups(results, lambda r: r.case.category).items()
-        },
-        "by_language_present": {
-            lang: _rate(sum(r.passed_present for r in rs), len(rs))
-            for lang, rs in _groups(results, lambda r: r.case.language).items()
-        },
+        **_rate(results),
+        "missing_fields": sorted({c.name for t in turns for c in t.checks if c.missing_field}),
         "turns": len(turns) + unplayed,
         "turns_passed": sum(t.passed for t in turns),
         "by_theme": _grouped(results, lambda r: r.case.category),
@@ -116,9 +104,7 @@ def write_report(out: Path, results: Sequence[CaseResult], run: dict[str, Any]) 
     out.mkdir(parents=True, exist_ok=True)
     summary = summarise(results)
     document = {"summary": summary, "run": run, "cases": [case_record(r) for r in results]}
-    (out / "results.json").write_text(
-        json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8"
-    )
+    (out / "results.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     (out / "report.md").write_text(markdown(summary, run, results), encoding="utf-8")
     if results:
         plot_pass_rates(summary, out / "pass_rates.png")
@@ -172,17 +158,17 @@ def markdown(summary: dict[str, Any], run: dict[str, Any], results: Sequence[Cas
 def _present(summary: dict[str, Any]) -> list[str]:
     if not summary["missing_fields"]:
         return []
-    rate = summary["passed_present"] / summary["cases"] if summary["cases"] else 0.0
-    themes = ", ".join(f"{k} {v['pass_rate']:.0%}" for k, v in summary["by_theme_present"].items())
-    languages = ", ".join(
-        f"{k} {v['pass_rate']:.0%}" for k, v in summary["by_language_present"].items()
-    )
+
+    def rates(group: str) -> str:
+        return ", ".join(f"{k} {v['present_rate']:.0%}" for k, v in summary[group].items())
+
+    fields = " or ".join(f"`{f}`" for f in summary["missing_fields"])
     return [
-        f"The replies have no {' or '.join(f'`{f}`' for f in summary['missing_fields'])} "
-        "field, so every check on those fails. Setting them aside (a partial view, not the "
-        "measurement): "
-        f"{summary['passed_present']} of {summary['cases']} pass ({rate:.1%}); by theme "
-        f"{themes}; by language {languages}.",
+        f"The replies have no {fields} field, so every check on those fails. Setting them "
+        f"aside (a partial view, not the measurement): {summary['passed_present']} of "
+        f"{summary['cases']} pass ({summary['present_rate']:.1%}); by theme "
+        f"{rates('by_theme')}; by language {rates('by_language')}; by catalogue "
+        f"{rates('by_catalog')}.",
         "",
     ]
 
@@ -197,7 +183,13 @@ def _failure(result: CaseResult) -> list[str]:
         lines.append(f"- turn {turn.number}: “{_clip(turn.user, 160)}”")
         if turn.error is not None:
             lines.append(f"  - agent error: {_clip(turn.error, 300)}")
+        absent = [c for c in failed if c.missing_field]
+        if absent:  # one line: these fail on every turn until the reply has the field
+            wanted = ", ".join(f"{c.name} {_clip(c.expected, 60)}" for c in absent)
+            lines.append(f"  - no such reply field: {wanted}")
         for check in failed:
+            if check.missing_field:
+                continue
             lines.append(
                 f"  - **{check.name}**: expected {_clip(check.expected, 300)}; "
                 f"got {_clip(check.got, 300)}"
@@ -227,37 +219,44 @@ def _clip(text: str, limit: int) -> str:
 
 
 def plot_pass_rates(summary: dict[str, Any], path: Path) -> None:
-    """Grouped bars: pass rate per theme, one bar per language, plus all languages."""
+    """Grouped bars: pass rate per theme, one bar per language plus all languages; when some
+    reply field is missing, a second panel with the checks on it set aside."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    panels = [("pass_rate", "passed")]
+    if summary["missing_fields"]:
+        panels.append(("present_rate", "passed_present"))
     themes = list(summary["by_theme"])
-    series: list[tuple[str, list[float]]] = [
-        ("all", [summary["by_theme"][t]["pass_rate"] for t in themes])
-    ]
-    for language in LANGUAGES:
-        rates = [
-            summary["by_theme_language"].get(t, {}).get(language, {}).get("pass_rate", np.nan)
-            for t in themes
-        ]
-        series.append((language, rates))
-    fig, ax = plt.subplots(figsize=(max(8.0, 1.1 * len(themes)), 4.8))
-    width = 0.8 / len(series)
-    x = np.arange(len(themes))
-    for i, (name, rates) in enumerate(series):
-        ax.bar(x + (i - (len(series) - 1) / 2) * width, rates, width, label=name)
-    ax.set_xticks(x, themes, rotation=25, ha="right")
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("conversations passing")
-    ax.set_title(
-        f"Conversation corpus: {summary['passed']}/{summary['cases']} pass "
-        f"({summary['pass_rate']:.0%}), by theme and language",
-        fontsize=10,
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(max(8.0, 1.1 * len(themes)), 4.2 * len(panels)), squeeze=False
     )
-    ax.legend(fontsize=8, ncol=4)
-    ax.grid(axis="y", alpha=0.3)
+    for ax, (rate, count) in zip(axes[:, 0], panels, strict=True):
+        series = [("all", [summary["by_theme"][t][rate] for t in themes])]
+        for language in LANGUAGES:
+            cells = [summary["by_theme_language"][t].get(language) for t in themes]
+            series.append((language, [c[rate] if c else np.nan for c in cells]))
+        width = 0.8 / len(series)
+        x = np.arange(len(themes))
+        for i, (name, values) in enumerate(series):
+            ax.bar(x + (i - (len(series) - 1) / 2) * width, values, width, label=name)
+        ax.set_xticks(x, themes, rotation=25, ha="right")
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("conversations passing")
+        what = (
+            "every check"
+            if rate == "pass_rate"
+            else "setting aside " + ", ".join(summary["missing_fields"])
+        )
+        ax.set_title(
+            f"{summary[count]}/{summary['cases']} pass ({summary[rate]:.0%}), {what}",
+            fontsize=10,
+        )
+        ax.legend(fontsize=8, ncol=4)
+        ax.grid(axis="y", alpha=0.3)
+    fig.suptitle("Conversation corpus by theme and language", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
