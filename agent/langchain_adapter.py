@@ -31,7 +31,7 @@ from agent.tools.models import ToolError
 from agent.tools.registry import TOOLS
 from agent.tools.turn import Turn
 from agent.types import EventKind, Message, Reply, Shown
-from agent.validation import as_messages
+from agent.validation import as_messages, shown_from
 from retrieval.rerank.base import RerankContext
 
 if TYPE_CHECKING:
@@ -169,16 +169,7 @@ def _read_inputs(inputs: Any) -> tuple[list[Message], str, str | None]:
                 {
                     "role": _ROLES.get(item.type, item.type),
                     "content": item.content,
-                    "shown": _shown(shown) if shown else None,
+                    "shown": shown_from(shown) if shown else None,
                 }
             )
     return as_messages(plain), session_id, shopper_id
-
-
-def _shown(extension: Mapping[str, Any]) -> Shown:
-    """What an earlier answer showed, from the `tailtalk` data it came with."""
-    return Shown(
-        product_ids=tuple(str(p["id"]) for p in extension.get("recommendations", [])),
-        list_kind=extension.get("list_kind", "results"),
-        outcome=extension.get("outcome", "results"),
-    )

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agent.reading.money import DEFAULT_RATES
 from retrieval.config import EmbedderSettings, RerankSettings, RetrievalSettings
 
 
@@ -41,9 +42,7 @@ class AgentSettings(BaseModel):
     # is converted at this rate, and the reply says so. Approximate defaults; set your own
     # (TAILTALK_AGENT__CURRENCY_RATES='{"EUR": 1.1}'); a currency not listed is refused.
     currency: str = "USD"
-    currency_rates: dict[str, float] = Field(
-        default_factory=lambda: {"EUR": 1.08, "GBP": 1.27, "CNY": 0.14, "MXN": 0.055}
-    )
+    currency_rates: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RATES))
 
 
 class ApiSettings(BaseModel):

@@ -1,6 +1,8 @@
 """The one place a conversation is checked before a turn: every surface (the HTTP API, the UI,
 the Python API, LangChain) passes its messages through here, and each problem has one message
 naming the field at fault (`messages[3].content`), counted over the messages as they were sent.
+An assistant message may come back with its `tailtalk` data: what it showed is then read from
+that structure, not from its text.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from agent.errors import MessageTooLongError, RequestError
-from agent.types import Message
+from agent.types import Message, Shown
 
 if TYPE_CHECKING:
     from agent.settings import AgentSettings
@@ -34,6 +36,10 @@ def as_messages(messages: Sequence[Message | Mapping[str, Any]]) -> list[Message
                 param=f"messages[{i}]",
             )
         role = _ROLES.get(str(message.get("role")), message.get("role"))
+        shown = message.get("shown")
+        extension = message.get("tailtalk")
+        if shown is None and role == "assistant" and isinstance(extension, Mapping):
+            shown = shown_from(extension)
         content = message.get("content") or ""
         if isinstance(content, list):
             content = "".join(
@@ -42,7 +48,7 @@ def as_messages(messages: Sequence[Message | Mapping[str, Any]]) -> list[Message
                 if isinstance(p, Mapping) and p.get("type") == "text"
             )
         try:
-            fields = {"role": role, "content": content, "shown": message.get("shown")}
+            fields = {"role": role, "content": content, "shown": shown}
             out.append(Message.model_validate(fields))
         except ValidationError as exc:
             first = exc.errors()[0]
@@ -51,6 +57,19 @@ def as_messages(messages: Sequence[Message | Mapping[str, Any]]) -> list[Message
                 f"messages[{i}].{field}: {first['msg']}", param=f"messages[{i}].{field}"
             ) from None
     return out
+
+
+def shown_from(extension: Mapping[str, Any]) -> Shown | None:
+    """What an earlier answer showed, from the `tailtalk` data it came back with (the wire
+    extension, or a Reply dumped as a dict); None when it is not TailTalk's data after all."""
+    try:
+        return Shown(
+            product_ids=tuple(str(r["id"]) for r in extension.get("recommendations", [])),
+            list_kind=extension.get("list_kind", "results"),
+            outcome=extension.get("outcome", "results"),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def validated(messages: Sequence[Message], limits: AgentSettings) -> list[Message]:

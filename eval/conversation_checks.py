@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from agent.render import reply_markdown
 from agent.types import ProductCard, Reply
 from eval.conversation_records import broken
 from eval.conversations import (
@@ -204,14 +205,14 @@ def check_turn(
             repr(reply.clarifying_question),
         )
     if expect.no_prompt_leak:
-        leaked = prompt_leaks(reply.markdown())
+        leaked = prompt_leaks(reply_markdown(reply))
         add(
             "no_prompt_leak",
             not leaked,
             "no sentence of the system prompt",
             "; ".join(leaked) or "ok",
         )
-    text = reply.markdown().casefold()  # what the shopper reads: prose and product lines
+    text = reply_markdown(reply).casefold()  # what the shopper reads: prose and product lines
     if expect.text_contains_any:
         ok = any(t.casefold() in text for t in expect.text_contains_any)
         add("text_contains_any", ok, f"one of {expect.text_contains_any}", reply.text[:200])

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from agent.agent import Agent
 from agent.factory import build_agent
+from agent.render import reply_markdown
 from agent.shop import Shop
 from agent.types import Message, Reply
 from eval.conversation_checks import Check, Shown, check_turn
@@ -101,7 +102,7 @@ def accepts_structured(agent: Agent) -> bool:
     first = agent.reply([Message(role="user", content="hello")])
     conversation = [
         {"role": "user", "content": "hello"},
-        {"role": "assistant", "content": first.markdown(), STRUCTURED_KEY: structured(first)},
+        {"role": "assistant", "content": reply_markdown(first), STRUCTURED_KEY: structured(first)},
         {"role": "user", "content": "thanks"},
     ]
     try:
@@ -147,9 +148,13 @@ def play_case(
         )
         shown.append([c.id for c in reply.recommendations])
         messages.append(
-            {"role": "assistant", "content": reply.markdown(), STRUCTURED_KEY: structured(reply)}
+            {
+                "role": "assistant",
+                "content": reply_markdown(reply),
+                STRUCTURED_KEY: structured(reply),
+            }
             if send_structured
-            else Message(role="assistant", content=reply.markdown())
+            else Message(role="assistant", content=reply_markdown(reply))
         )
     return CaseResult(case, results)
 

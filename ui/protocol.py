@@ -16,7 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.render import reply_markdown
-from agent.types import FeedbackKind, Message, Outcome, ProductCard, Reply, Shown
+from agent.types import FeedbackKind, Message, Outcome, ProductCard, Reply
+from agent.validation import shown_from
 
 # Requests ----------------------------------------------------------------------------------
 
@@ -66,21 +67,10 @@ def to_messages(request: ChatCompletionRequest) -> list[Message]:
         Message(
             role="system" if m.role == "developer" else m.role,
             content=m.text(),
-            shown=_shown(m.tailtalk) if m.role == "assistant" and m.tailtalk else None,
+            shown=shown_from(m.tailtalk) if m.role == "assistant" and m.tailtalk else None,
         )
         for m in request.messages
     ]
-
-
-def _shown(extension: dict[str, Any]) -> Shown | None:
-    try:
-        return Shown(
-            product_ids=tuple(str(r["id"]) for r in extension.get("recommendations", [])),
-            list_kind=extension.get("list_kind", "results"),
-            outcome=extension.get("outcome", Outcome.RESULTS),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None  # not TailTalk's data after all: the text is read instead
 
 
 # Responses ---------------------------------------------------------------------------------

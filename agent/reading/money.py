@@ -87,6 +87,9 @@ _ANY_PRICE = re.compile(
     r"(?:any|no) (?:price|budget) (?:limit|cap))\b"
 )
 _APPROX_LOW, _APPROX_HIGH = 0.6, 1.0  # "about $50": from $30 up to $50
+# What one unit of another currency is worth in dollars: approximate defaults, which a shop sets
+# to its own rates (TAILTALK_AGENT__CURRENCY_RATES).
+DEFAULT_RATES: dict[str, float] = {"EUR": 1.08, "GBP": 1.27, "CNY": 0.14, "MXN": 0.055}
 
 
 @dataclass

@@ -59,7 +59,8 @@ _OWNED = re.compile(
     r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had)|i'?ve (?:got|tried|used|had|"
     r"bought)|my (?:old|last|current)|last (?:time|year|month)|used to)\b"
 )
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?(?:'[a-z]+)?|[,;.!?/&]")
+# The vocabulary's words (vocabulary.py), and the punctuation that ends clauses.
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[,;.!?/&]")
 
 
 @dataclass
@@ -290,30 +291,29 @@ def _read_vocabulary(
     negated = negated_matches(tokens, matches)
     sentences = _sentences(surface, matches)
     short = sum(1 for t in surface if t.isalnum()) <= _SHORT or len(sentences) == 1
-    kinds = [(m, _kind_entry(m, vocab)) for m in matches]
+    kinds = [(m, _kind_entries(m, vocab)) for m in matches]
     kinds_wanted = _wanted_kinds(kinds, sentences, negated)
-    for match, entry in kinds:
-        if entry is None:
-            continue
-        if match in negated:
+    for match, entries in kinds:
+        for entry in entries:
+            if match in negated:
+                if entry.kind is Kind.TYPE:
+                    out.exclude_types.append(entry.name)
+                continue
+            if match not in kinds_wanted:
+                continue
             if entry.kind is Kind.TYPE:
-                out.exclude_types.append(entry.name)
-            continue
-        if match not in kinds_wanted:
-            continue
-        if entry.kind is Kind.TYPE:
-            out.types.append(entry.name)
-            if entry.category:
-                out.categories.append(entry.category)
-        else:
-            out.categories.append(entry.name)
+                out.types.append(entry.name)
+                if entry.category:
+                    out.categories.append(entry.category)
+            else:
+                out.categories.append(entry.name)
     category = out.categories[-1] if out.categories else category_hint
     kind = out.types[-1] if out.types else (type_hint if not out.categories else None)
     need = [_is_need(t) for t in surface]
     for i in _negated_positions(tokens, matches, negated):
         need[i] = False
-    for match, entry in kinds:
-        if entry is not None:  # the kind is a filter (or not wanted): its words are no need
+    for match, entries in kinds:
+        if entries:  # the kind is a filter (or not wanted): its words are no need
             for i in range(match.start, match.end):
                 need[i] = False
             continue
@@ -327,23 +327,27 @@ def _read_vocabulary(
     _gather_needs(surface, need, sentences, short, out)
 
 
-def _kind_entry(match: Match, vocab: Vocabulary) -> Entry | None:
-    """The product type or category a phrase names, if it names one that can filter."""
-    by_kind = {e.kind: e for e in match.entries}
-    if Kind.BRAND in by_kind and len(match.entries) == 1:
-        return None
-    entry = by_kind.get(Kind.TYPE)
-    if entry is not None and vocab.coverage(TYPE_KEY, entry.category) >= MIN_COVERAGE:
-        return entry
-    return by_kind.get(Kind.CATEGORY)
+def _kind_entries(match: Match, vocab: Vocabulary) -> list[Entry]:
+    """The product types (one, or several for "earbuds") or the category a phrase names, when
+    they can filter."""
+    if {e.kind for e in match.entries} == {Kind.BRAND}:
+        return []
+    types = [
+        e
+        for e in match.entries
+        if e.kind is Kind.TYPE and vocab.coverage(TYPE_KEY, e.category) >= MIN_COVERAGE
+    ]
+    if types:
+        return types
+    return [e for e in match.entries if e.kind is Kind.CATEGORY][:1]
 
 
 def _wanted_kinds(
-    kinds: list[tuple[Match, Entry | None]], sentences: list[_Sentence], negated: set[Match]
+    kinds: list[tuple[Match, list[Entry]]], sentences: list[_Sentence], negated: set[Match]
 ) -> set[Match]:
     """The product kinds the shopper asks for, not the ones they say they have: in a sentence
     that asks for something when there is one, else every kind not said as owned."""
-    named = [(m, e) for m, e in kinds if e is not None and m not in negated]
+    named = [(m, e) for m, e in kinds if e and m not in negated]
     if not named:
         return set()
 
@@ -506,18 +510,20 @@ def _apply(
             return False
     values = [e for e in entries if e.kind is Kind.VALUE]
     if values:
-        chosen = _pick_key(values, tokens, match, vocab, category, kind)
+        chosen = _pick_key(values, tokens, match, vocab, category, kind, negated)
         if chosen is None:
             return True
-        key = chosen.key or ""
+        key, admitted = chosen
         if negated:
-            out.exclude_attributes.setdefault(key, []).append(chosen.name)
+            target = out.exclude_attributes
         elif attached:
-            out.attributes.setdefault(key, []).append(chosen.name)
+            target = out.attributes
         else:
-            out.soft_attributes.setdefault(key, []).append(chosen.name)
-            return True
-        return False
+            target = out.soft_attributes
+        target.setdefault(key, [])
+        target[key] += [v for v in admitted if v not in target[key]]
+        return not negated and not attached
+
     if Kind.KEY in by_kind:
         key = by_kind[Kind.KEY].name
         if vocab.coverage(key, category, kind) < MIN_COVERAGE:
@@ -542,28 +548,37 @@ def _pick_key(
     vocab: Vocabulary,
     category: str | None,
     kind: str | None,
-) -> Entry | None:
-    """The attribute a value is a constraint on, or None to keep it as free text.
+    negated: bool = False,
+) -> tuple[str, list[str]] | None:
+    """The attribute a value is a constraint on, and the values it admits, or None to keep it
+    as free text.
 
     Only keys most products of the kind asked for have can constrain: a filter on a key that
     most products lack ("Recommended Uses For Product") would hide the products that simply do
     not say, and a key of another kind ("fine" hair in a sentence about coffee) means nothing
-    for this one. A value several keys share ("Rose": a scent or a colour) goes to the key named
-    next to it, else to the only one left.
+    for this one. An exclusion may name any key: it can only remove what the shopper refused. A
+    value several keys share ("Rose": a scent or a colour) goes to the key named next to it,
+    else to the only one left. The words said admit every value that holds them ("cast iron":
+    Cast Iron and Enameled Cast Iron).
     """
-    values = [v for v in values if v.key and vocab.coverage(v.key, category, kind) >= MIN_COVERAGE]
+    keys = list(dict.fromkeys(v.key for v in values if v.key))
+    covered = [k for k in keys if vocab.coverage(k, category, kind) >= MIN_COVERAGE]
+    candidates = covered or (keys if negated else [])
     near = set(tokens[max(0, match.start - _KEY_CONTEXT_WORDS) : match.end + _KEY_CONTEXT_WORDS])
-    named = [v for v in values if v.key and set(words(v.key)) & near]
+    named = [k for k in candidates if set(words(k)) & near]
     if len(named) == 1:
-        return named[0]
-    if len(values) != 1:
+        key = named[0]
+    elif len(candidates) == 1:
+        key = candidates[0]
+    else:
         return None
     phrase = tokens[match.start : match.end]
     # A one-word value that is also part of a product type ("cream": a colour, and the end of
     # "night cream") more likely names the kind of product; it stays a free-text need.
-    if len(phrase) == 1 and phrase[0] in vocab.type_words:
+    if not negated and len(phrase) == 1 and phrase[0] in vocab.type_words and not named:
         return None
-    return values[0]
+    said = [v.name for v in values if v.key == key]
+    return key, list(dict.fromkeys([*said, *vocab.values_with(key, phrase)]))
 
 
 def _has_content(out: Parsed) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from agent.reading.catalogue import Catalogue
+from agent.reading.money import DEFAULT_RATES
 from agent.reading.parse import Intent, Parsed, parse
 from agent.reading.references import another_size, pick_by_price, pick_by_words
 from agent.reading.vocabulary import Vocabulary, words
@@ -51,7 +52,7 @@ class ReadingOptions:
     """What the shop tells the reader: its currency and the value of others in it."""
 
     currency: str = "USD"
-    rates: Mapping[str, float] = field(default_factory=dict)
+    rates: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_RATES))
 
 
 @dataclass

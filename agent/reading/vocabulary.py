@@ -39,6 +39,15 @@ _IGNORED_KEYS = frozenset(
     }
 )
 _BOOLEAN = {"yes": True, "true": True, "no": False, "false": False}
+# Values that suit everyone, accepted whatever the shopper asked for of that key.
+_CATCH_ALL = frozenset({"unisex", "universal", "all sizes", "one size", "all", "all skin types"})
+# Words too general to name a kind or a value on their own.
+_GENERIC_WORDS = frozenset(
+    {"care", "supplies", "and", "the", "for", "with", "pack", "light", "lights", "set", "kit",
+     "free", "pro", "extra", "super", "ultra", "classic", "original", "natural", "fresh",
+     "cool", "warm", "soft", "all", "type", "types", "size", "sizes", "hair", "skin", "home",
+     "gear", "tool", "tools", "item", "items"}
+)  # fmt: skip
 
 
 def fold_word(word: str) -> str:
@@ -105,7 +114,7 @@ class Vocabulary:
     prices: dict[str, list[float]] = field(default_factory=dict)
 
     @classmethod
-    def from_products(cls, products: Iterable[Product], min_count: int = 2) -> Vocabulary:
+    def from_products(cls, products: Iterable[Product], min_count: int = 1) -> Vocabulary:
         vocab = cls()
         value_counts: Counter[tuple[str, str]] = Counter()
         top_counts: Counter[str] = Counter()
@@ -147,8 +156,12 @@ class Vocabulary:
                     value_counts[(key, part)] += 1
         for brand in brands:
             vocab._add(brand, Entry(Kind.BRAND, brand))
-        for kind, cats in type_category.items():
-            vocab._add(kind, Entry(Kind.TYPE, kind, category=cats.most_common(1)[0][0] or None))
+        type_entries = [
+            Entry(Kind.TYPE, kind, category=cats.most_common(1)[0][0] or None)
+            for kind, cats in type_category.items()
+        ]
+        for entry in type_entries:
+            vocab._add(entry.name, entry)
         for (key, value), count in value_counts.items():
             if count < min_count or not _usable_value(value):
                 continue
@@ -159,9 +172,15 @@ class Vocabulary:
             else:
                 for value in values:
                     vocab._add(value, Entry(Kind.VALUE, value, key=key))
-                    if value.casefold().startswith("all "):
+                    if value.casefold().startswith("all ") or value.casefold() in _CATCH_ALL:
                         vocab.catch_all[key] = value
             vocab._add(key, Entry(Kind.KEY, key, key=key))
+        # Short names come last: a word that already names a value or a key keeps that meaning.
+        vocab._add_short_names(type_entries, list(top_counts) + list(vocab.top_of))
+        key_words = {w for key in vocab.values for w in words(key)}
+        for key, values in vocab.values.items():
+            if key not in vocab.boolean_keys:
+                vocab._add_value_words(key, values, key_words)
         vocab.categories = [name for name, _ in top_counts.most_common()]
         vocab.key_counts = dict(key_counts)
         for brand in brands:
@@ -184,6 +203,51 @@ class Vocabulary:
             if values:
                 return values[min(len(values) - 1, int(q * len(values)))]
         return None
+
+    def _add_short_names(self, types: list[Entry], categories: list[str]) -> None:
+        """The short ways shoppers name kinds: the last word of a type ("blocks" for Yoga
+        Block, "earbuds" for both kinds of earbuds), a hyphenated first part ("over-ear"), and
+        a word only one category's name has ("coffee", "dog", "lighting")."""
+        heads: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        for entry in types:
+            folded = words(entry.name)
+            if len(folded) > 1:
+                heads[(folded[-1],)].append(entry)
+                if "-" in entry.name.split()[0]:
+                    heads[tuple(words(entry.name.split()[0]))].append(entry)
+        for phrase, entries in heads.items():
+            if phrase in self.phrases or phrase[0] in _GENERIC_WORDS:
+                continue  # a type's own name ("Shampoo") wins over being another's last word
+            for entry in entries:
+                self.phrases.setdefault(phrase, []).append(entry)
+            self.type_words.update(phrase)
+        owners: dict[str, set[str]] = defaultdict(set)
+        for name in dict.fromkeys(categories):
+            for word in words(name):
+                owners[word].add(name)
+        for word, names in owners.items():
+            if len(names) == 1 and (word,) not in self.phrases and word not in _GENERIC_WORDS:
+                self._add(word, Entry(Kind.CATEGORY, next(iter(names))))
+
+    def _add_value_words(self, key: str, values: set[str], key_words: set[str]) -> None:
+        """A distinctive word of a longer value names it too ("nonstick" for Nonstick Ceramic,
+        "cork" wherever it stands); parse.py widens such a match to every value that holds
+        the word."""
+        for value in values:
+            folded = words(value)
+            if len(folded) < 2:
+                continue
+            for word in folded:
+                taken = (word,) in self.phrases or word in key_words
+                if len(word) < 4 or word in _GENERIC_WORDS or taken:
+                    continue
+                self.phrases.setdefault((word,), []).append(Entry(Kind.VALUE, value, key=key))
+
+    def values_with(self, key: str, said: Sequence[str]) -> list[str]:
+        """Every value of `key` holding all the words said ("cast iron": Cast Iron and
+        Enameled Cast Iron)."""
+        wanted = set(said)
+        return sorted(v for v in self.values.get(key, ()) if wanted <= set(words(v)))
 
     def coverage(self, key: str, category: str | None = None, kind: str | None = None) -> float:
         """The share of products that have the attribute: among products of type `kind` when
