@@ -309,4 +309,4 @@ def render(turns: Sequence[ChatTurn], session_id: str, suggestions: Iterable[str
     body = "".join(user_html(t) if t.role == "user" else assistant_html(t) for t in turns)
     if not turns:
         body = welcome_html(suggestions)
-    return f'<div class="tt-chat" data-session="{escape(session_id)}">{body}</div>'
+    return f'<div class="tt-root tt-chat" data-session="{escape(session_id)}">{body}</div>'
