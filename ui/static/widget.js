@@ -202,7 +202,16 @@
       (p.why ? '<p class="tt-why" title="' + esc(p.why) + '">' + esc(p.why) + "</p>" : "") + "</div>" + buttons(false) + "</article>";
   }
   function strip(products) {
-    return '<div class="tt-shelf"><div class="tt-strip" role="list">' + products.map((p, i) => card(p, i + 1)).join("") + "</div></div>";
+    const nav = products.length > 2 ? '<button type="button" class="tt-nav tt-prev" data-dir="-1" aria-label="‹" hidden>‹</button><button type="button" class="tt-nav tt-next" data-dir="1" aria-label="›">›</button>' : "";
+    return '<div class="tt-shelf">' + nav + '<div class="tt-strip" role="list">' + products.map((p, i) => card(p, i + 1)).join("") + "</div></div>";
+  }
+  function arrows(strip) {
+    const shelf = strip.parentElement;
+    const prev = shelf.querySelector(".tt-prev");
+    const next = shelf.querySelector(".tt-next");
+    if (!prev || !next) return;
+    prev.hidden = strip.scrollLeft <= 4;
+    next.hidden = strip.scrollLeft + strip.clientWidth >= strip.scrollWidth - 4;
   }
   function detail(p) {
     const facts = Object.entries(p.attributes || {}).slice(0, 8).map(([k, v]) => "<dt>" + esc(k) + "</dt><dd>" + esc(v) + "</dd>").join("");
@@ -455,8 +464,17 @@
     if (link) {
       const product = link.closest("[data-product]");
       if (product) feedback(product.dataset.product, "click").catch(() => {});
+      return;
+    }
+    const nav = event.target.closest(".tt-nav");
+    if (nav) {
+      const row = nav.parentElement.querySelector(".tt-strip");
+      row.scrollBy({ left: Number(nav.dataset.dir) * row.clientWidth * 0.85, behavior: "smooth" });
     }
   });
+  chat.addEventListener("scroll", (event) => {
+    if (event.target.classList && event.target.classList.contains("tt-strip")) arrows(event.target);
+  }, true);
   chat.addEventListener("error", (event) => {
     const img = event.target;
     if (img.tagName === "IMG" && img.dataset.fallback && img.src !== img.dataset.fallback) img.src = img.dataset.fallback;
