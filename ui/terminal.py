@@ -19,14 +19,7 @@ from rich.text import Text
 
 from agent.render import format_price
 from agent.types import AgentEvent, EventKind, ProductCard, Reply
-from ui.transcript import short_title
-
-TOOL_STATUS = {
-    "search_products": "searching the catalogue…",
-    "get_product": "looking up the product…",
-    "compare_products": "comparing…",
-    "write_product_copy": "writing a description…",
-}
+from ui.transcript import TOOL_STATUS, short_title
 
 
 def rating(card: ProductCard) -> str:
@@ -139,7 +132,7 @@ class TurnView:
         elif event.kind is EventKind.STATUS:
             self.notice = event.text
         elif event.kind is EventKind.TOOL_CALL and event.tool is not None:
-            self.status = TOOL_STATUS.get(event.tool.name, "working on it…")
+            self.status = TOOL_STATUS.get(event.tool.name, "Working on it…").lower()
         elif event.kind is EventKind.TOOL_RESULT:
             then = "asking the language model…" if self.llm else "writing the answer…"
             self.status = f"{event.text}; {then}" if event.text else then

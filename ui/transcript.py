@@ -34,6 +34,13 @@ ICONS = {
     'a1 1 0 0 1 1-1h5"/>',
 }
 FEEDBACK = (("like", "Like"), ("dislike", "Not for me"), ("cart", "Add to cart"))
+# What the agent is doing while a tool runs, by tool.
+TOOL_STATUS = {
+    "search_products": "Searching the catalogue…",
+    "get_product": "Looking up the product…",
+    "compare_products": "Comparing the products…",
+    "write_product_copy": "Writing a description…",
+}
 
 
 class ChatTurn(BaseModel):
@@ -87,9 +94,14 @@ def understood(prefs: Preferences) -> list[str]:
     return chips
 
 
+def web_url(url: str | None) -> str | None:
+    """A catalogue URL fit for a link or an image: http(s) or a path, never `javascript:`."""
+    return url if url and url.strip().lower().startswith(("https://", "http://", "/")) else None
+
+
 def image_tag(card: ProductCard, css: str = "tt-img") -> str:
     fallback = placeholder_path(card.id)
-    src = card.image_url or fallback
+    src = web_url(card.image_url) or fallback
     alt = escape(short_title(card.title))
     return (
         f'<img class="{css}" src="{escape(src)}" data-fallback="{escape(fallback)}" alt="{alt}" '
@@ -123,10 +135,11 @@ def feedback_buttons(card: ProductCard, compact: bool = False) -> str:
 
 
 def link_open(card: ProductCard, css: str) -> tuple[str, str]:
-    if not card.url:
+    url = web_url(card.url)
+    if not url:
         return f'<div class="{css}">', "</div>"
     return (
-        f'<a class="{css}" href="{escape(card.url)}" target="_blank" rel="noopener noreferrer" '
+        f'<a class="{css}" href="{escape(url)}" target="_blank" rel="noopener noreferrer" '
         'data-click="1">',
         "</a>",
     )
@@ -179,10 +192,11 @@ def detail_html(card: ProductCard) -> str:
     media_open, media_close = link_open(card, "tt-media")
     price = format_price(card.price, card.currency) if card.price is not None else ""
     facts = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in list(card.attributes.items())[:8])
+    url = web_url(card.url)
     link = (
-        f'<a class="tt-view" href="{e(card.url)}" target="_blank" rel="noopener noreferrer" '
+        f'<a class="tt-view" href="{e(url)}" target="_blank" rel="noopener noreferrer" '
         f'data-click="1">View product {icon("link")}</a>'
-        if card.url
+        if url
         else ""
     )
     copy = f'<p class="tt-copy">{e(card.copy_text)}</p>' if card.copy_text else ""

@@ -10,6 +10,7 @@ its own session; "New chat" starts another. Fonts are the device's own (no web f
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +24,10 @@ from agent.errors import RequestError
 from agent.settings import Settings
 from agent.types import AgentEvent, EventKind, Reply
 from retrieval.errors import TailTalkError
-from ui.transcript import ChatTurn, render, understood
+from ui.transcript import TOOL_STATUS, ChatTurn, render, understood
 
 STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger("tailtalk.ui")
 FONTS = [
     "-apple-system",
     "BlinkMacSystemFont",
@@ -39,12 +41,6 @@ FONTS = [
     "sans-serif",
 ]
 MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
-TOOL_STATUS = {
-    "search_products": "Searching the catalogue…",
-    "get_product": "Looking up the product…",
-    "compare_products": "Comparing the products…",
-    "write_product_copy": "Writing a description…",
-}
 HEADER = (
     '<div class="tt-brandmark"><div class="tt-logo">TT</div><div>'
     '<div class="tt-name">TailTalk</div>'
@@ -180,6 +176,15 @@ def build_ui(agent: Agent, settings: Settings) -> gr.Blocks:
             except TailTalkError as exc:
                 turns[-1] = ChatTurn(
                     role="assistant", text=f"Sorry, something went wrong: {exc}", failed=True
+                )
+                yield [view(turns, sid), gr.skip(), turns, sid]
+            except Exception:
+                # Not the shopper's doing: say so on the page, keep the details for the log.
+                log.exception("a turn of session %s failed", sid)
+                turns[-1] = ChatTurn(
+                    role="assistant",
+                    text="Sorry, something went wrong on our side. Please try again.",
+                    failed=True,
                 )
                 yield [view(turns, sid), gr.skip(), turns, sid]
 

@@ -75,6 +75,8 @@ def test_a_card_shows_price_rating_badge_link_and_escapes_the_catalogue():
     assert image["src"] == "https://img.example/p-2.jpg"
     assert image["data-fallback"] == "/images/placeholder/p-2.svg"
     assert "Long-tail pick" not in head
+    sneaky = card("p-3", url="javascript:alert(1)", image_url="javascript:alert(2)")
+    assert "javascript:" not in card_html(sneaky, 1)  # no link, the placeholder image
     assert plain.having("tt-media") and "a" not in [tag for tag, _ in plain.tags]  # no url
 
 

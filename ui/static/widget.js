@@ -168,12 +168,16 @@
       return value.toFixed(2) + " " + (currency || "");
     }
   }
+  function webUrl(url) {
+    // Only http(s) links and images from the catalogue, never `javascript:`.
+    return url && /^(https?:\/\/|\/)/i.test(String(url).trim()) ? url : "";
+  }
   function placeholder(id) {
     return server + "/images/placeholder/" + encodeURIComponent(id) + ".svg";
   }
   function image(p, css) {
     const fallback = placeholder(p.id);
-    return '<img class="' + (css || "tt-img") + '" src="' + esc(p.image_url || fallback) + '" data-fallback="' + esc(fallback) + '" alt="' + esc(shortTitle(p.title)) + '" decoding="async" referrerpolicy="no-referrer">';
+    return '<img class="' + (css || "tt-img") + '" src="' + esc(webUrl(p.image_url) || fallback) + '" data-fallback="' + esc(fallback) + '" alt="' + esc(shortTitle(p.title)) + '" decoding="async" referrerpolicy="no-referrer">';
   }
   function stars(p) {
     if (p.rating == null) return "";
@@ -190,8 +194,8 @@
       (kind === "cart" && !compact ? '<span class="tt-fb-text">' + esc(t.add) + "</span>" : "") + "</button>").join("") + "</div>";
   }
   function wrap(p, css, inner) {
-    if (!p.url) return '<div class="' + css + '">' + inner + "</div>";
-    return '<a class="' + css + '" href="' + esc(p.url) + '" target="_blank" rel="noopener noreferrer" data-click="1">' + inner + "</a>";
+    if (!webUrl(p.url)) return '<div class="' + css + '">' + inner + "</div>";
+    return '<a class="' + css + '" href="' + esc(webUrl(p.url)) + '" target="_blank" rel="noopener noreferrer" data-click="1">' + inner + "</a>";
   }
   function card(p, position) {
     return '<article class="tt-card" data-product="' + esc(p.id) + '" role="listitem">' +
@@ -219,7 +223,7 @@
       '<div class="tt-info"><h4 class="tt-title">' + esc(p.title) + "</h4>" + (p.brand ? '<div class="tt-brand">' + esc(p.brand) + "</div>" : "") +
       '<div class="tt-price">' + esc(money(p.price, p.currency)) + "</div>" + stars(p) + (facts ? "<dl>" + facts + "</dl>" : "") +
       (p.copy_text ? '<p class="tt-copy">' + esc(p.copy_text) + "</p>" : "") + (p.why ? '<p class="tt-why">' + esc(p.why) + "</p>" : "") +
-      '<div class="tt-row">' + buttons(false) + (p.url ? '<a class="tt-view" href="' + esc(p.url) + '" target="_blank" rel="noopener noreferrer" data-click="1">' + esc(t.view) + " " + icon("link") + "</a>" : "") + "</div></div></article>";
+      '<div class="tt-row">' + buttons(false) + (webUrl(p.url) ? '<a class="tt-view" href="' + esc(webUrl(p.url)) + '" target="_blank" rel="noopener noreferrer" data-click="1">' + esc(t.view) + " " + icon("link") + "</a>" : "") + "</div></div></article>";
   }
   function compare(products) {
     const head = products.map((p) => '<th scope="col" class="tt-col" data-product="' + esc(p.id) + '">' + image(p, "tt-thumb") + '<div class="tt-title" title="' + esc(p.title) + '">' + esc(shortTitle(p.title, 48)) + "</div>" + badge(p) + buttons(true) + "</th>").join("");
