@@ -7,9 +7,9 @@ imported.
 from __future__ import annotations
 
 from agent.agent import Agent
-from agent.chat_model import ChatModel
-from agent.copywriter import Copywriter, LLMCopywriter, TemplateCopywriter
-from agent.session_log import SessionLog
+from agent.copywriting.copywriter import Copywriter, LLMCopywriter, TemplateCopywriter
+from agent.log.sessions import SessionLog
+from agent.models.base import ChatModel
 from agent.settings import Settings
 from agent.shop import Shop
 from retrieval.errors import IndexEmptyError
@@ -53,7 +53,7 @@ def build_agent(
     log = SessionLog(settings.log_path)
     shop = shop or build_shop(settings, log)
     if model is None and settings.llm.base_url:
-        from agent.openai_model import OpenAIChatModel
+        from agent.models.openai import OpenAIChatModel
 
         model = OpenAIChatModel(settings.llm)
     copywriter: Copywriter = TemplateCopywriter()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 
-from agent.titles import TitleIndex
-from agent.vocabulary import Vocabulary
+from agent.reading.titles import TitleIndex
+from agent.reading.vocabulary import Vocabulary
 from retrieval.pipeline import TailSearch
 from retrieval.popularity import Band, PopularityBands, catalogue_counts, combined_counts
 from retrieval.rerank.base import Ranked, RerankContext

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from agent.agent import Agent
-from agent.dialogue import read_dialogue
+from agent.reading.state import read_dialogue
 from agent.shop import Shop
 from eval.sessions import EvalSession, Failure
 from retrieval.types import SearchFilters

@@ -123,8 +123,7 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.export import export_sessions
-    from agent.session_log import SessionLog
+    from agent.log import SessionLog, export_sessions
 
     log = SessionLog(settings.log_path)
     count = with_targets = 0

@@ -50,6 +50,7 @@ class ChatTurn(BaseModel):
     text: str = ""
     cards: list[ProductCard] = Field(default_factory=list)
     list_kind: Literal["results", "featured"] = "results"
+    outcome: str = "results"  # agent.types.Outcome: "compare" is a table, "details" one card
     pending: bool = False  # the answer is still coming
     status: str = ""  # what the agent is doing, while pending
     notice: str = ""  # e.g. the fallback to the rules backend
@@ -262,9 +263,10 @@ def compare_html(cards: Sequence[ProductCard]) -> str:
 def products_html(turn: ChatTurn) -> str:
     if not turn.cards:
         return ""
-    if turn.list_kind == "featured" and len(turn.cards) > 1:
+    featured = turn.list_kind == "featured"
+    if len(turn.cards) > 1 and (turn.outcome == "compare" or featured):
         return compare_html(turn.cards)
-    if turn.list_kind == "featured":
+    if turn.outcome == "details" or featured:
         return detail_html(turn.cards[0])
     return strip_html(turn.cards, numbered=True)
 

@@ -78,6 +78,7 @@ def answered(reply: Reply, notice: str) -> ChatTurn:
         text=reply.text,
         cards=list(reply.recommendations),
         list_kind=reply.list_kind,
+        outcome=reply.outcome.value,
         notice=notice,
         understood=understood(reply.preferences),
         backend=reply.backend,

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.chat_model import ModelOutput
 from agent.errors import LLMUnavailableError
-from agent.session_log import SessionLog
+from agent.log import SessionLog
+from agent.models import ModelOutput
 from tests.fakes import ScriptedChatModel, call
 
 pytestmark = pytest.mark.slow
@@ -100,7 +100,7 @@ def assert_images_loaded(page, root, server_url: str) -> int:
     return len(images)
 
 
-def feedback_in_log(settings, count: int) -> list[dict]:
+def feedback_in_log(settings, count: int) -> list:
     log = SessionLog(settings.log_path)
     deadline = time.monotonic() + 15
     while len(log.feedback_events()) < count and time.monotonic() < deadline:
@@ -159,12 +159,12 @@ def test_desktop_every_answer_keeps_its_products(start_server, browser):
     assert compared.get_attribute("aria-pressed") == "true"
 
     events = feedback_in_log(running.settings, 2)
-    assert [(e["product_id"], e["kind"]) for e in events] == [
+    assert [(e.product_id, e.kind) for e in events] == [
         (shown[0], "like"),
         (shown[1], "cart"),
     ]
     sessions = SessionLog(running.settings.log_path).sessions()
-    assert [s["session_id"] for s in sessions] == [events[0]["session_id"]]
+    assert [s.session_id for s in sessions] == [events[0].session_id]
     assert "answered by rules" in answers.nth(0).inner_text()
     no_sideways_scroll(page)
     assert on_screen(page, "#ask textarea")
@@ -213,7 +213,7 @@ def test_phone_no_sideways_scroll_and_the_message_box_stays(start_server, browse
     page.wait_for_function("c => c.classList.contains('tt-rejected')", arg=card.element_handle())
     assert card.locator("[data-kind=dislike]").get_attribute("aria-pressed") == "true"
     events = feedback_in_log(running.settings, 1)
-    assert [(e["product_id"], e["kind"]) for e in events] == [
+    assert [(e.product_id, e.kind) for e in events] == [
         (card.get_attribute("data-product"), "dislike")
     ]
     strip.evaluate("s => { s.scrollLeft = 0; }")
@@ -339,8 +339,8 @@ def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, bro
         "b => b.getAttribute('aria-pressed') === 'true'", arg=like.element_handle()
     )
     events = feedback_in_log(running.settings, 1)
-    assert [(e["product_id"], e["kind"]) for e in events] == [(shown[0], "like")]
-    assert events[0]["session_id"] == sent["x-session-id"]
+    assert [(e.product_id, e.kind) for e in events] == [(shown[0], "like")]
+    assert events[0].session_id == sent["x-session-id"]
     widget.locator(".tt-log").evaluate(
         "log => { log.scrollTop = log.querySelector('.tt-user').offsetTop - 8; }"
     )

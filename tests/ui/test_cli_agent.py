@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from agent.session_log import SessionLog
+from agent.log import SessionLog
 from tests.conftest import ROOT, serve_process
 from tests.fakes import FakeOpenAIServer, Scripted
 from ui.cli import main
@@ -34,7 +34,7 @@ def test_chat_in_the_terminal_then_export(tmp_path, monkeypatch, capsys, demo_in
     assert "TailTalk (rules backend), session term-1" in out
     assert "shampoos (up to $30.00)" in out and "**" not in out  # markdown is rendered
     log = SessionLog(tmp_path / "data" / "sessions.sqlite")
-    listed = [i["product_id"] for i in log.turns("term-1")[0]["impressions"]]
+    listed = [i.product_id for i in log.turns("term-1")[0].impressions]
     assert listed and all(pid in out for pid in listed)  # the table names every product
     table = out[out.index("shampoos (up to $30.00)") :]
     assert [table.index(pid) for pid in listed] == sorted(table.index(pid) for pid in listed)

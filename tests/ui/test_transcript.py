@@ -89,7 +89,7 @@ def test_results_are_a_strip_one_featured_product_a_detail_card_two_a_table():
     assert len(strip.having("tt-nav")) == 2  # arrows once there are more than two cards
     detail = Elements(products_html(ChatTurn(role="assistant", cards=[a], list_kind="featured")))
     assert len(detail.having("tt-detail")) == 1 and not detail.having("tt-card")
-    html = products_html(ChatTurn(role="assistant", cards=[a, b], list_kind="featured"))
+    html = products_html(ChatTurn(role="assistant", cards=[a, b], outcome="compare"))
     table = Elements(html)
     assert [c["data-product"] for c in table.having("tt-col")] == ["a", "b"]
     # b is cheaper and better rated; only Color differs among the attributes.

@@ -258,7 +258,9 @@
   function products(turn) {
     const list = turn.products || [];
     if (!list.length) return "";
-    if (turn.listKind === "featured") return list.length > 1 ? compare(list) : detail(list[0]);
+    const featured = turn.listKind === "featured";
+    if (list.length > 1 && (turn.outcome === "compare" || featured)) return compare(list);
+    if (turn.outcome === "details" || featured) return detail(list[0]);
     return strip(list);
   }
   function turnHtml(turn) {
@@ -383,6 +385,7 @@
             const extra = chunk.tailtalk;
             turn.products = extra.recommendations || [];
             turn.listKind = extra.list_kind;
+            turn.outcome = extra.outcome;
             turn.understood = understood(extra.preferences);
             if (extra.fallback_reason) turn.notice = t.fallback;
           }
