@@ -50,6 +50,9 @@ class ApiSettings(BaseModel):
     keys: list[SecretStr] = Field(default_factory=list)
     model_name: str = "tailtalk"  # the one model /v1/models lists and requests must name
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)
+    # Origins whose pages may call the API from the browser (the chat widget on a shop's site),
+    # e.g. ["https://shop.example"]; empty: none (same-origin pages and servers are unaffected).
+    cors_origins: list[str] = Field(default_factory=list)
 
 
 class Settings(BaseSettings):

@@ -35,6 +35,7 @@ from agent.settings import Settings
 from agent.types import AgentEvent, EventKind
 from retrieval.errors import TailTalkError
 from ui import protocol
+from ui.assets import add_asset_routes, add_cors
 
 log = logging.getLogger("tailtalk.server")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -149,13 +150,15 @@ def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
     def unknown(path: str) -> None:
         raise StarletteHTTPException(404, f"there is no endpoint /v1/{path}")
 
+    # The widget, placeholder images and CORS for shop pages (ui/assets.py); before the mount at /.
+    add_asset_routes(app, agent)
+    add_cors(app, settings.api.cors_origins)
+
     if ui:
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home
-        import gradio as gr
+        from ui.web import mount_ui
 
-        from ui.web import CSS, build_ui
-
-        gr.mount_gradio_app(app, build_ui(agent, settings), path="/", css=CSS)
+        mount_ui(app, agent, settings)
     return app
 
 
