@@ -30,7 +30,7 @@ from agent.models.rules import RulesChatModel
 from agent.prompts import prompt_hash, render
 from agent.reading.parse import Intent
 from agent.reading.state import DialogueState, read_dialogue
-from agent.render import constraints, reply_markdown
+from agent.render import reply_markdown
 from agent.shop import Shop
 from agent.tools.models import (
     ComparisonResult,
@@ -52,6 +52,7 @@ from agent.types import (
     ToolCall,
 )
 from agent.validation import as_messages, validated
+from agent.wording import constraints
 from retrieval.popularity import Band
 from retrieval.rerank.base import RerankContext
 
@@ -214,7 +215,13 @@ class Agent:
 
     def _finish(self, turn: Turn, started: float) -> Reply:
         report = turn.trace.guardrail
-        cards = Guardrail(self.shop).products(turn.recommendations, turn.state.preferences, report)
+        result = turn.last_result
+        searched = result if isinstance(result, SearchResult) else None
+        relaxed = [searched.relaxed] if searched and searched.relaxed else []
+        asked_for = searched.requested if searched else []
+        cards = Guardrail(self.shop).products(
+            turn.recommendations, turn.state.preferences, report, relaxed, asked_for
+        )
         cards = [c.model_copy(update={"rank": i}) for i, c in enumerate(cards, start=1)]
         text = " ".join(s.strip() for s in turn.said).strip()
         if not text:
@@ -223,13 +230,13 @@ class Agent:
             self.shop.record_shown([(c.id, c.rank) for c in cards])
         outcome = _outcome(turn, cards)
         turn.trace.latency_ms = round(1000 * (time.perf_counter() - started), 1)
-        relaxed = turn.last_result.relaxed if isinstance(turn.last_result, SearchResult) else None
         return Reply(
             text=text,
             recommendations=cards,
             list_kind="results" if turn.listed is not None else "featured",
             outcome=outcome,
-            relaxed=[relaxed] if relaxed and cards else [],
+            relaxed=relaxed if cards else [],
+            language=turn.state.language,
             clarifying_question=text if outcome is Outcome.CLARIFY else None,
             preferences=turn.state.preferences,
             backend=turn.trace.backend,
@@ -274,6 +281,8 @@ def _forced_search(state: DialogueState) -> ToolCall | None:
 def _outcome(turn: Turn, cards: list[ProductCard]) -> Outcome:
     result = turn.last_result
     if isinstance(result, SearchResult):
+        if result.not_carried:
+            return Outcome.NOT_CARRIED
         if not cards:
             return Outcome.NO_RESULTS
         return Outcome.RELAXED if result.relaxed else Outcome.RESULTS

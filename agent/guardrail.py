@@ -13,7 +13,7 @@ Every removal is counted in the trace.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from agent.reading.parse import negated_positions
@@ -84,14 +84,34 @@ class Guardrail:
                 setattr(report, verdict.reason, getattr(report, verdict.reason) + 1)
 
     def products(
-        self, cards: list[ProductCard], prefs: Preferences, report: GuardrailReport
+        self,
+        cards: list[ProductCard],
+        prefs: Preferences,
+        report: GuardrailReport,
+        relaxed: Sequence[str] = (),
+        asked_for: Sequence[str] = (),
     ) -> list[ProductCard]:
-        # The product kind may be loosened when nothing of that kind fits (tools.py says so in
-        # the answer); every other constraint is hard.
-        filters = prefs.model_copy(update={"product_types": ()}).filters()
+        """The cards that meet the shopper's hard constraints, less the one the search says it
+        loosened (and says so in the answer); products the shopper asked for by name are
+        shown whatever else they said."""
+        cleared: dict[str, object] = {
+            "product_types": (),
+            "attributes": {},
+            "brands": (),
+            "min_rating": None,
+            "max_price": None,
+            "min_price": None,
+        }
+        update = {name: cleared[name] for name in relaxed if name in cleared}
+        if "attributes" in relaxed:
+            update["exclude_attributes"] = prefs.exclude_attributes  # exclusions stay
+        filters = prefs.model_copy(update=update).filters()
         kept: list[ProductCard] = []
         for item in cards:
             product = self.shop.get(item.id)
+            if product is not None and item.id in asked_for:
+                kept.append(item)
+                continue
             if product is None or not filters.admits(product):
                 report.constraint_violation += 1
                 continue

@@ -40,3 +40,26 @@ def prompt_hash(name: str) -> str:
 
 def render(name: str, **values: Any) -> str:
     return _template(name).render(**values).strip()
+
+
+LANGUAGES = ("en", "zh", "es")
+
+
+class Phrases:
+    """The macros of one language's reply template (prompts/replies_<language>.j2): each
+    call renders one phrase, `say("found", count=3, ...)`."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in LANGUAGES else "en"
+        self._module = _template(f"replies_{self.language}").module
+
+    def say(self, phrase: str, *args: Any, **values: Any) -> str:
+        macro = getattr(self._module, phrase, None)
+        if macro is None:
+            raise KeyError(f"prompts/replies_{self.language}.j2 has no macro '{phrase}'")
+        return " ".join(str(macro(*args, **values)).split())
+
+
+@cache
+def phrases(language: str) -> Phrases:
+    return Phrases(language)

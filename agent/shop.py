@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 
+from agent.carried import calibrated_floor
 from agent.reading.catalogue import families, family_of
 from agent.reading.state import ReadingOptions
 from agent.reading.titles import TitleIndex
@@ -39,6 +40,8 @@ class Shop:
         self._vocabulary = Vocabulary()
         self._title_index = TitleIndex(())
         self._families: dict[tuple[str, str], list[str]] = {}
+        self._floor: float | None = None
+        self._floor_lock = threading.Lock()
 
     def _refresh(self) -> None:
         index = self.search_pipeline.retriever.index
@@ -48,6 +51,7 @@ class Shop:
             self._vocabulary = Vocabulary.from_products(index.products)
             self._title_index = TitleIndex(index.products)
             self._families = families(index.products)
+            self._floor = None
             counts = combined_counts(catalogue_counts(index.products), self.logged_counts)
             self.search_pipeline.bands = PopularityBands.from_counts(
                 counts, self.head_share, self.torso_share
@@ -92,6 +96,10 @@ class Shop:
     def categories(self) -> list[str]:
         return self.vocabulary.categories
 
+    def products(self) -> list[Product]:
+        """Every product of the current snapshot."""
+        return list(self.search_pipeline.retriever.index.products)
+
     def size(self) -> int:
         return len(self.search_pipeline.retriever.index)
 
@@ -107,6 +115,27 @@ class Shop:
         products the results should resemble (their vectors join the query's)."""
         self._refresh()
         return self.search_pipeline.search(query, filters, k, context, record=False, like=like)
+
+    def match_floor(self) -> float:
+        """How well a search must match for the shop to carry what was asked: between how
+        well the catalogue's own kinds find their products and how well products of other
+        shops' kinds (laptops, tyres, ...) find anything here. Calibrated once per snapshot."""
+        self._refresh()
+        with self._floor_lock:  # its own lock: calibrating reads the vocabulary (self._lock)
+            if self._floor is None:
+                self._floor = calibrated_floor(self)
+            return self._floor
+
+    def best_score(self, query: str) -> float:
+        """The relevance of the best product for `query`, with no filter and no policy."""
+        hits = self.search_pipeline.retriever.search(query, None, 1)
+        return hits[0].score if hits else 0.0
+
+    def closest_categories(self, query: str, n: int = 3) -> list[str]:
+        """The categories of the products nearest to `query`, nearest first."""
+        hits = self.search_pipeline.retriever.search(query, None, 20)
+        names = [h.product.category for h in hits if h.product.category]
+        return list(dict.fromkeys(names))[:n]
 
     def record_shown(self, shown: Sequence[tuple[str, int]]) -> None:
         """What the shopper finally saw (id, rank), for the exposure policy's ledger."""

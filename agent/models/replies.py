@@ -1,14 +1,16 @@
-"""The rules backend's words: replies from tool results.
+"""The rules backend's words: replies from tool results, in the shopper's language.
 
 Replies restate only what the typed tool results and the shopper's own preferences say, so they
-are grounded by construction. The product list itself is rendered under the reply (render.py).
+are grounded by construction; the phrases are the macros of prompts/replies_<language>.j2. The
+product list itself is rendered under the reply (render.py).
 """
 
 from __future__ import annotations
 
+from agent.prompts import phrases
 from agent.reading.parse import Intent
 from agent.reading.state import DialogueState
-from agent.render import constraints, format_price, what
+from agent.render import format_price
 from agent.shop import Shop
 from agent.tools.models import (
     ComparisonResult,
@@ -19,146 +21,212 @@ from agent.tools.models import (
     ToolFailure,
     ToolResult,
 )
+from agent.wording import constraints, joined, kind_name, kind_of, price_words
 from retrieval.types import attribute_values
+
+_DETAIL_KEYS_MAX = 4  # attributes named in a detail answer, those that matter first
+_LOGISTIC_KEYS = frozenset(
+    {"package dimensions", "product dimensions", "item dimensions lxwxh", "item weight", "upc",
+     "manufacturer", "item model number", "is discontinued by manufacturer", "date first available",
+     "unit count", "number of items", "country of origin", "brand", "asin"}
+)  # fmt: skip
 
 
 def compose(state: DialogueState, tool: str | None, result: ToolResult | None, shop: Shop) -> str:
     """The answer after `tool` returned `result` (None: no tool ran, just talk)."""
+    say = phrases(state.language).say
     if tool is None or result is None:
         return talk(state, shop)[0]
     if isinstance(result, ToolFailure):
-        return f"Sorry, I couldn't do that: {result.error}"
+        return say("failed", result.error)
     if isinstance(result, SearchResult):
-        return _search_reply(state, result)
+        return _search_reply(state, result, shop)
     if isinstance(result, DetailsResult):
         return _details_reply(state, result.product)
     if isinstance(result, ComparisonResult):
-        return _compare_reply(result)
+        return _compare_reply(state, result)
     if isinstance(result, CopyResult):
-        return f"Here is a short description of {result.title}: {result.copy_text}"
+        return say("copy", _short(result.title), result.copy_text)
     return "Done."
 
 
 def talk(state: DialogueState, shop: Shop) -> tuple[str, bool]:
     """What to say when no tool is called, and whether it asks the shopper something back."""
     parsed, prefs = state.parsed, state.preferences
-    examples = ", ".join(shop.categories()[:4]).casefold()
-    if parsed.injections and not state.parsed.needs:
-        return "I can only help you find products in this shop. What are you looking for?", True
+    say = phrases(state.language).say
+    examples = joined(
+        [kind_of_category(c, state.language) for c in shop.categories()[:4]], state.language
+    )
+    if parsed.injections and not parsed.needs and not _asks_anything(parsed):
+        return say("only_shopping"), True
+    if parsed.unknown_currency:
+        return say("unknown_currency"), True
     if parsed.intent is Intent.CHAT and state.user_turns > 1:
-        return "You're welcome! Is there anything else you'd like to find?", False
+        return say("welcome"), False
     if parsed.intent is Intent.COMPARE:
-        return "Which products should I compare? For example: compare the first two.", True
-    if parsed.intent in (Intent.DETAILS, Intent.LIKE, Intent.COPY):
+        return say("which_compare"), True
+    if parsed.intent in (Intent.DETAILS, Intent.LIKE, Intent.COPY, Intent.SIMILAR):
         if not state.last_list:
-            return "I haven't shown you any products yet. What are you looking for?", True
-        return (
-            f"Which product do you mean? The last list has {len(state.last_list)}; "
-            "say for example 'the first one'."
-        ), True
+            return say("nothing_shown"), True
+        return say("which_one", len(state.last_list)), True
+    if prefs.recipient or parsed.gift:
+        return say("ask_gift", _recipient(prefs.recipient, state.language), examples), True
     if prefs.is_vague() and not state.asked_clarification and state.user_turns > 0:
-        hint = f"I can search {examples} and more. " if examples else ""
-        return f"{hint}What kind of product are you looking for, and is there a budget?", True
-    return "Hi! What are you shopping for today?", True
+        if parsed.intent is Intent.CHAT and state.user_turns == 1:
+            return say("hello"), True
+        return say("ask_kind", examples), True
+    return say("hello"), True
 
 
-def _search_reply(state: DialogueState, result: SearchResult) -> str:
+def kind_of_category(category: str, language: str) -> str:
+    return kind_name(category, 2, language) if language != "en" else category.casefold()
+
+
+def _asks_anything(parsed: object) -> bool:
+    return any(
+        getattr(parsed, name)
+        for name in ("types", "categories", "brands", "attributes", "soft_attributes")
+    )
+
+
+def _recipient(recipient: str | None, language: str) -> str:
+    if not recipient or language == "en":
+        return recipient or ""
+    names = {
+        "zh": {"mom": "妈妈", "mother": "妈妈", "dad": "爸爸", "father": "爸爸", "wife": "老婆",
+               "husband": "老公", "girlfriend": "女朋友", "boyfriend": "男朋友", "friend": "朋友"},
+        "es": {"mom": "madre", "mother": "madre", "dad": "padre", "father": "padre",
+               "wife": "esposa", "husband": "esposo", "girlfriend": "novia",
+               "boyfriend": "novio", "friend": "amigo", "sister": "hermana",
+               "brother": "hermano"},
+    }  # fmt: skip
+    return names.get(language, {}).get(recipient, recipient)
+
+
+def _search_reply(state: DialogueState, result: SearchResult, shop: Shop) -> str:
+    language = state.language
+    say = phrases(language).say
     prefs = state.preferences
-    products = result.products
-    limits = constraints(prefs)
-    kind = what(prefs)
-    opening = ""
-    if state.intent is Intent.REJECT and state.targets:
-        opening = "Noted, I won't show that one again. "
-    if not products:
-        hint = " Try a higher budget or fewer conditions." if limits else " Try other words."
-        return f"{opening}I couldn't find {kind}" + (f" ({limits})" if limits else "") + f".{hint}"
-    count = len(products)
+    if result.not_carried:
+        asked = " ".join(state.parsed.needs[:1]) or state.parsed.english
+        closest = joined([kind_of_category(c, language) for c in result.closest], language)
+        return say("not_carried", asked, closest)
+    limits = constraints(prefs, language)
+    note = say("budget_note", prefs.budget_note) if prefs.budget_note else ""
+    count = len(result.products)
+    if not count:
+        text = say("none_found", kind_of(prefs, 2, language), limits, bool(limits))
+        return f"{text} {note}".strip()
     if result.relaxed:
-        others = what(prefs.model_copy(update={"product_types": ()}), count)
-        opening += f"I couldn't find {what(prefs)}" + (f" ({limits})" if limits else "") + ". "
-        return opening + f"These {others} come closest and meet your other conditions."
-    kind = what(prefs, count)
-    verb, number = ("is", "one") if count == 1 else ("are", str(count))
-    if state.intent is Intent.SIMILAR:
-        text = f"{opening}Here {verb} {number} similar {kind}"
-    elif state.intent is Intent.AGAIN:
-        text = f"{opening}Here {verb} the {kind} again"
-    else:
-        text = f"{opening}Here {verb} {number} {kind}"
-    text += f" ({limits})." if limits else "."
-    tail = sum(1 for p in products if p.long_tail)
-    if tail == count > 1:
-        both = "Both" if count == 2 else "All of them"
-        text += f" {both} are long-tail picks that few shoppers have found yet."
-    elif tail == 1:
-        text += " One of them is a long-tail pick that few shoppers have found yet."
-    elif tail:
-        text += (
-            f" {_count_words(tail)} of them are long-tail picks that few shoppers have found yet."
-        )
-    return text
+        broken = say("broken", result.relaxed, _relaxed_detail(result.relaxed, state))
+        text = say("relaxed", kind_of(prefs, 2, language), limits, broken, count)
+        return f"{text} {note}".strip()
+    if result.requested and count == len(result.requested):
+        names = joined([_short(p.title) for p in result.products], language)
+        return say("asked_for", count, names)
+    size_note = ""
+    if state.size_missing and state.focus:
+        focus = shop.get(state.focus)
+        if focus is not None:
+            size_note = say("size_missing", _short(focus.title), state.parsed.size_change)
+    tail = sum(1 for p in result.products if p.long_tail)
+    text = say(
+        "found",
+        count,
+        kind_of(prefs, count, language),
+        limits,
+        tail,
+        similar=state.intent is Intent.SIMILAR,
+        again=state.intent is Intent.AGAIN,
+        rejected=state.intent is Intent.REJECT and bool(state.targets),
+        note=note,
+    )
+    return f"{size_note} {text}".strip()
+
+
+def _relaxed_detail(name: str, state: DialogueState) -> str:
+    prefs = state.preferences
+    language = state.language
+    if name in ("max_price", "min_price"):
+        return " ".join(price_words(prefs.model_copy(update={"cheap": False}), language)) or ""
+    if name == "brands":
+        return phrases(language).say("or_word").join(prefs.brands)
+    if name == "min_rating":
+        return f"{prefs.min_rating:g}" if prefs.min_rating is not None else ""
+    if name == "attributes":
+        values = [v for vs in prefs.attributes.values() for v in vs]
+        return phrases(language).say("or_word").join(values)
+    return ""
 
 
 def _details_reply(state: DialogueState, product: ProductDetails) -> str:
-    parts = [f"{product.title}: {format_price(product.price)}"]
-    if product.rating is not None:
-        parts[0] += f", rated {product.rating:.1f} by {product.rating_count} shoppers"
+    say = phrases(state.language).say
     answer = _attribute_answer(state, product)
-    attributes = "; ".join(f"{k}: {v}" for k, v in product.attributes.items())
-    text = (
-        ("Good choice! " if state.intent is Intent.LIKE else "") + (answer or "") + parts[0] + "."
-    )
-    if attributes:
-        text += f" {attributes}."
+    facts = "; ".join(f"{k}: {v}" for k, v in _facts(product))
     description = (product.copy_text or product.description or "").strip()
-    if description:
-        text += " " + _first_sentences(description, 240)
-    return text
+    text = say(
+        "details",
+        product.title,
+        format_price(product.price),
+        f"{product.rating:.1f}" if product.rating is not None else "",
+        product.rating_count,
+        answer,
+        facts,
+        _first_sentences(description, 240) if description else "",
+    )
+    return (say("liked") if state.intent is Intent.LIKE else "") + text
+
+
+def _facts(product: ProductDetails) -> list[tuple[str, str]]:
+    """The attributes that say what the product is (type, material, size, ...), not logistics."""
+    kept = [
+        (k, v)
+        for k, v in product.attributes.items()
+        if k.casefold() not in _LOGISTIC_KEYS and len(v) <= 60
+    ]
+    return kept[:_DETAIL_KEYS_MAX]
 
 
 def _attribute_answer(state: DialogueState, product: ProductDetails) -> str:
     """ "Is it waterproof?" answered from the product's own attribute."""
-    asked = state.parsed.attributes
+    asked = state.parsed.attributes or state.parsed.soft_attributes
     if not asked:
         return ""
+    say = phrases(state.language).say
     own = {k.casefold(): v for k, v in product.attributes.items()}
     answers = []
     for key, values in asked.items():
         have = own.get(key.casefold())
         if have is None:
-            answers.append(f"The catalogue does not say its {key.casefold()}. ")
+            answers.append(say("unknown", key.casefold()))
         elif attribute_values(have) & {v.casefold() for v in values}:
-            answers.append(f"Yes, its {key.casefold()} is {have}. ")
+            answers.append(say("has", key.casefold(), have))
         else:
-            answers.append(f"No, its {key.casefold()} is {have}. ")
-    return "".join(answers)
+            answers.append(say("has_not", key.casefold(), have))
+    return "".join(f"{a} " for a in answers)
 
 
-def _compare_reply(result: ComparisonResult) -> str:
+def _compare_reply(state: DialogueState, result: ComparisonResult) -> str:
+    language = state.language
     products = {p.id: p for p in result.products}
     name = {pid: _short(p.title) for pid, p in products.items()}
     diff = result.differences
-    text = f"Comparing {' and '.join(name.values())}."
-    if diff.cheapest:
-        cheapest = products[diff.cheapest]
-        text += f" Cheapest: {name[cheapest.id]} at {format_price(cheapest.price)}."
-    if diff.highest_rated:
-        best = products[diff.highest_rated]
-        text += f" Highest rated: {name[best.id]} ({best.rating or 0:.1f})."
-    for key, values in list(diff.attributes_that_differ.items())[:4]:
-        listed = ", ".join(f"{v} ({name[pid]})" for pid, v in values.items())
-        text += f" {key}: {listed}."
-    return text
+    cheapest = products.get(diff.cheapest or "")
+    best = products.get(diff.highest_rated or "")
+    return phrases(language).say(
+        "compare",
+        joined(list(name.values()), language),
+        name[cheapest.id] if cheapest else "",
+        format_price(cheapest.price) if cheapest else "",
+        name[best.id] if best else "",
+        f"{best.rating:.1f}" if best and best.rating is not None else "",
+        joined([k.casefold() for k in list(diff.attributes_that_differ)[:4]], language),
+    )
 
 
 def _short(title: str) -> str:
     """A product's name without the specifics that follow the first comma."""
     return title.split(",")[0].strip() or title
-
-
-def _count_words(n: int) -> str:
-    return {2: "Two", 3: "Three", 4: "Four", 5: "Five"}.get(n, str(n))
 
 
 def _first_sentences(text: str, limit: int) -> str:

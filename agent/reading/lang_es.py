@@ -57,6 +57,11 @@ _STRUCTURE: dict[str, str] = {
     "el precio da igual": "the price doesn't matter", "sin límite de precio": "no price limit",
     "la marca no importa": "the brand doesn't matter", "no importa la marca": "the brand doesn't matter",
     "la marca da igual": "the brand doesn't matter", "cualquier marca": "any brand",
+    "la marca me da igual": "the brand doesn't matter", "me da igual la marca": "the brand doesn't matter",
+    "el precio me da igual": "the price doesn't matter", "me da igual el precio": "the price doesn't matter",
+    "el color me da igual": "the color doesn't matter", "otra marca": "a different brand",
+    "de otra marca": "from a different brand", "distinta": "different", "distinto": "different",
+    "no tan caro": "not too expensive", "no muy caro": "not too expensive",
     "el color no importa": "the color doesn't matter", "cualquier color": "any color",
     "olvida el presupuesto": "forget the budget", "olvídate del presupuesto": "forget the budget",
     "el primero": "the first one", "la primera": "the first one", "el primer": "the first",
@@ -107,7 +112,7 @@ _STRUCTURE: dict[str, str] = {
 }  # fmt: skip
 
 # Product words: kinds of products, what they are made of or for, colours, scents.
-_PRODUCTS: dict[str, str] = {
+PRODUCTS: dict[str, str] = {
     "crema hidratante": "moisturizer", "hidratante": "moisturizer", "humectante": "moisturizer",
     "crema de noche": "night cream", "sérum facial": "face serum", "serum facial": "face serum",
     "suero facial": "face serum", "sérum": "serum", "serum": "serum",
@@ -174,7 +179,12 @@ _PRODUCTS: dict[str, str] = {
     "descafeinado": "decaf", "ecológico": "eco-friendly", "ecológica": "eco-friendly",
     "regulable": "dimmable", "inducción": "induction compatible",
     "antiadherente": "nonstick", "hierro fundido": "cast iron", "acero inoxidable": "stainless steel",
-    "cuero": "leather", "nailon": "nylon", "algodón": "cotton", "negro": "black", "negra": "black",
+    "cuero": "leather", "acero": "steel", "goma": "rubber", "corcho": "cork",
+    "para hombre": "men's", "de hombre": "men's", "para mujer": "women's", "de mujer": "women's",
+    "unisex": "unisex", "tienda de campaña": "tent", "carpa": "tent", "arena para gatos": "cat litter",
+    "gato": "cat", "cafetera de cápsulas": "capsule coffee machine", "cafetera": "coffee machine",
+    "perro pequeño": "small dog", "perro grande": "large dog", "tostado oscuro": "dark roast",
+    "tueste oscuro": "dark roast", "nailon": "nylon", "algodón": "cotton", "negro": "black", "negra": "black",
     "negros": "black", "negras": "black", "blanco": "white", "blanca": "white", "rojo": "red",
     "roja": "red", "azul": "blue", "azul marino": "navy", "verde": "green", "gris": "grey",
     "rosa": "pink", "rosado": "pink", "morado": "purple", "morada": "purple", "lila": "purple",
@@ -214,9 +224,32 @@ _PRICE_NEAR = re.compile(
 _CURRENCY_AFTER = re.compile(r"^\s*(?:dólares|dolares|euros|pesos|libras|€|\$)")
 
 
+def _plural(word: str) -> str:
+    if word.endswith(("s", "x")):
+        return word
+    if word.endswith("z"):
+        return word[:-1] + "ces"
+    return word + ("s" if word[-1] in "aeiouáéó" else "es")
+
+
+def _with_plurals(table: dict[str, str]) -> dict[str, str]:
+    """ "bloque de yoga" also as "bloques de yoga", "crema hidratante" as "cremas hidratantes":
+    words are inflected up to the first preposition."""
+    out = dict(table)
+    for phrase, english in table.items():
+        words, inflected, inflect = phrase.split(), [], True
+        for word in words:
+            if word in ("de", "para", "con", "sin", "a", "del", "al"):
+                inflect = False
+            inflected.append(_plural(word) if inflect else word)
+        out.setdefault(" ".join(inflected), english)
+        out.setdefault(" ".join([_plural(words[0]), *words[1:]]), english)
+    return out
+
+
 @cache
 def _replacer() -> tuple[re.Pattern[str], dict[str, str]]:
-    table = {**_PRODUCTS, **_STRUCTURE}
+    table = {**_with_plurals(PRODUCTS), **_STRUCTURE}
     # Structure phrases that contain product words ("el más barato") must win over shorter ones.
     phrases = sorted(table, key=len, reverse=True)
     pattern = re.compile(

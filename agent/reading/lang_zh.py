@@ -44,7 +44,10 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"(?:更便宜|便宜一点|便宜点)的(?:那|这)(?:个|款|件)", " the cheaper one "),
     (r"(?:最贵)的(?:那|这)?(?:个|款|件)?", " the most expensive one "),
     (r"(?:评分最高|评价最好|最好评)的(?:那|这)?(?:个|款|件)?", " the best rated one "),
-    (r"哪(?:个|款)更便宜", " which is cheaper "),
+    (r"哪(?:个|款)(?:更|比较)?便宜", " which is cheaper "),
+    (r"哪(?:个|款)(?:更|比较)?贵", " which is more expensive "),
+    (r"不要太贵|别太贵|不太贵", " not too expensive "),
+    (r"跟(.+?)(?:差不多|类似|一样|相似)", r" something similar to \1 "),
     (r"(?:大一号|大一点的|大一点|更大的|大号的?|大瓶的?|更大容量的?)", " a bigger size "),
     (r"(?:小一号|小一点的|小一点|更小的|小号的?|小瓶的?|旅行装)", " a smaller size "),
     (r"(?:更便宜|便宜一点|便宜点|再便宜|实惠一点)", " cheaper "),
@@ -98,7 +101,14 @@ _CN_NUMBER = re.compile(
     rf"|(?P<b>[{_CN_DIGITS}]+)(?=\s*(?:{_CUR}|星|颗星|以内|以下|以上|左右|上下|到|至|之间))"
 )
 
-_PRODUCTS: dict[str, str] = {
+PRODUCTS: dict[str, str] = {
+    "狗狗的床": "dog bed", "狗的床": "dog bed", "小型犬": "small dog", "中型犬": "medium dog",
+    "大型犬": "large dog", "大狗": "large dog", "小狗": "small dog", "深烘": "dark roast",
+    "中烘": "medium roast", "浅烘": "light roast", "皮的": "leather", "橡胶": "rubber",
+    "软木": "cork", "泡沫": "foam", "帆布": "canvas", "男款": "men's", "女款": "women's",
+    "男士": "men's", "女士": "women's", "中性": "unisex", "宽楦": "wide", "防汗": "sweatproof",
+    "帐篷": "tent", "猫砂": "cat litter", "猫": "cat", "咖啡机": "coffee machine",
+    "胶囊咖啡机": "capsule coffee machine", "蓝绿色": "teal", "青色": "teal", "珊瑚色": "coral",
     "保湿霜": "moisturizer", "面霜": "moisturizer", "保湿乳": "moisturizer", "润肤霜": "moisturizer",
     "乳液": "lotion", "晚霜": "night cream", "夜霜": "night cream", "精华液": "face serum",
     "精华": "serum", "洁面乳": "gentle cleanser", "洗面奶": "gentle cleanser", "洁面": "cleanser",
@@ -156,7 +166,7 @@ _FILLER = "的了吗呢吧啊呀嘛么和跟或者还有也请一个一款一些
 
 @cache
 def _products() -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(p) for p in sorted(_PRODUCTS, key=len, reverse=True)))
+    return re.compile("|".join(re.escape(p) for p in sorted(PRODUCTS, key=len, reverse=True)))
 
 
 def to_english(text: str) -> str:
@@ -167,7 +177,7 @@ def to_english(text: str) -> str:
         lambda m: (m.group("pre") or "") + _number(cn2an, m.group("a") or m.group("b")), low
     )
     low = re.sub(_REQUESTS[0], _REQUESTS[1], low)
-    low = _products().sub(lambda m: f" {_PRODUCTS[m.group(0)]} ", low)
+    low = _products().sub(lambda m: f" {PRODUCTS[m.group(0)]} ", low)
     for pattern, english in _PATTERNS:
         low = re.sub(pattern, partial(_expand, template=english), low)
     return _segment_rest(low)

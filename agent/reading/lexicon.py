@@ -23,7 +23,8 @@ ORDINAL = re.compile(
     r"(one|ones|option|item|product|pick|result|choice|two|three|four|2|3|4)?\b"
 )
 ORDINAL_ALONE = re.compile(
-    r"\b(?:the|that)\s+(first|second|third|fourth|fifth|last|former|latter)\b"
+    r"\b(?:the|that)\s+(first|second|third|fourth|fifth|sixth|last|former|latter|1st|2nd|3rd|"
+    r"[4-9]th|10th)\b"
 )
 NUMBERED = re.compile(
     r"(?:#\s*|\bnumber\s+|\bno\.\s*|\boption\s+|\bitem\s+|\bpick\s+|\bproduct\s+)(\d{1,2})\b"
@@ -46,7 +47,23 @@ PICK_BY_RATING = re.compile(
     r"these|them|the two) )?(?:is|was|'s) (?:better|best|rated higher)\b"
 )
 PICK_BY_WORDS = re.compile(
-    r"\bthe\s+((?:[a-z0-9&'-]+\s+){0,2}?[a-z0-9&'-]+)\s+(?:one|ones|option|version)\b"
+    r"(?<!none of )(?<!not )(?<!no )\bthe\s+((?:[a-z0-9&'-]+\s+){0,2}?[a-z0-9&'-]+)\s+"
+    r"(?:one|option|version)\b(?!s)"
+)
+# "something from a different brand": not the brand of the product just talked about.
+OTHER_BRAND = re.compile(
+    r"\b(?:a |an )?(?:different|another|other|new) (?:brand|make|maker|company)s?\b"
+)
+# "doesn't have to be cork": a wanted value dropped (the words after it).
+NOT_REQUIRED = re.compile(
+    r"\b(?:doesn'?t|does not|don'?t|do not|needn'?t|need not) (?:have|need) to be "
+    r"(?P<what>[a-z -]+?)"
+    r"(?=[,.;!?]|$| actually| anymore| any more| either| really| just)"
+)
+# A value followed by these is something the shopper does not want ("cool white hurts my eyes").
+DISLIKED_AFTER = re.compile(
+    r"^\s*(?:hurts?|bothers?|irritates?|gives? me|breaks? me out|makes? me|sucks?|is awful|"
+    r"are awful|is too|are too|is terrible|are terrible|never works?|doesn'?t work)\b"
 )
 
 # Asking for the same product in another size.
@@ -166,7 +183,7 @@ OWNED_CUES = re.compile(
 )
 
 NEGATORS = frozenset(
-    {"no", "not", "without", "never", "avoid", "except", "hate", "dislike", "don", "dont",
+    {"no", "not", "none", "without", "never", "avoid", "except", "hate", "dislike", "don", "dont",
      "doesn", "isn", "nothing", "allergic", "exclude", "excluding", "non", "nor", "neither",
      "minus", "free", "sans", "besides", "nope"}
 )  # fmt: skip
@@ -215,4 +232,17 @@ FILLER = frozenset(
      "lately", "another", "same", "such", "order", "shop",
      "store", "site", "website", "available", "sell", "carry", "stock", "offer", "recommendation",
      "recommendations", "decent", "solid", "quality", "top", "mom", "dad"}
+)  # fmt: skip
+
+# Words shoppers misspell that the reader must know to read prices and requests (typos.py
+# corrects to these and to the catalogue's own words).
+SHOPPING_WORDS = frozenset(
+    {"under", "below", "less", "than", "more", "over", "above", "between", "around", "about",
+     "dollars", "dollar", "bucks", "euros", "pounds", "budget", "cheap", "cheaper", "cheapest",
+     "expensive", "price", "looking", "need", "want", "something", "anything", "please",
+     "without", "except", "recommend", "compare", "similar", "different", "another", "brand",
+     "color", "colour", "size", "bigger", "smaller", "second", "third", "first", "fourth",
+     "last", "stars", "rated", "rating", "fragrance", "scent", "sensitive", "waterproof",
+     "wireless", "maximum", "minimum", "least", "most", "quality", "gift", "present",
+     "birthday", "thanks", "options", "other", "others", "again", "cancelling", "canceling"}
 )  # fmt: skip

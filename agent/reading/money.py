@@ -40,12 +40,16 @@ _AMOUNT = (
     rf"(?P<post>{_SYMBOL}|(?:{_CURRENCY_WORDS})\b)?"
 )
 _MAX_WORDS = (
+    r"(?:don'?t|do not|won'?t|can'?t|cannot|not|never) (?:want to |wanna |going to |gonna )?"
+    r"(?:spend|pay|go|drop)(?: much| any)? (?:more than|over|above|past)|"
     r"under|below|beneath|less than|lower than|cheaper than|no more than|not more than|"
     r"nothing (?:above|over|more than|higher than|pricier than)|not (?:above|over)|"
-    r"max(?:imum)?(?: of)?|at most|up to|upto|within|budget(?: is| of)?(?: around| about)?|"
+    r"max(?:imum)?(?: of)?|at most|up to|upto|within|"
+    r"budget(?:'?s| is| of| like| around| about| was| would be| maybe)*(?: like| around)?|"
     r"(?:i|we) (?:can|could) (?:only )?(?:spend|afford|pay)(?: up to)?|(?:i|we) have|"
     r"(?:i|we) (?:only )?want to spend|spend(?:ing)?(?: at most| up to)?|cap(?:ped)? at|"
-    r"limit(?: of| is)?|no higher than|not over|max budget|at the most|less then|under then"
+    r"limit(?: of| is)?|no higher than|not over|max budget|at the most|less then|under then|"
+    r"les+ th[ae]n"
 )
 _MIN_WORDS = (
     r"over|above|more than|at least|minimum(?: of)?|min|starting at|no less than|"
@@ -136,8 +140,11 @@ def read_prices(
             out.approximate = True
             text = _blank(text, match)
     for match in list(_AFTER.finditer(text)):
-        value = reader.amount(match, "", needs_currency=True)
-        if value is None:
+        # "100 max", "50 tops": a number with no unit before a cap word is a price (from 5 up:
+        # "2 max" is a count).
+        plain = re.fullmatch(_MAX_AFTER, match.group("after")) is not None
+        value = reader.amount(match, "", needs_currency=not plain)
+        if value is None or (not match.group("pre") and not match.group("post") and value < 5):
             continue
         if re.fullmatch(_MAX_AFTER, match.group("after")):
             out.max_price = value

@@ -29,6 +29,7 @@ from agent.reading import lexicon as lx
 from agent.reading.money import read_prices
 from agent.reading.safety import neutralise
 from agent.reading.translate import detect_language, to_english
+from agent.reading.typos import correct
 from agent.reading.vocabulary import Entry, Kind, Match, Vocabulary, fold_word, words
 from agent.types import TYPE_KEY
 
@@ -96,6 +97,8 @@ class Parsed:
     more_options: bool = False  # "show me others": not the ones already shown
     gift: bool = False
     recipient: str | None = None
+    other_brand: bool = False  # "from a different brand": not the brand just talked about
+    unrequired: list[str] = field(default_factory=list)  # "doesn't have to be cork"
     needs: list[str] = field(default_factory=list)
     injections: int = 0
     clean_text: str = ""  # the message with instruction-like clauses cut (what a model sees)
@@ -120,6 +123,8 @@ def parse(
     english = to_english(clean, lang)
     out = Parsed(injections=injections, clean_text=clean, language=lang, english=english)
     low = _normalise(english)
+    if lang == "en":
+        low = correct(low, _known_words(vocab))
     low = _take_drops(low, out)
     low = _take_rating(low, out)  # before prices: "at least 4 stars" is not $4
     prices, low = read_prices(low, currency, rates)
@@ -129,6 +134,10 @@ def parse(
     if out.any_price:
         out.dropped.add("price")
     low = _take_gift(low, out)
+    low = _take_unrequired(low, out)
+    if lx.OTHER_BRAND.search(low):
+        out.other_brand = True
+        low = lx.OTHER_BRAND.sub(lambda m: " " * len(m.group(0)), low)
     low = _take_picks(low, out)
     low = _take_size_change(low, out)
     if lx.CHEAPER.search(low):
@@ -136,7 +145,7 @@ def parse(
     elif lx.PRICIER.search(low):
         out.relative_price = "pricier"
     worded = low
-    low = _take_references(low, out)
+    low = _take_references(low, out, vocab)
     out.reset = bool(lx.RESET.search(low))
     out.more_options = bool(lx.MORE_OPTIONS.search(low))
     out.intent = _intent(worded, out)
@@ -148,10 +157,18 @@ def parse(
         and not out.references
         and (out.types or out.categories or out.needs)
     )
+    if out.injections and not _names_the_shop(out):
+        # What is left of a message that tried to steer the assistant asks for nothing the
+        # shop knows ("put it in a code block"): nothing to search for.
+        out.needs, out.intent = [], Intent.CHAT
     small_talk = lx.GREETING.match(worded) or not worded.strip() or lx.THANKS.search(worded)
     if out.intent is Intent.SEARCH and not _has_content(out) and small_talk:
         out.intent = Intent.CHAT
     return out
+
+
+def _known_words(vocab: Vocabulary) -> frozenset[str]:
+    return vocab.known_words() | lx.SHOPPING_WORDS | lx.FILLER | lx.NEGATORS
 
 
 def _normalise(text: str) -> str:
@@ -197,6 +214,28 @@ def _take_gift(text: str, out: Parsed) -> str:
     return lx.GIFT.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def _take_unrequired(text: str, out: Parsed) -> str:
+    for match in list(lx.NOT_REQUIRED.finditer(text)):
+        out.unrequired += [w for w in match.group("what").split() if w not in lx.FILLER]
+        text = _blank(text, match)
+    return text
+
+
+def _names_the_shop(out: Parsed) -> bool:
+    return bool(
+        out.types
+        or out.categories
+        or out.brands
+        or out.exclude_brands
+        or out.attributes
+        or out.exclude_attributes
+        or out.min_price is not None
+        or out.max_price is not None
+        or out.references
+        or out.pick
+    )
+
+
 def _take_picks(text: str, out: Parsed) -> str:
     price = lx.PICK_BY_PRICE.search(text)
     if price:
@@ -218,7 +257,7 @@ def _take_size_change(text: str, out: Parsed) -> str:
     return text
 
 
-def _take_references(text: str, out: Parsed) -> str:
+def _take_references(text: str, out: Parsed, vocab: Vocabulary) -> str:
     pair = lx.COMPARE_PAIR.search(text)
     if pair:
         out.references += [int(pair.group(1)), int(pair.group(2))]
@@ -241,7 +280,10 @@ def _take_references(text: str, out: Parsed) -> str:
         text = _blank(text, match)
     for match in list(lx.PICK_BY_WORDS.finditer(text)):
         said = [w for w in match.group(1).split() if w not in lx.FILLER and w not in ("other",)]
-        if said:
+        phrase = tuple(words(" ".join(said)))
+        kinds = {e.kind for e in vocab.phrases.get(phrase, [])}
+        names_a_kind = bool(kinds & {Kind.TYPE, Kind.CATEGORY})
+        if said and not names_a_kind:
             out.pick_words += said
             text = _blank(text, match)
     if lx.FOCUS.search(text):
@@ -288,7 +330,7 @@ def _read_vocabulary(
     surface = _TOKEN.findall(text)
     tokens = [fold_word(w) for w in surface]
     matches = vocab.find(tokens)
-    negated = negated_matches(tokens, matches)
+    negated = negated_matches(tokens, matches) | _disliked(surface, matches)
     sentences = _sentences(surface, matches)
     short = sum(1 for t in surface if t.isalnum()) <= _SHORT or len(sentences) == 1
     kinds = [(m, _kind_entries(m, vocab)) for m in matches]
@@ -425,6 +467,16 @@ def negated_matches(tokens: list[str], matches: list[Match]) -> set[Match]:
         if match.end < len(tokens) and tokens[match.end] == "free":
             out.add(match)
     return out
+
+
+def _disliked(surface: list[str], matches: list[Match]) -> set[Match]:
+    """Values said with a complaint after them ("cool white hurts my eyes")."""
+    return {
+        m
+        for m in matches
+        if lx.DISLIKED_AFTER.match(" ".join(surface[m.end : m.end + 4]))
+        and any(e.kind is Kind.VALUE for e in m.entries)
+    }
 
 
 def _same_family(a: Match, b: Match) -> bool:

@@ -208,6 +208,8 @@ def _read_user(
         prefs = _like_anchor(prefs, state, lookup)
     prefs = _relative_price(prefs, parsed, state, lookup)
     prefs = _cheap_cap(prefs, vocab)
+    if parsed.other_brand:
+        prefs = _other_brand(prefs, state, catalogue)
     if parsed.intent is Intent.REJECT:
         prefs = prefs.model_copy(update={"rejected": _add(prefs.rejected, state.targets)})
     if parsed.intent is Intent.LIKE:
@@ -313,6 +315,9 @@ def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None, vocab: Vocabular
     for key, values in parsed.exclude_attributes.items():
         avoided[key] = _add(avoided.get(key, ()), values)
         wanted[key] = tuple(v for v in wanted.get(key, ()) if v not in values)
+    if parsed.unrequired:  # "doesn't have to be cork": that value no longer limits
+        said = set(words(" ".join(parsed.unrequired)))
+        wanted = {k: tuple(v for v in vs if not said & set(words(v))) for k, vs in wanted.items()}
     update["attributes"] = {k: v for k, v in wanted.items() if v}
     update["exclude_attributes"] = {k: v for k, v in avoided.items() if v}
     soft = {k: tuple(v) for k, v in prefs.soft_attributes.items() if not _dropped(k, dropped)}
@@ -336,6 +341,17 @@ def _budget_note(parsed: Parsed) -> str | None:
         return None
     code, said, shop = parsed.converted[-1]
     return f"{format_price(said, code)} ≈ {format_price(shop)}"
+
+
+def _other_brand(prefs: Preferences, state: DialogueState, catalogue: Catalogue) -> Preferences:
+    """ "Something from a different brand": not the brand of the product just talked about
+    (one the shopper named as theirs, else the one in focus, else the first shown)."""
+    about = state.anchors[:1] or state.targets[:1] or ([state.focus] if state.focus else [])
+    about = about or state.last_list[:1]
+    brands = [p.brand for p in (catalogue.get(pid) for pid in about) if p and p.brand]
+    brands += list(prefs.brands)
+    excluded = tuple(dict.fromkeys([*prefs.exclude_brands, *brands]))
+    return prefs.model_copy(update={"brands": (), "exclude_brands": excluded})
 
 
 def _cheap_cap(prefs: Preferences, vocab: Vocabulary) -> Preferences:
@@ -384,6 +400,10 @@ def _relative_price(
 ) -> Preferences:
     """ "Cheaper" / "more expensive": than the product referred to, else the first one shown."""
     if parsed.relative_price is None:
+        return prefs
+    if parsed.relative_price == "cheaper" and parsed.max_price is not None:
+        return prefs  # "cheaper than these, below 15": the amount said is the cap
+    if parsed.relative_price == "pricier" and parsed.min_price is not None:
         return prefs
     anchor = lookup(anchor_id) if (anchor_id := _anchor_id(state)) else None
     if anchor is None or anchor.price is None:

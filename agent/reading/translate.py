@@ -68,3 +68,18 @@ def to_english(text: str, language: str) -> str:
     if language == "es":
         return lang_es.to_english(unicodedata.normalize("NFKC", text))
     return text
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    """English shopping words -> the language's (the first the dictionary lists)."""
+    table = lang_zh.PRODUCTS if language == "zh" else lang_es.PRODUCTS if language == "es" else {}
+    out: dict[str, str] = {}
+    for native, english in table.items():
+        out.setdefault(english, native)
+    return out
+
+
+def native_name(english: str, language: str) -> str | None:
+    """A catalogue word ("moisturizer", "yoga mat") in the shopper's language, if known."""
+    return _names(language).get(english.casefold())

@@ -112,6 +112,7 @@ class Vocabulary:
     # Price quantiles per product type (and per category, and "" overall): "cheap" means the
     # cheaper part of the kind asked for.
     prices: dict[str, list[float]] = field(default_factory=dict)
+    _known: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_products(cls, products: Iterable[Product], min_count: int = 1) -> Vocabulary:
@@ -192,6 +193,12 @@ class Vocabulary:
                     vocab.common_brands.add(brand)
         vocab.prices = {name: sorted(values) for name, values in prices.items()}
         return vocab
+
+    def known_words(self) -> frozenset[str]:
+        """Every word of the catalogue's phrases (what typos.py may correct a word to)."""
+        if self._known is None:
+            self._known = frozenset(w for phrase in self.phrases for w in phrase if w.isalpha())
+        return self._known
 
     def is_common_word(self, brand: str) -> bool:
         return brand in self.common_brands

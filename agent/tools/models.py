@@ -129,7 +129,13 @@ class SearchResult(ToolResult):
     count: int
     products: list[ProductSummary]
     applied_filters: dict[str, Any] = Field(default_factory=dict)
-    relaxed: str | None = None  # the one constraint loosened to show anything, if any
+    # Nothing met every constraint: these products break only this one (a Preferences field
+    # name: "attributes", "max_price", "brands", "product_types", ...).
+    relaxed: str | None = None
+    # The shop does not sell that kind of product; the categories nearest to what was asked.
+    not_carried: bool = False
+    closest: list[str] = Field(default_factory=list)
+    requested: list[str] = Field(default_factory=list)  # shown because the shopper named them
     notes: list[str] = Field(default_factory=list)
 
 

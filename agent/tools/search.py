@@ -9,6 +9,8 @@ not know become search words instead of emptying the list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from agent.explain import card
@@ -18,50 +20,72 @@ from agent.reading.state import DialogueState, similar_to
 from agent.reading.vocabulary import Entry, Kind, Vocabulary, words
 from agent.tools.models import FilterArgs, ProductSummary, SearchProductsArgs, SearchResult
 from agent.tools.turn import Turn
-from agent.types import TYPE_KEY, Preferences
+from agent.types import TYPE_KEY, Preferences, ProductCard
 from retrieval.types import SearchFilters
 
 if TYPE_CHECKING:
+    from agent.shop import Shop
     from agent.tools.registry import Toolbox
+    from retrieval.rerank.base import Ranked
+
+
+# When nothing meets every constraint, these are loosened one at a time, in this order, and the
+# first that brings results is the one the answer names: the kind of product is kept longest,
+# exclusions ("not from X") never go.
+RELAX_ORDER = ("attributes", "min_rating", "brands", "max_price", "min_price", "product_types")
 
 
 def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> SearchResult:
     shop = box.shop
-    prefs = turn.state.preferences
+    state = turn.state
+    prefs = state.preferences
     asked, notes, extra_query = canonical_filters(args.filters, shop.vocabulary)
-    shown = turn.state.shown if turn.state.intent is not Intent.AGAIN else []
-    # Products already shown or named are not recommended back (the shopper knows them).
-    own = prefs.filters(exclude_ids=frozenset([*shown, *turn.state.mentioned]))
-    allowed = turn.allowed_ids()
-    like = [pid for pid in args.similar_to if pid in allowed]
+    requested = [pid for pid in state.requested if shop.get(pid) is not None]
+    filters = stricter(asked, prefs.filters(exclude_ids=_known(state, requested)))
+    like = [pid for pid in args.similar_to if pid in turn.allowed_ids()]
     if len(like) < len(args.similar_to):
         notes.append("similar_to may only name products the shopper saw or named; others ignored")
-    filters = stricter(asked, own)
     query = " ".join([args.query, *extra_query]).strip()
     clean_query, cut = neutralise(query)  # the model's words, which may repeat planted text
     turn.trace.injections += cut
     query = clean_query or query
     ranked = shop.search(query, filters, turn.k, turn.context, like)
-    relaxed = None
-    if not ranked and prefs.product_types and TYPE_KEY in filters.attributes:
-        # No product of that kind meets the rest: show what does, and say so. The product kind
-        # is the one constraint loosened; budgets, brands and exclusions never are.
-        attributes = {k: v for k, v in filters.attributes.items() if k != TYPE_KEY}
-        filters = filters.model_copy(update={"attributes": attributes})
+    if not ranked and filters.exclude_ids:
+        # Nothing new fits: the ones already shown that meet every constraint are the answer
+        # (only what the shopper refused stays out).
+        refused = frozenset(prefs.rejected) | asked.exclude_ids
+        filters = filters.model_copy(update={"exclude_ids": refused})
         ranked = shop.search(query, filters, turn.k, turn.context, like)
-        relaxed = "product type" if ranked else None
-    cards = [
-        card(
-            r.candidate.product,
-            r.candidate.band,
-            prefs,
-            rank=r.rank,
-            score=r.candidate.score,
-            propensity=r.propensity,
-            copy_text=box.stored_copy(r.candidate.product),
+    if _not_carried(shop, state, query, ranked, requested):
+        turn.listed = []
+        return SearchResult(
+            count=0,
+            products=[],
+            applied_filters=filters.model_dump(exclude_defaults=True, mode="json"),
+            not_carried=True,
+            closest=shop.closest_categories(query),
+            notes=notes,
         )
-        for r in ranked
-    ]
+    relaxed = None
+    if not ranked and not requested:
+        ranked, relaxed, filters = _relaxed(shop, query, filters, turn, like)
+    products = [*(shop.get_many(requested)), *(r.candidate.product for r in ranked)]
+    ranks = {r.candidate.product.id: r for r in ranked}
+    cards: list[ProductCard] = []
+    for product in list({p.id: p for p in products}.values())[: turn.k]:
+        placed = ranks.get(product.id)
+        cards.append(
+            card(
+                product,
+                placed.candidate.band if placed else shop.band(product.id),
+                prefs,
+                rank=len(cards) + 1,
+                score=placed.candidate.score if placed else 1.0,
+                propensity=placed.propensity if placed else 1.0,
+                copy_text=box.stored_copy(product),
+                asked_for=product.id in requested,
+            )
+        )
     turn.listed = cards
     turn.results.update({c.id: c for c in cards})
     return SearchResult(
@@ -69,8 +93,75 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
         products=[ProductSummary.of(c) for c in cards],
         applied_filters=filters.model_dump(exclude_defaults=True, mode="json"),
         relaxed=relaxed,
+        requested=[pid for pid in requested if pid in ranks or pid in {c.id for c in cards}],
         notes=notes,
     )
+
+
+def _known(state: DialogueState, requested: list[str]) -> frozenset[str]:
+    """Products not to recommend back: the ones already shown (unless the shopper asks for the
+    list again, or for something cheaper or pricier, which earlier ones may well be) and the
+    ones they named as their own; never the ones they ask for by name."""
+    shown: list[str] = []
+    if state.intent is not Intent.AGAIN and state.parsed.relative_price is None:
+        shown = state.shown
+    return frozenset([*shown, *state.mentioned]) - set(requested)
+
+
+def _relaxed(
+    shop: Shop, query: str, filters: SearchFilters, turn: Turn, like: Sequence[str]
+) -> tuple[list[Ranked], str | None, SearchFilters]:
+    """The closest results when nothing meets every constraint: those that break only one,
+    the first of RELAX_ORDER that brings any (nearest price first when it is the budget)."""
+    for name in RELAX_ORDER:
+        loosened = without(filters, name)
+        if loosened == filters:
+            continue
+        ranked = shop.search(query, loosened, turn.k * 4, turn.context, like)
+        if not ranked:
+            continue
+        if name in ("max_price", "min_price"):
+
+            def price(r: Ranked) -> float:
+                value = r.candidate.product.price
+                return float("inf") if value is None else value
+
+            ranked = sorted(ranked, key=price, reverse=name == "min_price")
+        ranked = [replace(r, rank=i) for i, r in enumerate(ranked[: turn.k], start=1)]
+        return ranked, name, loosened
+    return [], None, filters
+
+
+def without(filters: SearchFilters, name: str) -> SearchFilters:
+    """The filters with one of the shopper's constraints (a Preferences field name) left out."""
+    if name in ("attributes", "product_types"):
+        keep_kind = name == "attributes"
+        kept = {k: v for k, v in filters.attributes.items() if (k == TYPE_KEY) == keep_kind}
+        return filters.model_copy(update={"attributes": kept})
+    cleared: dict[str, Any] = {
+        "brands": (),
+        "min_rating": None,
+        "max_price": None,
+        "min_price": None,
+    }
+    if name in cleared:
+        return filters.model_copy(update={name: cleared[name]})
+    return filters
+
+
+def _not_carried(
+    shop: Shop, state: DialogueState, query: str, ranked: Sequence[Ranked], requested: list[str]
+) -> bool:
+    """The shop does not sell what was asked for: no kind, category or brand of the catalogue
+    was named, and even the best match is weaker than the catalogue's own products match
+    their kind (the floor is calibrated per catalogue, Shop.match_floor)."""
+    prefs, parsed = state.preferences, state.parsed
+    if requested or prefs.product_types or prefs.categories or prefs.brands:
+        return False
+    if not parsed.needs or parsed.intent is not Intent.SEARCH:
+        return False
+    best = ranked[0].candidate.score if ranked else 0.0
+    return best < shop.match_floor()
 
 
 def search_arguments(state: DialogueState) -> SearchProductsArgs:
@@ -82,7 +173,8 @@ def query_for(prefs: Preferences) -> str:
     """Search words: the product kind, the shopper's needs in their words, and the attribute
     values they asked for (filters keep the constraint; the words help rank within it)."""
     wanted = [v for values in prefs.attributes.values() for v in values]
-    parts = [*prefs.product_types, *prefs.needs, *wanted]
+    soft = [v for values in prefs.soft_attributes.values() for v in values]
+    parts = [*prefs.product_types, *prefs.needs, *wanted, *soft]
     if not parts:
         parts = list(prefs.categories)
     return " ".join(dict.fromkeys(parts))[:300] or "popular products"

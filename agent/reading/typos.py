@@ -1,0 +1,60 @@
+"""Shopper typing, put right before reading: words run together ("wirelessearbuds",
+"under50"), and misspellings of words the reader knows ("matt", "undr", "dollers").
+
+A word is corrected only to a word of the catalogue's vocabulary or of the shopping lexicon,
+only when it is not itself such a word, and only when it is one slip away (rapidfuzz ratio): so
+"fire headphones" stays, "yoga matt" becomes "yoga mat".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+_WORD = re.compile(r"[a-z]+")
+_RUN_TOGETHER = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=(?:dollars?|bucks|usd|euros?|pounds?)\b)")
+_MIN_LENGTH = 4
+_CUTOFF = {4: 85.0, 5: 80.0}  # one slip in a short word; longer words may take two
+
+
+def correct(text: str, known: Collection[str]) -> str:
+    """`text` (lower case) with run-together words split and misspellings corrected."""
+    text = _RUN_TOGETHER.sub(" ", text)
+    return _WORD.sub(lambda m: _fix(m.group(0), known), text)
+
+
+def _fix(word: str, known: Collection[str]) -> str:
+    if len(word) < _MIN_LENGTH or word in known or _plural_known(word, known):
+        return word
+    split = _split(word, known)
+    if split:
+        return split
+    return _closest(word, frozenset(known) if not isinstance(known, frozenset) else known)
+
+
+def _plural_known(word: str, known: Collection[str]) -> bool:
+    return (word.endswith("s") and word[:-1] in known) or (
+        word.endswith("es") and word[:-2] in known
+    )
+
+
+def _split(word: str, known: Collection[str]) -> str | None:
+    """ "wirelessearbuds" -> "wireless earbuds": two known words, the longest first part."""
+    if len(word) < 8:
+        return None
+    for cut in range(len(word) - 3, 2, -1):
+        left, right = word[:cut], word[cut:]
+        if left in known and (right in known or _plural_known(right, known)):
+            return f"{left} {right}"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _closest(word: str, known: frozenset[str]) -> str:
+    cutoff = _CUTOFF.get(len(word), 84.0)
+    candidates = [w for w in known if abs(len(w) - len(word)) <= 2 and w[:1] == word[:1]]
+    best = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return str(best[0]) if best else word
