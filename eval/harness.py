@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from agent.agent import Agent
@@ -34,6 +35,25 @@ from retrieval.text import RECIPE
 from retrieval.types import Product
 
 POLICIES = ("none", "default", "mmr", "xquad", "calibrated", "exposure")
+
+
+class CachedEmbedder:
+    """The encoder with a memory of single texts: every policy, protocol and fold of a run asks
+    for the same session queries, which are embedded once."""
+
+    def __init__(self, embedder: HFEmbedder) -> None:
+        self.inner = embedder
+        self.model_id = embedder.model_id
+        self.dim = embedder.dim
+        self._seen: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.embed(texts)
+        (text,) = texts
+        if text not in self._seen:
+            self._seen[text] = self.inner.embed([text])
+        return self._seen[text]
 
 
 @dataclass
@@ -61,7 +81,7 @@ class Harness:
         backend: str,
     ) -> Harness:
         loaded = load_catalog(catalog, fmt)
-        embedder = HFEmbedder(settings.embedder)
+        embedder = CachedEmbedder(HFEmbedder(settings.embedder))
         fingerprint = hashlib.sha256(str(catalog.resolve()).encode()).hexdigest()[:8]
         name = f"eval-{catalog.stem}-{fingerprint}"
         retrieval = settings.retrieval.model_copy(update={"collection": name[:60]})

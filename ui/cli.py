@@ -96,11 +96,19 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--exclude-attr", action="append", default=[], metavar="KEY=VALUE")
     search.add_argument("--min-rating", type=float)
     search.add_argument("--exclude-id", action="append", default=[])
+    search.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per hit (id, title, score and its signals); interactive: one "
+        "query per stdin line",
+    )
     search.set_defaults(run=_run_search)
 
+    from ui import cli_learn
     from ui.cli_agent import add_commands
 
     add_commands(commands, ensure_index)
+    cli_learn.add_commands(commands)
     return parser
 
 
@@ -258,6 +266,8 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
         exclude_ids=frozenset(args.exclude_id),
     )
     store, embedder = _open_store(settings)
+    if args.json:
+        return _search_json(args, settings, store, embedder, filters)
     retriever = ChromaRetriever(
         store, embedder, settings.retrieval.refresh_seconds, settings.retrieval.lexical_weight
     )
@@ -276,6 +286,34 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
             print(format_table(retriever.search(query, filters, args.k)))
         except TailTalkError as exc:
             print(f"error: {exc}")
+    return 0
+
+
+def _search_json(
+    args: argparse.Namespace,
+    settings: Settings,
+    store: ChromaStore,
+    embedder: HFEmbedder,
+    filters: SearchFilters,
+) -> int:
+    """JSON lines, for scripts: the query's hits, or, without a query, one query per stdin
+    line (no prompt; a query that fails prints {"error": ...} and the next line is read)."""
+    import json
+
+    from ui.cli_learn import fused_search, print_lines, search_json
+
+    search = fused_search(settings, store, embedder)
+    if args.query:
+        print_lines(search_json(search, args.query, filters, args.k))
+        return 0
+    for line in sys.stdin:
+        query = line.strip()
+        if not query:
+            continue
+        try:
+            print_lines(search_json(search, query, filters, args.k))
+        except TailTalkError as exc:
+            print(json.dumps({"query": query, "error": str(exc)}), flush=True)
     return 0
 
 

@@ -19,7 +19,13 @@ from retrieval.index import ProductIndex
 from retrieval.learning.collaborative import ItemKNN
 from retrieval.learning.fusion import LinearFusion
 from retrieval.learning.registry import LearnedModel, ModelRegistry
-from retrieval.learning.signals import SessionItems, SignalInputs, demand_prior, signal_matrix
+from retrieval.learning.signals import (
+    ProductTerms,
+    SessionItems,
+    SignalInputs,
+    demand_prior,
+    signal_matrix,
+)
 from retrieval.popularity import Band, PopularityBands
 from retrieval.types import ProductHit, SearchFilters
 
@@ -51,6 +57,20 @@ class FusedRelevance:
         self._demand_key: tuple[int, int] | None = None
         self._demand = np.zeros(0)
         self._by_demand = np.zeros(0, dtype=np.int64)
+        self._terms_index: int | None = None
+        self._terms: dict[int, ProductTerms] = {}
+
+    def _terms_of(self, index: ProductIndex, rows: np.ndarray) -> list[ProductTerms]:
+        if id(index) != self._terms_index:
+            self._terms, self._terms_index = {}, id(index)
+        cache = self._terms
+        out = []
+        for row in rows:
+            terms = cache.get(int(row))
+            if terms is None:
+                terms = cache[int(row)] = ProductTerms.of(index.products[row])
+            out.append(terms)
+        return out
 
     def learned(self) -> LearnedModel | None:
         if self.registry is not None:
@@ -111,7 +131,12 @@ class FusedRelevance:
         )
         products = [index.products[r] for r in pool]
         features = signal_matrix(
-            inputs, pool, products, index.vectors[pool], [bands.band(p.id) for p in products]
+            inputs,
+            pool,
+            products,
+            index.vectors[pool],
+            [bands.band(p.id) for p in products],
+            self._terms_of(index, pool),
         )
         fused = fusion.score(features)
         order = np.argsort(-fused, kind="stable")

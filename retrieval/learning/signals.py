@@ -23,7 +23,6 @@ Hits that already carry `signals` (dense, lexical) from the retriever are read a
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -107,31 +106,51 @@ def contains_words(haystack: str, phrase: str) -> bool:
     return needle.strip() != "" and needle in haystack
 
 
-def title_signal(query: str, product: Product) -> float:
-    return 1.0 if contains_words(query, product.title) else 0.0
+@dataclass(frozen=True)
+class ProductTerms:
+    """A product's title, brand and attribute values, folded once (they are matched against
+    every query that retrieves the product)."""
+
+    title: str
+    brand: str
+    values: tuple[str, ...]  # one entry per attribute: its whole value and its comma parts
+
+    @classmethod
+    def of(cls, product: Product) -> ProductTerms:
+        values = []
+        for key, value in product.attributes.items():
+            if key.casefold() == "brand":
+                continue  # the brand signal owns it
+            parts = [
+                folded(p)
+                for p in {value, *value.split(",")}
+                if 2 < len(p.strip()) <= _MAX_VALUE_CHARS
+            ]
+            values.append("\x1f".join(p for p in parts if p.strip()))
+        return cls(folded(product.title), folded(product.brand or ""), tuple(values))
 
 
-def fuzzy_signal(query: str, product: Product) -> float:
+def _has(query: str, phrase: str) -> bool:
+    return phrase.strip() != "" and phrase in query
+
+
+def title_signal(query: str, terms: ProductTerms) -> float:
+    return 1.0 if _has(query, terms.title) else 0.0
+
+
+def fuzzy_signal(query: str, terms: ProductTerms) -> float:
     from rapidfuzz import fuzz
 
-    ratio = fuzz.partial_ratio(query.strip(), folded(product.title).strip())
+    ratio = fuzz.partial_ratio(query.strip(), terms.title.strip())
     return max(0.0, (ratio - _FUZZY_FROM) / (100 - _FUZZY_FROM))
 
 
-def brand_signal(query: str, product: Product) -> float:
-    return 1.0 if product.brand and contains_words(query, product.brand) else 0.0
+def brand_signal(query: str, terms: ProductTerms) -> float:
+    return 1.0 if _has(query, terms.brand) else 0.0
 
 
-def attribute_signal(query: str, product: Product) -> float:
-    named = 0
-    for key, value in product.attributes.items():
-        if key.casefold() == "brand":
-            continue  # the brand signal owns it
-        for part in {value, *value.split(",")}:
-            part = part.strip()
-            if 2 < len(part) <= _MAX_VALUE_CHARS and contains_words(query, part):
-                named += 1
-                break
+def attribute_signal(query: str, terms: ProductTerms) -> float:
+    named = sum(1 for value in terms.values if any(_has(query, p) for p in value.split("\x1f")))
     return min(named, 2) / 2
 
 
@@ -161,9 +180,10 @@ def signal_matrix(
     products: Sequence[Product],
     vectors: np.ndarray,
     bands: Sequence[Band],
+    terms: Sequence[ProductTerms] | None = None,
 ) -> np.ndarray:
-    """One row per candidate (`rows` of the catalogue, with their products, vectors and bands),
-    one column per Signal.ALL entry."""
+    """One row per candidate (`rows` of the catalogue, with their products, vectors, bands and,
+    when the caller caches them, folded terms), one column per Signal.ALL entry."""
     n = len(rows)
     out = np.zeros((n, len(Signal.ALL)), dtype=np.float64)
     if n == 0:
@@ -174,11 +194,12 @@ def signal_matrix(
     if best > 0:
         out[:, col[Signal.LEXICAL]] = inputs.lexical[rows] / best
     query = folded(inputs.query)
-    for i, product in enumerate(products):
-        out[i, col[Signal.TITLE]] = title_signal(query, product)
-        out[i, col[Signal.FUZZY]] = fuzzy_signal(query, product)
-        out[i, col[Signal.BRAND]] = brand_signal(query, product)
-        out[i, col[Signal.ATTRIBUTE]] = attribute_signal(query, product)
+    terms = terms if terms is not None else [ProductTerms.of(p) for p in products]
+    for i, t in enumerate(terms):
+        out[i, col[Signal.TITLE]] = title_signal(query, t)
+        out[i, col[Signal.FUZZY]] = fuzzy_signal(query, t)
+        out[i, col[Signal.BRAND]] = brand_signal(query, t)
+        out[i, col[Signal.ATTRIBUTE]] = attribute_signal(query, t)
     out[:, col[Signal.DEMAND]] = inputs.demand[rows]
     anchors = inputs.session.anchors()
     ids = [p.id for p in products]
@@ -196,7 +217,3 @@ def signal_matrix(
 
 def as_dict(row: np.ndarray) -> dict[str, float]:
     return {name: round(float(v), 6) for name, v in zip(Signal.ALL, row, strict=True)}
-
-
-def finite(value: float) -> float:
-    return value if math.isfinite(value) else 0.0

@@ -145,11 +145,18 @@ def learn(
     # Whole groups (dialogues, shoppers) go to one side, so no session is on both.
     held = set(groups[: int(len(groups) * holdout)])
     fold_of = {g: i % FOLDS for i, g in enumerate(groups)}
-    folds = _fold_models(turns, interactions, fold_of, min_events, base)
+    folds = {
+        fold: FusedRelevance(base, model=m)
+        for fold, m in _fold_models(turns, interactions, fold_of, min_events, base).items()
+    }
+    unfolded = FusedRelevance(base)
     train_parts: list[Examples] = []
     held_parts: list[Examples] = []
+    # One batched pass of the encoder for every query (far cheaper than one call per turn).
+    vectors = search.retriever.embedder.embed([t.query or "products" for t in turns])
     for number, turn in enumerate(turns):
-        part = _examples(turn, search, folds.get(fold_of[turn.group]), number)
+        relevance = folds.get(fold_of[turn.group], unfolded)
+        part = _examples(turn, vectors[number], search, relevance, number)
         if part is not None:
             (held_parts if turn.group in held else train_parts).append(part)
         if progress is not None:
@@ -221,17 +228,20 @@ def _fold_models(
 
 
 def _examples(
-    turn: TrainingTurn, search: TailSearch, fold_model: LearnedModel | None, number: int
+    turn: TrainingTurn,
+    query_vector: np.ndarray,
+    search: TailSearch,
+    relevance: FusedRelevance,
+    number: int,
 ) -> Examples | None:
     retriever = search.retriever
     index = retriever.index
     if not turn.query.strip():
         return None
-    vector = search.query_vector(retriever.embed_query(turn.query), turn.session.liked)
+    vector = search.query_vector(query_vector, turn.session.liked)
     hits = retriever.search_vector(
         vector, turn.filters, search.n_candidates, index, text=turn.query
     )
-    relevance = FusedRelevance(search.relevance.fusion, model=fold_model)
     scored = relevance.score(
         index, turn.query, vector, hits, turn.filters, search.bands, turn.session
     )
