@@ -25,6 +25,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from agent.settings import Settings
 from eval import baselines
 from eval.datasets import interactions_for
 from eval.harness import Harness
-from eval.learning import ALL, DEDUP, PROTOCOLS, folds, train
+from eval.learning import ALL, DEDUP, PROTOCOLS, folds, train, training_turns
 from eval.ope import Refused, estimate, logged_turns
 from eval.report import run_metrics, write_outputs
 from eval.runner import Run, contexts, dedup, run_agent, run_baseline
@@ -48,9 +49,10 @@ from eval.shopper import sample_targets, simulate
 from retrieval.errors import TailTalkError
 from retrieval.formats import FORMATS
 from retrieval.learning.registry import LearnedModel
+from retrieval.rerank.base import RerankContext
 from retrieval.types import SearchFilters
 
-BASELINES = ("popularity", "bm25", "dense", "itemknn")
+BASELINES = ("popularity", "bm25", "dense", "itemknn", "pipeline")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,6 +218,8 @@ def _baseline(
             return baselines.popularity(retriever, scores, filters, k, interactions.own(session))
         if name == "bm25":
             return baselines.bm25(retriever, session.user_text(), filters, k)
+        if name == "pipeline":  # TailSearch itself, every turn, as the agent would call it
+            return _pipeline(harness, session, filters, model)
         if name == "itemknn":
             anchors = sorted(harness.named.get(session.session_id, frozenset()))
             collab = model.collaborative if model else None
@@ -223,6 +227,29 @@ def _baseline(
         return baselines.dense(retriever, session.user_text(), filters, k)
 
     return rank
+
+
+_PIPELINES: dict[int, Any] = {}
+
+
+def _pipeline(
+    harness: Harness, session: EvalSession, filters: SearchFilters, model: LearnedModel | None
+) -> list[str]:
+    """The `none`-policy search with the query, anchors and named products the rules reading of
+    the dialogue gives: the relevance alone, whatever the agent's dialogue policy decides (it may
+    ask a question instead of searching)."""
+    shop = _PIPELINES.get(id(model))
+    if shop is None:
+        shop = _PIPELINES[id(model)] = harness.shop("none", ALL, model)
+    (turn,) = training_turns([replace(session, targets=("?",))], shop)
+    session_items = replace(
+        turn.session, mentioned=tuple(sorted(harness.named.get(session.session_id, ())))
+    )
+    context = RerankContext(session_id="", session=session_items)
+    ranked = shop.search_pipeline.search(
+        turn.query, filters, harness.k + 10, context, record=False, like=turn.session.liked
+    )
+    return [r.candidate.product.id for r in ranked]
 
 
 def _ope(sessions: list[EvalSession], agents: dict, seed: int) -> dict[str, Any]:

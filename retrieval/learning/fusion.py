@@ -8,11 +8,12 @@ lexical evidence they give exactly the hybrid score that search used before (0.5
 attributes named, a light demand prior, and the collaborative similarity to what the session
 liked or named.
 
-`fit_fusion` learns the weights from labelled candidates by logistic regression (scikit-learn),
-each example weighted by the inverse of the propensity with which it was logged (IPS), clipped so
-a few rare impressions cannot dominate. The learned weights are rescaled to the hand-set weights'
-total (a positive factor does not change any ranking), so the relevance floor of the re-rankers
-keeps its meaning.
+`fit_fusion` learns the weights from labelled candidates by pairwise logistic regression
+(scikit-learn) on signal differences between wanted and unwanted candidates of one search, each
+pair weighted by the inverse of the propensity with which the wanted product was logged (IPS),
+clipped so a few rare impressions cannot dominate. The learned weights are rescaled to the
+hand-set weights' total (a positive factor does not change any ranking), so the relevance floor
+of the re-rankers keeps its meaning.
 """
 
 from __future__ import annotations
@@ -101,29 +102,41 @@ class Examples:
         return 1.0 / p
 
 
-def fit_fusion(examples: Examples, c: float = 1.0, seed: int = 0) -> LinearFusion:
-    """Logistic regression on the signals, IPS-weighted, negatives down-weighted so each search
-    counts its positives and its negatives alike. Raises ConfigError without both labels."""
+def fit_fusion(
+    examples: Examples, c: float = 1.0, seed: int = 0, negatives: int = 20
+) -> LinearFusion:
+    """Pairwise logistic regression (a RankNet / RankSVM-style ranker): for each wanted product
+    and up to `negatives` unwanted ones of the same search, the difference of their signals is
+    a positive example (and its negation a negative one), weighted by the wanted product's
+    inverse propensity. No intercept: only differences within a search matter. Raises
+    ConfigError when no search has both a wanted and an unwanted product."""
     from sklearn.linear_model import LogisticRegression
 
-    labels = examples.labels
-    if labels.sum() == 0 or labels.sum() == len(labels):
+    rng = np.random.default_rng(seed)
+    weights = examples.ips_weights()
+    diffs, pair_weights = [], []
+    order = np.argsort(examples.groups, kind="stable")
+    bounds = np.flatnonzero(np.diff(examples.groups[order])) + 1
+    for rows in np.split(order, bounds):
+        labels = examples.labels[rows]
+        wanted, unwanted = rows[labels == 1], rows[labels == 0]
+        if len(wanted) == 0 or len(unwanted) == 0:
+            continue
+        for row in wanted:
+            sample = rng.choice(unwanted, min(negatives, len(unwanted)), replace=False)
+            diffs.append(examples.features[row] - examples.features[sample])
+            pair_weights.append(np.full(len(sample), weights[row] / len(sample)))
+    if not diffs:
         raise ConfigError(
             "learning relevance needs searches with both wanted and unwanted products; log more "
             "sessions with feedback (like, cart, purchase) first"
         )
-    weights = examples.ips_weights()
-    # Balance per search: a search with 1 positive among 150 candidates weighs its negatives
-    # 1/149 each, so long candidate lists do not drown the positives.
-    for group in np.unique(examples.groups):
-        rows = examples.groups == group
-        negatives = rows & (labels == 0)
-        if negatives.any() and (rows & (labels == 1)).any():
-            weights[negatives] *= (labels[rows].sum()) / negatives.sum()
-    model = LogisticRegression(C=c, max_iter=1000, random_state=seed)
-    model.fit(examples.features, labels, sample_weight=weights)
+    x = np.concatenate(diffs)
+    w = np.concatenate(pair_weights)
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=2000)
+    model.fit(np.concatenate([x, -x]), np.r_[np.ones(len(x)), np.zeros(len(x))], np.r_[w, w])
     learned = model.coef_[0]
     scale = float(np.abs(LinearFusion().vector()).sum()) / max(float(np.abs(learned).sum()), 1e-12)
     return LinearFusion(
-        {s: float(w * scale) for s, w in zip(Signal.ALL, learned, strict=True)}, source="learned"
+        {s: float(v * scale) for s, v in zip(Signal.ALL, learned, strict=True)}, source="learned"
     )

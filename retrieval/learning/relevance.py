@@ -29,7 +29,7 @@ from retrieval.learning.signals import (
 from retrieval.popularity import Band, PopularityBands
 from retrieval.types import ProductHit, SearchFilters
 
-NEIGHBOURS = 50  # collaborative neighbours of the session's products added to the pool
+NEIGHBOURS = 100  # collaborative neighbours of the session's products added to the pool
 DEMANDED = 50  # most demanded allowed products added to the pool
 
 

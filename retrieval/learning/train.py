@@ -115,7 +115,7 @@ def demand_counts(
 def learn(
     turns: Sequence[TrainingTurn],
     interactions: Sequence[Interaction],
-    search: TailSearch,
+    search: TailSearch | None,
     *,
     holdout: float = 0.2,
     seed: int = 0,
@@ -137,7 +137,7 @@ def learn(
             f"{len(events)} interactions from {len({e.user for e in events})} users is too "
             f"little for the collaborative model (needs {min_events} from {MIN_USERS})"
         )
-    base = search.relevance.fusion
+    base = search.relevance.fusion if search is not None else LinearFusion()
     fusion = base
     groups = sorted({t.group for t in turns})
     rng = random.Random(seed)
@@ -145,22 +145,27 @@ def learn(
     # Whole groups (dialogues, shoppers) go to one side, so no session is on both.
     held = set(groups[: int(len(groups) * holdout)])
     fold_of = {g: i % FOLDS for i, g in enumerate(groups)}
-    folds = {
-        fold: FusedRelevance(base, model=m)
-        for fold, m in _fold_models(turns, interactions, fold_of, min_events, base).items()
-    }
+    folds = (
+        {
+            fold: FusedRelevance(base, model=m)
+            for fold, m in _fold_models(turns, interactions, fold_of, min_events, base).items()
+        }
+        if search is not None and turns
+        else {}
+    )
     unfolded = FusedRelevance(base)
     train_parts: list[Examples] = []
     held_parts: list[Examples] = []
-    # One batched pass of the encoder for every query (far cheaper than one call per turn).
-    vectors = search.retriever.embedder.embed([t.query or "products" for t in turns])
-    for number, turn in enumerate(turns):
-        relevance = folds.get(fold_of[turn.group], unfolded)
-        part = _examples(turn, vectors[number], search, relevance, number)
-        if part is not None:
-            (held_parts if turn.group in held else train_parts).append(part)
-        if progress is not None:
-            progress(1)
+    if search is not None and turns:
+        # One batched pass of the encoder for every query (far cheaper than one call per turn).
+        vectors = search.retriever.embedder.embed([t.query or "products" for t in turns])
+        for number, turn in enumerate(turns):
+            relevance = folds.get(fold_of[turn.group], unfolded)
+            part = _examples(turn, vectors[number], search, relevance, number)
+            if part is not None:
+                (held_parts if turn.group in held else train_parts).append(part)
+            if progress is not None:
+                progress(1)
     report.turns_with_target_in_pool = sum(
         int(p.labels.sum() > 0) for p in train_parts + held_parts
     )

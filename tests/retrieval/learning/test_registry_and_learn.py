@@ -59,7 +59,9 @@ def test_publishing_from_threads_gives_distinct_versions(tmp_path):
     registry = ModelRegistry(tmp_path / "models")
     names: list[str] = []
     threads = [
-        threading.Thread(target=lambda: names.append(registry.publish(writer(model_weighing(Signal.DENSE)))))
+        threading.Thread(
+            target=lambda: names.append(registry.publish(writer(model_weighing(Signal.DENSE))))
+        )
         for _ in range(4)
     ]
     for t in threads:
@@ -117,7 +119,9 @@ def test_learn_with_enough_interactions_fits_the_collaborative_model(demo_index)
     ids = [p.id for p in demo_index.index.products[:10]]
     # 30 shoppers each buy a pair (i, i+1): neighbours are the pair partners.
     interactions = [
-        Interaction(f"u{u}", ids[(u % 9) + j], "purchase", 0.0, 4.0) for u in range(30) for j in (0, 1)
+        Interaction(f"u{u}", ids[(u % 9) + j], "purchase", 0.0, 4.0)
+        for u in range(30)
+        for j in (0, 1)
     ]
     model, report = learn([], interactions, search)
     assert report.usable and model.collaborative is not None

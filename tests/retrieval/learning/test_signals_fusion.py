@@ -122,5 +122,7 @@ def test_fit_fusion_learns_the_signal_that_separates_and_keeps_the_scale():
 
 
 def test_ips_weights_are_inverse_propensities_clipped_at_ten():
-    examples = Examples(np.zeros((3, len(Signal.ALL))), np.ones(3), np.array([1.0, 0.25, 0.01]), np.arange(3))
+    examples = Examples(
+        np.zeros((3, len(Signal.ALL))), np.ones(3), np.array([1.0, 0.25, 0.01]), np.arange(3)
+    )
     assert examples.ips_weights().tolist() == pytest.approx([1.0, 4.0, 10.0])
