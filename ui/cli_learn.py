@@ -35,6 +35,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     learn.add_argument(
         "--min-turns", type=int, default=None, help="logged turns with feedback needed (30)"
     )
+    learn.add_argument(
+        "--finetune-encoder",
+        action="store_true",
+        help="also fine-tune the product encoder on (shopper text, wanted product) pairs; "
+        "using it means re-indexing the catalogue",
+    )
+    learn.add_argument("--epochs", type=int, default=1, help="fine-tuning epochs")
     learn.set_defaults(run=run_learn)
 
     ingest = commands.add_parser(
@@ -163,6 +170,8 @@ def run_learn(args: argparse.Namespace, settings: Settings) -> int:
 
     version = models.publish(write)
     print(report.summary())
+    if args.finetune_encoder:
+        _finetune(settings, shop, turns, models.root / version / "encoder", args.epochs)
     if not report.usable:
         print(
             f"model {version} was written to {models.root / version} but is NOT used: too "
@@ -177,6 +186,31 @@ def run_learn(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"model {version} is now in use ({models.root / version}); running servers pick it up")
     return 0
+
+
+def _finetune(
+    settings: Settings, shop: Shop, turns: Sequence[TrainingTurn], out: Any, epochs: int
+) -> None:
+    from tqdm import tqdm
+
+    from retrieval.embedder import resolve_model_folder
+    from retrieval.learning.finetune import finetune_encoder
+    from retrieval.text import product_text
+
+    pairs = [(t.query, product_text(p)) for t in turns for p in shop.get_many(list(t.targets))]
+    with tqdm(total=len(pairs) * epochs, desc="fine-tune", unit="pair") as bar:
+        folder = finetune_encoder(
+            resolve_model_folder(settings.embedder.model),
+            pairs,
+            out,
+            epochs=epochs,
+            progress=bar.update,
+        )
+    print(
+        f"fine-tuned encoder written to {folder}. To use it, re-index into a fresh collection: "
+        f"TAILTALK_EMBEDDER__MODEL={folder} TAILTALK_RETRIEVAL__COLLECTION=products-ft "
+        "tailtalk ingest CATALOGUE (then serve with the same two settings)"
+    )
 
 
 def search_json(search: TailSearch, query: str, filters: Any, k: int) -> Iterable[str]:
