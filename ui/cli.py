@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--min-rating", type=float)
     search.add_argument("--exclude-id", action="append", default=[])
     search.add_argument(
+        "--like", action="append", default=[], metavar="ID", help="results like this product"
+    )
+    search.add_argument(
         "--json",
         action="store_true",
         help="one JSON object per hit (id, title, score and its signals); interactive: one "
@@ -252,8 +255,6 @@ def ensure_index(settings: Settings) -> None:
 
 
 def _run_search(args: argparse.Namespace, settings: Settings) -> int:
-    from retrieval.search import ChromaRetriever
-
     filters = SearchFilters(
         min_price=args.min_price,
         max_price=args.max_price,
@@ -268,11 +269,21 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
     store, embedder = _open_store(settings)
     if args.json:
         return _search_json(args, settings, store, embedder, filters)
-    retriever = ChromaRetriever(
-        store, embedder, settings.retrieval.refresh_seconds, settings.retrieval.lexical_weight
-    )
+    from ui.cli_learn import fused_search
+
+    search = fused_search(settings, store, embedder)
+
+    def table(query: str) -> str:
+        ranked = search.search(query, filters, args.k, record=False, like=args.like)
+        return format_table(
+            [
+                ProductHit(product=r.candidate.product, score=r.candidate.score, rank=r.rank)
+                for r in ranked
+            ]
+        )
+
     if args.query:
-        print(format_table(retriever.search(args.query, filters, args.k)))
+        print(table(args.query))
         return 0
     print(f"{store.count()} products indexed. Type a search, or an empty line to quit.")
     while True:
@@ -283,7 +294,7 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
         if not query:
             break
         try:
-            print(format_table(retriever.search(query, filters, args.k)))
+            print(table(query))
         except TailTalkError as exc:
             print(f"error: {exc}")
     return 0
@@ -304,14 +315,14 @@ def _search_json(
 
     search = fused_search(settings, store, embedder)
     if args.query:
-        print_lines(search_json(search, args.query, filters, args.k))
+        print_lines(search_json(search, args.query, filters, args.k, args.like))
         return 0
     for line in sys.stdin:
         query = line.strip()
         if not query:
             continue
         try:
-            print_lines(search_json(search, query, filters, args.k))
+            print_lines(search_json(search, query, filters, args.k, args.like))
         except TailTalkError as exc:
             print(json.dumps({"query": query, "error": str(exc)}), flush=True)
     return 0

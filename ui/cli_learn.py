@@ -213,10 +213,12 @@ def _finetune(
     )
 
 
-def search_json(search: TailSearch, query: str, filters: Any, k: int) -> Iterable[str]:
+def search_json(
+    search: TailSearch, query: str, filters: Any, k: int, like: Sequence[str] = ()
+) -> Iterable[str]:
     """One JSON object per hit: id, title, score, rank, band and the signals behind the score."""
     _, _, version = search.relevance.model()
-    for r in search.search(query, filters, k, record=False):
+    for r in search.search(query, filters, k, record=False, like=like):
         c = r.candidate
         yield json.dumps(
             {
