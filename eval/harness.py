@@ -38,8 +38,8 @@ POLICIES = ("none", "default", "mmr", "xquad", "calibrated", "exposure")
 
 
 class CachedEmbedder:
-    """The encoder with a memory of single texts: every policy, protocol and fold of a run asks
-    for the same session queries, which are embedded once."""
+    """The encoder with a memory of the texts it embedded: every policy, protocol and fold of a
+    run (and the training of each fold) asks for the same session queries, embedded once."""
 
     def __init__(self, embedder: HFEmbedder) -> None:
         self.inner = embedder
@@ -48,12 +48,11 @@ class CachedEmbedder:
         self._seen: dict[str, np.ndarray] = {}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if len(texts) != 1:
-            return self.inner.embed(texts)
-        (text,) = texts
-        if text not in self._seen:
-            self._seen[text] = self.inner.embed([text])
-        return self._seen[text]
+        missing = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if missing:
+            for text, vector in zip(missing, self.inner.embed(missing), strict=True):
+                self._seen[text] = vector
+        return np.stack([self._seen[t] for t in texts])
 
 
 @dataclass
