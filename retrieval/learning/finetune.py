@@ -59,8 +59,8 @@ def finetune_encoder(
             if len(batch) < 2:
                 continue  # one pair has no in-batch negative
             features = [
-                model.tokenize([a for a, _ in batch]),
-                model.tokenize([b for _, b in batch]),
+                model.preprocess([a for a, _ in batch]),
+                model.preprocess([b for _, b in batch]),
             ]
             value = loss(features, None)
             optimizer.zero_grad()
