@@ -18,7 +18,8 @@ features all see the same numbers:
 - mentioned   1 when the session already liked, named or carted the product, else 0
 - profile     the shopper's share of the product's popularity band (calibration profile)
 
-Hits that already carry `signals` (dense, lexical) from the retriever are read as they are.
+Dense and lexical are recomputed here from the index snapshot (the catalogue-wide BM25 is needed
+for the normalisation), so the fusion works on any list of hits, whatever else they carry.
 """
 
 from __future__ import annotations
