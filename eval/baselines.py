@@ -1,7 +1,8 @@
 """The non-conversational baselines, on the same index and sessions as the agent: popularity,
-BM25 (bm25s) and dense retrieval without re-ranking. Each sees the shopper's turns as one query
-and the same hard constraints the agent parsed from the dialogue (a shop's plain search has
-filters too), and never shows products the dialogue already named."""
+BM25 (bm25s), dense retrieval without re-ranking, and item-kNN (the collaborative model alone:
+neighbours of the products the dialogue named, then the most popular). Each sees the shopper's
+turns as one query and the same hard constraints the agent parsed from the dialogue (a shop's
+plain search has filters too)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from retrieval.learning.collaborative import ItemKNN
 from retrieval.search import ChromaRetriever
 from retrieval.types import SearchFilters
 
@@ -54,3 +56,27 @@ def dense(retriever: ChromaRetriever, text: str, filters: SearchFilters, k: int)
     vector = retriever.embed_query(text or "products")
     hits = retriever.search_vector(vector, filters, k)  # no text: dense only
     return [h.product.id for h in hits]
+
+
+def itemknn(
+    retriever: ChromaRetriever,
+    model: ItemKNN | None,
+    anchors: list[str],
+    fallback: np.ndarray,
+    filters: SearchFilters,
+    k: int,
+) -> list[str]:
+    """The anchors' nearest collaborative neighbours that pass the filters, then the products
+    with the highest `fallback` score (popularity from the same training data)."""
+    index = retriever.index
+    mask = index.mask(filters)
+    picked: list[str] = []
+    if model is not None and anchors:
+        for pid, _ in model.neighbours(anchors, 10 * k):
+            row = index.row_of.get(pid)
+            if row is not None and (mask is None or mask[row]):
+                picked.append(pid)
+            if len(picked) >= k:
+                return picked
+    rest = [pid for pid in _best(retriever, fallback, filters, 2 * k) if pid not in picked]
+    return (picked + rest)[:k]

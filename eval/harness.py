@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from agent.agent import Agent
@@ -18,9 +19,13 @@ from agent.factory import build_agent
 from agent.models.base import ChatModel
 from agent.settings import Settings
 from agent.shop import Shop
+from eval.learning import DEDUP, EvalShop
 from retrieval.catalog import load_catalog
 from retrieval.embedder import HFEmbedder
 from retrieval.ingest import ingest
+from retrieval.learning.fusion import LinearFusion, hand_weights
+from retrieval.learning.registry import LearnedModel
+from retrieval.learning.relevance import FusedRelevance
 from retrieval.pipeline import TailSearch
 from retrieval.popularity import PopularityBands, catalogue_counts, combined_counts
 from retrieval.rerank import ExposureLedger
@@ -30,6 +35,24 @@ from retrieval.text import RECIPE
 from retrieval.types import Product
 
 POLICIES = ("none", "default", "mmr", "xquad", "calibrated", "exposure")
+
+
+class CachedEmbedder:
+    """The encoder with a memory of the texts it embedded: every policy, protocol and fold of a
+    run (and the training of each fold) asks for the same session queries, embedded once."""
+
+    def __init__(self, embedder: HFEmbedder) -> None:
+        self.inner = embedder
+        self.model_id = embedder.model_id
+        self.dim = embedder.dim
+        self._seen: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if missing:
+            for text, vector in zip(missing, self.inner.embed(missing), strict=True):
+                self._seen[text] = vector
+        return np.stack([self._seen[t] for t in texts])
 
 
 @dataclass
@@ -42,6 +65,9 @@ class Harness:
     k: int
     backend: str
     scratch: Path
+    # Per session: the products its dialogue named that it did not reject (the agent's shop
+    # gets them as the session's mentioned items; the "all" protocol lets them be shown).
+    named: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def open(
@@ -54,7 +80,7 @@ class Harness:
         backend: str,
     ) -> Harness:
         loaded = load_catalog(catalog, fmt)
-        embedder = HFEmbedder(settings.embedder)
+        embedder = CachedEmbedder(HFEmbedder(settings.embedder))
         fingerprint = hashlib.sha256(str(catalog.resolve()).encode()).hexdigest()[:8]
         name = f"eval-{catalog.stem}-{fingerprint}"
         retrieval = settings.retrieval.model_copy(update={"collection": name[:60]})
@@ -73,7 +99,14 @@ class Harness:
         scratch = Path(tempfile.mkdtemp(prefix="tailtalk-eval-"))
         return cls(settings, retriever, loaded.products, bands, logged, k, backend, scratch)
 
-    def shop(self, policy: str = "none") -> Shop:
+    def relevance(self, model: LearnedModel | None = None) -> FusedRelevance:
+        """Hand-set fusion, or a learned model's (trained by run_offline --train / --kfold)."""
+        hand = LinearFusion(hand_weights(self.retriever.lexical_weight))
+        return FusedRelevance(hand, model=model)
+
+    def shop(
+        self, policy: str = "none", protocol: str = DEDUP, model: LearnedModel | None = None
+    ) -> Shop:
         rerank = self.settings.rerank
         if policy != "default":
             if policy not in POLICIES:
@@ -81,11 +114,21 @@ class Harness:
                     f"unknown policy '{policy}'; use {', '.join(POLICIES)}", param="policy"
                 )
             rerank = rerank.model_copy(update={"policy": policy})
-        ledger = ExposureLedger(self.scratch / f"{policy}-exposure.sqlite")
-        search = TailSearch.configured(self.retriever, rerank, ledger)
-        return Shop(search, rerank.head_share, rerank.torso_share, self.logged)
+        ledger = ExposureLedger(self.scratch / f"{policy}-{protocol}-exposure.sqlite")
+        search = TailSearch.configured(
+            self.retriever, rerank, ledger, relevance=self.relevance(model)
+        )
+        return EvalShop(
+            search, rerank.head_share, rerank.torso_share, self.logged, self.named, protocol
+        )
 
-    def agent(self, policy: str, model: ChatModel | None = None) -> Agent:
+    def agent(
+        self,
+        policy: str,
+        model: ChatModel | None = None,
+        protocol: str = DEDUP,
+        learned: LearnedModel | None = None,
+    ) -> Agent:
         llm = self.settings.llm
         if self.backend == "rules":
             llm = llm.model_copy(update={"base_url": None})
@@ -96,12 +139,12 @@ class Harness:
             )
         settings = self.settings.model_copy(
             update={
-                "data_dir": self.scratch / policy,
+                "data_dir": self.scratch / f"{policy}-{protocol}",
                 "llm": llm,
                 "agent": self.settings.agent.model_copy(update={"k": self.k}),
             }
         )
-        return build_agent(settings, model=model, shop=self.shop(policy))
+        return build_agent(settings, model=model, shop=self.shop(policy, protocol, learned))
 
     def default_policy(self) -> str:
         r = self.settings.rerank

@@ -132,6 +132,26 @@ def markdown(metrics: dict[str, Any], notes: dict[str, Any]) -> str:
         ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "![recall by band](recall_by_band.png)", ""]
+    for protocol, result in metrics.get("protocols", {}).items():
+        if protocol == metrics.get("protocol"):
+            continue
+        lines += [
+            f"## Protocol `{protocol}` ({result['n_sessions_scored']} sessions scored)",
+            "",
+            PROTOCOL_NOTES.get(protocol, ""),
+            "",
+            f"| run | Recall@{k} | per target | NDCG@{k} | MRR | tail share | Gini |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, r in result["runs"].items():
+            lines.append(
+                f"| {name} | {r[f'recall@{k}']:.3f} | {r[f'recall@{k}_per_target']:.3f} "
+                f"| {r[f'ndcg@{k}']:.3f} | {r['mrr']:.3f} | {r[f'tail_share@{k}']:.3f} "
+                f"| {r['gini']:.3f} |"
+            )
+        lines.append("")
+    if metrics.get("learning"):
+        lines += _learning(metrics["learning"])
     if notes.get("redial"):
         lines += _redial(runs, k)
     for section in ("bands", "definitions"):
@@ -147,6 +167,42 @@ def markdown(metrics: dict[str, Any], notes: dict[str, Any]) -> str:
     if len(failures) > 50:
         lines.append(f"- ... and {len(failures) - 50} more (metrics.json lists all)")
     return "\n".join(lines)
+
+
+PROTOCOL_NOTES = {
+    "all": "Every target counts; a product the dialogue already named may be recommended again.",
+    "dedup": "Targets the dialogue already named are dropped (sessions left without a target are "
+    "not scored) and named products are taken out of every list.",
+}
+
+
+def _learning(learning: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Learned models",
+        "",
+        f"Trained on {', '.join(learning['train']) or 'no extra file'}"
+        + (f", {learning['kfold']}-fold by dialogue" if learning.get("kfold") else "")
+        + ".",
+        "",
+        "| fold | sessions evaluated | training turns | items | fusion | held-out R@10 hand / "
+        "learned | used |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for model in learning["models"]:
+        held = model["holdout_recall@10"]
+        used = "yes" if model["usable"] else "no: " + "; ".join(model["reasons"])
+        lines.append(
+            f"| {model['fold']} | {model['sessions']} | {model['trained_on']['turns']} "
+            f"| {model['trained_on']['items']} | {model['fusion']} | {held['hand-set']:.3f} / "
+            f"{held['learned']:.3f} | {used} |"
+        )
+    weights = learning["models"][0]["weights"]
+    lines += [
+        "",
+        "Fusion weights (first model): " + ", ".join(f"{k} {v:.3f}" for k, v in weights.items()),
+        "",
+    ]
+    return lines
 
 
 def _redial(runs: dict[str, Any], k: int) -> list[str]:
@@ -201,7 +257,7 @@ def plot_quality_vs_tail(metrics: dict[str, Any], k: int, path: Path) -> None:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 5))
     for name, r in metrics["runs"].items():
-        agent_run = name not in ("popularity", "bm25", "dense")
+        agent_run = name not in ("popularity", "bm25", "dense", "itemknn")
         ax.scatter(
             r[f"tail_share@{k}"],
             r[f"ndcg@{k}"],

@@ -2,13 +2,19 @@
 
     python eval/run_offline.py --sessions FILE.jsonl [--sessions FILE2 ...] --catalog PATH
         [--catalog-format auto|csv|jsonl|parquet|amazon2023|redial]
-        [--policy none,default,xquad,exposure,...] [--baselines popularity,bm25,dense]
+        [--policy none,default,xquad,exposure,...] [--baselines popularity,bm25,dense,itemknn]
+        [--train FILE ...] [--kfold K] [--protocol all,dedup]
         [--backend rules|openai] [-k 10] [--limit N] [--seed 0]
         [--simulate N] [--simulate-turns 5] --out DIR
 
 Indexes the catalogue when needed (re-using an up-to-date index), replays every session through
 the agent under each policy and through each baseline, and writes DIR/metrics.json,
-DIR/report.md and plots. Off-policy estimates are added when the sessions are a session-log
+DIR/report.md and plots. `--train FILE` learns a model (collaborative item-kNN and fusion
+weights, retrieval/learning/) from those sessions first and evaluates with it; `--kfold K` learns
+from K-1 folds of --sessions (split by dialogue) and evaluates on the one left out, for each fold.
+Protocols: "all" (every target; products the dialogue named may be recommended again) and
+"dedup" (targets the dialogue named dropped, named products never shown); both by default when
+any dialogue names a product. Off-policy estimates are added when the sessions are a session-log
 export with propensities; `--simulate N` adds N simulated multi-turn shoppers per popularity
 band. Exits with 1 when any session failed (they are listed), 2 on a usage error.
 """
@@ -18,7 +24,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +35,24 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from agent.errors import RequestError
 from agent.settings import Settings
 from eval import baselines
 from eval.datasets import interactions_for
 from eval.harness import Harness
+from eval.learning import ALL, DEDUP, PROTOCOLS, folds, train, training_turns
 from eval.ope import Refused, estimate, logged_turns
 from eval.report import run_metrics, write_outputs
-from eval.runner import Context, Run, contexts, run_agent, run_baseline
+from eval.runner import Run, contexts, dedup, run_agent, run_baseline
 from eval.sessions import EvalSession, Failure, load_sessions
 from eval.shopper import sample_targets, simulate
 from retrieval.errors import TailTalkError
 from retrieval.formats import FORMATS
+from retrieval.learning.registry import LearnedModel
+from retrieval.rerank.base import RerankContext
+from retrieval.types import SearchFilters
 
-BASELINES = ("popularity", "bm25", "dense")
+BASELINES = ("popularity", "bm25", "dense", "itemknn", "pipeline")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +74,10 @@ def evaluate(
     args: argparse.Namespace, settings: Settings, policies: list[str], chosen: list[str]
 ) -> int:
     sessions, failures = load_sessions(args.sessions, args.limit)
+    training: list[EvalSession] = []
+    if args.train:
+        training, train_failures = load_sessions(args.train)
+        failures += train_failures
     for failure in failures:
         print(f"skipped {failure.where}: {failure.error}", file=sys.stderr)
     interactions = interactions_for(args.catalog, args.catalog_format)
@@ -70,33 +86,58 @@ def evaluate(
     )
     reference = harness.shop("none")
     context = contexts(reference, sessions)
-    runs: list[Run] = []
-    agents = {}
-    for policy in policies:
-        agents[policy] = harness.agent(policy)
-        runs.append(run_agent(policy, agents[policy], sessions, context, args.k))
-    for name in chosen:
-        runs.append(
-            run_baseline(
-                name, _baseline(name, harness, interactions), reference, sessions, context, args.k
-            )
-        )
+    harness.named = {sid: c.named - c.rejected for sid, c in context.items()}
+    plan, learning = _learning_plan(args, harness, sessions, training)
+    protocols = _protocols(args.protocol, any(c.named for c in context.values()))
     index = harness.retriever.index
     catalogue = list(index.row_of)
 
     def vectors(ids: Sequence[str]) -> Any:
         return index.vectors[[index.row_of[i] for i in ids if i in index.row_of]]
 
+    results: dict[str, dict[str, Any]] = {}
+    runs_by_protocol: dict[str, list[Run]] = {}
+    agents: dict[str, Any] = {}
+    for protocol in protocols:
+        runs: list[Run] = []
+        for policy in policies:
+            agent = harness.agent(policy, protocol=protocol)
+            run = Run(policy)
+            for model, part in plan:
+                agent.shop.search_pipeline.relevance = harness.relevance(model)
+                run_agent(policy, agent, part, context, args.k, protocol, run)
+            runs.append(run)
+            agents.setdefault(policy, agent)
+        for name in chosen:
+            run = Run(name)
+            for model, part in plan:
+                rank = _baseline(name, harness, interactions, model)
+                run_baseline(name, rank, reference, part, context, args.k, protocol, run)
+            runs.append(run)
+        scored = sessions if protocol == ALL else dedup(sessions, context)
+        results[protocol] = {
+            "n_sessions_scored": sum(1 for s in scored if s.targets),
+            "runs": {
+                run.name: run_metrics(run, scored, harness.bands, vectors, catalogue, args.k)
+                for run in runs
+            },
+        }
+        runs_by_protocol[protocol] = runs
+    first = protocols[0]
     metrics: dict[str, Any] = {
         "n_sessions": len(sessions),
         "k": args.k,
-        "runs": {
-            run.name: run_metrics(run, sessions, harness.bands, vectors, catalogue, args.k)
-            for run in runs
-        },
+        "protocol": first,
+        "runs": results[first]["runs"],
+        "protocols": results,
     }
+    if learning:
+        metrics["learning"] = learning
     all_failures = failures + [
-        Failure(f.where, f"[{r.name}] {f.error}") for r in runs for f in r.failures
+        Failure(f.where, f"[{r.name}/{p}] {f.error}")
+        for p, runs in runs_by_protocol.items()
+        for r in runs
+        for f in r.failures
     ]
     metrics["failures"] = [{"where": f.where, "error": f.error} for f in all_failures]
     metrics["ope"] = _ope(sessions, agents, args.seed)
@@ -104,6 +145,8 @@ def evaluate(
         metrics["simulator"] = _simulate(harness, agents, args)
     notes = {
         "sessions": [str(p) for p in args.sessions],
+        "train": [str(p) for p in args.train or []],
+        "kfold": args.kfold,
         "catalog": str(args.catalog),
         "products": len(catalogue),
         "backend": args.backend,
@@ -122,21 +165,91 @@ def evaluate(
     return 0
 
 
-def _baseline(name: str, harness: Harness, interactions: Any) -> Any:
+def _protocols(asked: str | None, named_any: bool) -> list[str]:
+    if asked:
+        chosen = [p.strip() for p in asked.split(",") if p.strip()]
+        unknown = [p for p in chosen if p not in PROTOCOLS]
+        if unknown:
+            raise RequestError(
+                f"unknown protocol '{unknown[0]}'; use {', '.join(PROTOCOLS)}", param="protocol"
+            )
+        return chosen
+    return [ALL, DEDUP] if named_any else [ALL]
+
+
+def _learning_plan(
+    args: argparse.Namespace,
+    harness: Harness,
+    sessions: list[EvalSession],
+    training: list[EvalSession],
+) -> tuple[list[tuple[LearnedModel | None, list[EvalSession]]], dict[str, Any]]:
+    """Which model evaluates which sessions: none (hand-set fusion), one trained on --train, or
+    one per fold trained on the other folds (and --train, if given)."""
+    if not training and not args.kfold:
+        return [(None, sessions)], {}
+    shop = harness.shop("none")
+    parts = folds(sessions, args.kfold, args.seed) if args.kfold else [sessions]
+    plan: list[tuple[LearnedModel | None, list[EvalSession]]] = []
+    reports = []
+    for i, part in enumerate(parts):
+        others = [s for j, p in enumerate(parts) if j != i for s in p] if args.kfold else []
+        model, report = train([*training, *others], shop, seed=args.seed)
+        print(f"model for {'fold ' + str(i + 1) if args.kfold else 'all sessions'}:")
+        print("  " + report.summary().replace("\n", "\n  "), flush=True)
+        reports.append({"fold": i + 1, "sessions": len(part), **model.manifest})
+        plan.append((model if report.usable else None, part))
+    return plan, {
+        "train": [str(p) for p in args.train or []],
+        "kfold": args.kfold,
+        "models": reports,
+    }
+
+
+def _baseline(
+    name: str, harness: Harness, interactions: Any, model: LearnedModel | None
+) -> Callable[[EvalSession, SearchFilters], list[str]]:
     retriever = harness.retriever
     k = harness.k + 10  # named products are taken out before scoring
     scores = baselines.popularity_scores(retriever, harness.bands.counts)
+    demand = baselines.popularity_scores(retriever, model.demand if model else {})
 
-    def rank(session: EvalSession, ctx: Context) -> list[str]:
+    def rank(session: EvalSession, filters: SearchFilters) -> list[str]:
         if name == "popularity":  # never counting the session's own dialogue
-            return baselines.popularity(
-                retriever, scores, ctx.filters, k, interactions.own(session)
-            )
+            return baselines.popularity(retriever, scores, filters, k, interactions.own(session))
         if name == "bm25":
-            return baselines.bm25(retriever, session.user_text(), ctx.filters, k)
-        return baselines.dense(retriever, session.user_text(), ctx.filters, k)
+            return baselines.bm25(retriever, session.user_text(), filters, k)
+        if name == "pipeline":  # TailSearch itself, every turn, as the agent would call it
+            return _pipeline(harness, session, filters, model)
+        if name == "itemknn":
+            anchors = sorted(harness.named.get(session.session_id, frozenset()))
+            collab = model.collaborative if model else None
+            return baselines.itemknn(retriever, collab, anchors, demand, filters, k)
+        return baselines.dense(retriever, session.user_text(), filters, k)
 
     return rank
+
+
+_PIPELINES: dict[int, Any] = {}
+
+
+def _pipeline(
+    harness: Harness, session: EvalSession, filters: SearchFilters, model: LearnedModel | None
+) -> list[str]:
+    """The `none`-policy search with the query, anchors and named products the rules reading of
+    the dialogue gives: the relevance alone, whatever the agent's dialogue policy decides (it may
+    ask a question instead of searching)."""
+    shop = _PIPELINES.get(id(model))
+    if shop is None:
+        shop = _PIPELINES[id(model)] = harness.shop("none", ALL, model)
+    (turn,) = training_turns([replace(session, targets=("?",))], shop)
+    session_items = replace(
+        turn.session, mentioned=tuple(sorted(harness.named.get(session.session_id, ())))
+    )
+    context = RerankContext(session_id="", session=session_items)
+    ranked = shop.search_pipeline.search(
+        turn.query, filters, harness.k + 10, context, record=False, like=turn.session.liked
+    )
+    return [r.candidate.product.id for r in ranked]
 
 
 def _ope(sessions: list[EvalSession], agents: dict, seed: int) -> dict[str, Any]:
@@ -202,12 +315,15 @@ Baselines use the shopper's turns as their query and the same hard constraints."
 
 def _print_summary(metrics: dict[str, Any]) -> None:
     k = metrics["k"]
-    print(f"\n{'run':>12}  recall@{k}  ndcg@{k}  tail@{k}  gini   p50 ms")
-    for name, r in metrics["runs"].items():
-        print(
-            f"{name:>12}  {r[f'recall@{k}']:9.3f}  {r[f'ndcg@{k}']:7.3f}  "
-            f"{r[f'tail_share@{k}']:7.3f}  {r['gini']:.3f}  {r['latency_p50_ms']:6.1f}"
-        )
+    for protocol, result in metrics["protocols"].items():
+        print(f"\nprotocol {protocol} ({result['n_sessions_scored']} sessions scored)")
+        print(f"{'run':>12}  recall@{k}  per-target  ndcg@{k}  tail@{k}  gini   p50 ms")
+        for name, r in result["runs"].items():
+            print(
+                f"{name:>12}  {r[f'recall@{k}']:9.3f}  {r[f'recall@{k}_per_target']:10.3f}  "
+                f"{r[f'ndcg@{k}']:7.3f}  {r[f'tail_share@{k}']:7.3f}  {r['gini']:.3f}  "
+                f"{r['latency_p50_ms']:6.1f}"
+            )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -228,6 +344,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--baselines", default=",".join(BASELINES), help="comma-separated; empty for none"
+    )
+    parser.add_argument(
+        "--train",
+        type=Path,
+        action="append",
+        help="sessions to learn from (collaborative model and fusion weights); repeatable",
+    )
+    parser.add_argument(
+        "--kfold",
+        type=int,
+        default=0,
+        metavar="K",
+        help="learn from K-1 folds of --sessions (split by dialogue), evaluate on the rest",
+    )
+    parser.add_argument(
+        "--protocol", help="comma-separated: all, dedup (default: both when dialogues name items)"
     )
     parser.add_argument("--backend", default="rules", choices=("rules", "openai"))
     parser.add_argument("-k", type=int, default=10, help="list length scored")

@@ -2,9 +2,12 @@
 process, on one index. The agent gets the whole conversation as history, exactly as the OpenAI
 endpoint would, and its recommendations for the last turn are what is scored.
 
-Before scoring, products the dialogue already named are taken out of every list (the standard on
-ReDial). Each list is also checked against the hard constraints the rules reading of the dialogue
-finds (a list breaking one is a constraint violation), and an agent reply counts as a
+Two protocols. "all": every target counts and lists are scored as they come (a product the
+dialogue named may be recommended again, and counts when it is a target). "dedup": targets the
+dialogue already named are dropped (sessions left without one are not scored) and named products
+are taken out of every list. Each list is also checked against the hard constraints the rules
+reading of the dialogue finds (a list breaking one is a constraint violation), and an agent reply
+counts as a
 hallucination when the guardrail had to remove a claim from it or it names a product outside the
 catalogue. A session that fails is recorded, not fatal.
 """
@@ -13,13 +16,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tqdm import tqdm
 
 from agent.agent import Agent
 from agent.reading.state import read_dialogue
 from agent.shop import Shop
+from eval.learning import DEDUP
 from eval.sessions import EvalSession, Failure
 from retrieval.types import SearchFilters
 
@@ -43,8 +47,16 @@ class Run:
 class Context:
     """What every run of a session is held to: its hard constraints and the products it named."""
 
-    filters: SearchFilters
+    filters: SearchFilters  # the hard constraints, named products not excluded
     named: frozenset[str]
+    rejected: frozenset[str] = frozenset()
+
+    def filters_for(self, protocol: str) -> SearchFilters:
+        if protocol != DEDUP or not self.named:
+            return self.filters
+        return self.filters.model_copy(
+            update={"exclude_ids": self.filters.exclude_ids | self.named}
+        )
 
 
 def contexts(shop: Shop, sessions: Sequence[EvalSession]) -> dict[str, Context]:
@@ -54,8 +66,17 @@ def contexts(shop: Shop, sessions: Sequence[EvalSession]) -> dict[str, Context]:
         named = frozenset(shop.named_in(session.dialogue_text()))
         # The product kind may be loosened by the agent (and says so); the rest are hard.
         prefs = state.preferences.model_copy(update={"product_types": (), "rejected": ()})
-        out[session.session_id] = Context(prefs.filters(exclude_ids=named), named)
+        rejected = frozenset(state.preferences.rejected)
+        out[session.session_id] = Context(prefs.filters(), named, rejected)
     return out
+
+
+def dedup(sessions: Sequence[EvalSession], context: dict[str, Context]) -> list[EvalSession]:
+    """The sessions with the targets their dialogue already named removed."""
+    return [
+        replace(s, targets=tuple(t for t in s.targets if t not in context[s.session_id].named))
+        for s in sessions
+    ]
 
 
 def run_agent(
@@ -64,6 +85,8 @@ def run_agent(
     sessions: Sequence[EvalSession],
     context: dict[str, Context],
     k: int,
+    protocol: str = DEDUP,
+    run: Run | None = None,
 ) -> Run:
     def one(session: EvalSession, ctx: Context) -> tuple[list[str], bool]:
         reply = agent.reply(list(session.turns), f"eval-{session.session_id}")
@@ -71,18 +94,23 @@ def run_agent(
         removed = report.out_of_results + report.price_mismatch + report.attribute_contradiction
         return [c.id for c in reply.recommendations], removed > 0
 
-    return _replay(name, one, agent.shop, sessions, context, k)
+    return _replay(name, one, agent.shop, sessions, context, k, protocol, run)
 
 
 def run_baseline(
     name: str,
-    rank: Callable[[EvalSession, Context], list[str]],
+    rank: Callable[[EvalSession, SearchFilters], list[str]],
     shop: Shop,
     sessions: Sequence[EvalSession],
     context: dict[str, Context],
     k: int,
+    protocol: str = DEDUP,
+    run: Run | None = None,
 ) -> Run:
-    return _replay(name, lambda s, ctx: (rank(s, ctx), False), shop, sessions, context, k)
+    def one(session: EvalSession, ctx: Context) -> tuple[list[str], bool]:
+        return rank(session, ctx.filters_for(protocol)), False
+
+    return _replay(name, one, shop, sessions, context, k, protocol, run)
 
 
 def _replay(
@@ -92,9 +120,12 @@ def _replay(
     sessions: Sequence[EvalSession],
     context: dict[str, Context],
     k: int,
+    protocol: str,
+    run: Run | None,
 ) -> Run:
-    """Every session through `one` (its ranked ids, and whether claims had to be removed)."""
-    run = Run(name)
+    """Every session through `one` (its ranked ids, and whether claims had to be removed),
+    added to `run` when given (the folds of a k-fold evaluation go into one run)."""
+    run = run or Run(name)
     for session in tqdm(sessions, desc=f"{name:>12}", unit="session", leave=False):
         ctx = context[session.session_id]
         started = time.perf_counter()
@@ -104,12 +135,15 @@ def _replay(
             run.failures.append(Failure(session.session_id, f"{type(exc).__name__}: {exc}"))
             continue
         elapsed = 1000 * (time.perf_counter() - started)
-        ranked = [pid for pid in ranked if pid not in ctx.named][:k]
+        if protocol == DEDUP:
+            ranked = [pid for pid in ranked if pid not in ctx.named]
+        ranked = ranked[:k]
         products = [shop.get(pid) for pid in ranked]
+        filters = ctx.filters_for(protocol)
         run.outcomes[session.session_id] = Outcome(
             ranked=ranked,
             latency_ms=elapsed,
             hallucinated=claims_removed or any(p is None for p in products),
-            violated=any(p is not None and not ctx.filters.admits(p) for p in products),
+            violated=any(p is not None and not filters.admits(p) for p in products),
         )
     return run

@@ -1,4 +1,5 @@
-"""Tail-aware search: hard-filtered top-N candidates -> the configured re-ranker -> top-k.
+"""Tail-aware search: hard-filtered hits -> fused relevance over a widened pool (signals:
+retrieval/learning/) -> top-N candidates -> the configured re-ranker -> top-k.
 
 This is the only way the agent reaches products, so the exposure policy cannot be bypassed. What is
 shown is recorded in the exposure ledger (when there is one), which the exposure policy reads.
@@ -7,10 +8,14 @@ shown is recorded in the exposure ledger (when there is one), which the exposure
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from retrieval.config import RerankSettings
+from retrieval.learning.fusion import LinearFusion, hand_weights
+from retrieval.learning.relevance import FusedRelevance
+from retrieval.learning.signals import as_dict
 from retrieval.popularity import PopularityBands
 from retrieval.rerank.base import Candidate, Ranked, RerankContext, Reranker, rank_with
 from retrieval.rerank.exposure import ExposureLedger
@@ -28,6 +33,7 @@ class TailSearch:
         floor: float = 0.1,
         candidates: int = 100,
         ledger: ExposureLedger | None = None,
+        relevance: FusedRelevance | None = None,
     ) -> None:
         self.retriever = retriever
         self.bands = bands
@@ -35,6 +41,10 @@ class TailSearch:
         self.floor = floor
         self.n_candidates = candidates
         self.ledger = ledger
+        # The hand-set fusion (today's hybrid weights plus the other signals) unless given one.
+        self.relevance = relevance or FusedRelevance(
+            LinearFusion(hand_weights(retriever.lexical_weight))
+        )
 
     @classmethod
     def configured(
@@ -43,9 +53,11 @@ class TailSearch:
         settings: RerankSettings,
         ledger: ExposureLedger,
         bands: PopularityBands | None = None,
+        relevance: FusedRelevance | None = None,
     ) -> TailSearch:
         """The search the settings describe: their policy (fed by `ledger`), floor and
-        candidate count. Without `bands`, whoever owns the search (the agent's Shop) sets them."""
+        candidate count. Without `bands`, whoever owns the search (the agent's Shop) sets them.
+        `relevance` with a ModelRegistry picks up learned models as they are published."""
         return cls(
             retriever,
             bands or PopularityBands({}, {}),
@@ -53,21 +65,33 @@ class TailSearch:
             settings.floor,
             settings.candidates,
             ledger,
+            relevance,
         )
 
-    def candidates(self, query: str, vector: np.ndarray, filters: SearchFilters) -> list[Candidate]:
-        """The top-N hard-filtered products by relevance (hybrid: `query` is the text that
-        `vector` embeds), with what the re-rankers need to know about each."""
+    def candidates(
+        self,
+        query: str,
+        vector: np.ndarray,
+        filters: SearchFilters,
+        context: RerankContext | None = None,
+    ) -> list[Candidate]:
+        """The top-N hard-filtered products by fused relevance (`query` is the text that
+        `vector` embeds), with the signals behind each score and what the re-rankers need."""
         index = self.retriever.index
         hits = self.retriever.search_vector(vector, filters, self.n_candidates, index, text=query)
+        context = context or RerankContext()
+        scored = self.relevance.score(
+            index, query, vector, hits, filters, self.bands, context.session, context.profile
+        )
         return [
             Candidate(
-                product=hit.product,
-                score=hit.score,
-                vector=index.vectors[index.row_of[hit.product.id]],
-                band=self.bands.band(hit.product.id),
+                product=index.products[s.row],
+                score=s.score,
+                vector=index.vectors[s.row],
+                band=self.bands.band(index.products[s.row].id),
+                signals=as_dict(s.signals),
             )
-            for hit in hits
+            for s in scored[: self.n_candidates]
         ]
 
     def rank(
@@ -79,6 +103,15 @@ class TailSearch:
         policy: Reranker | None = None,
     ) -> list[Ranked]:
         return rank_with(policy or self.policy, candidates, filters, k, self.floor, context)
+
+    def query_vector(self, vector: np.ndarray, like: Sequence[str] = ()) -> np.ndarray:
+        """The query's vector averaged with those of the products it should resemble."""
+        anchors = [self.retriever.index.row_of.get(pid) for pid in like]
+        rows = [r for r in anchors if r is not None]
+        if not rows:
+            return vector
+        blended = vector + self.retriever.index.vectors[rows].mean(axis=0)
+        return blended / max(float(np.linalg.norm(blended)), 1e-9)
 
     def search(
         self,
@@ -94,13 +127,13 @@ class TailSearch:
         what it finally showed itself. `like` names products the results should resemble:
         the query vector is averaged with theirs ("something like that one")."""
         filters = filters or SearchFilters()
-        vector = self.retriever.embed_query(query)
-        anchors = [self.retriever.index.row_of.get(pid) for pid in like]
-        rows = [r for r in anchors if r is not None]
-        if rows:
-            blended = vector + self.retriever.index.vectors[rows].mean(axis=0)
-            vector = blended / max(float(np.linalg.norm(blended)), 1e-9)
-        candidates = self.candidates(query, vector, filters)
+        vector = self.query_vector(self.retriever.embed_query(query), like)
+        context = context or RerankContext()
+        if like:  # the products named as wanted are anchors of the collaborative signal too
+            session = context.session
+            liked = tuple(dict.fromkeys([*like, *session.liked]))
+            context = replace(context, session=replace(session, liked=liked))
+        candidates = self.candidates(query, vector, filters, context)
         ranked = self.rank(candidates, filters, k, context)
         if record and self.ledger is not None:
             self.ledger.record((r.candidate.product.id, r.rank) for r in ranked)

@@ -96,11 +96,22 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--exclude-attr", action="append", default=[], metavar="KEY=VALUE")
     search.add_argument("--min-rating", type=float)
     search.add_argument("--exclude-id", action="append", default=[])
+    search.add_argument(
+        "--like", action="append", default=[], metavar="ID", help="results like this product"
+    )
+    search.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per hit (id, title, score and its signals); interactive: one "
+        "query per stdin line",
+    )
     search.set_defaults(run=_run_search)
 
+    from ui import cli_learn
     from ui.cli_agent import add_commands
 
     add_commands(commands, ensure_index)
+    cli_learn.add_commands(commands)
     return parser
 
 
@@ -249,8 +260,6 @@ def ensure_index(settings: Settings) -> None:
 
 
 def _run_search(args: argparse.Namespace, settings: Settings) -> int:
-    from retrieval.search import ChromaRetriever
-
     filters = SearchFilters(
         min_price=args.min_price,
         max_price=args.max_price,
@@ -263,11 +272,23 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
         exclude_ids=frozenset(args.exclude_id),
     )
     store, embedder = _open_store(settings)
-    retriever = ChromaRetriever(
-        store, embedder, settings.retrieval.refresh_seconds, settings.retrieval.lexical_weight
-    )
+    if args.json:
+        return _search_json(args, settings, store, embedder, filters)
+    from ui.cli_learn import fused_search
+
+    search = fused_search(settings, store, embedder)
+
+    def table(query: str) -> str:
+        ranked = search.search(query, filters, args.k, record=False, like=args.like)
+        return format_table(
+            [
+                ProductHit(product=r.candidate.product, score=r.candidate.score, rank=r.rank)
+                for r in ranked
+            ]
+        )
+
     if args.query:
-        print(format_table(retriever.search(args.query, filters, args.k)))
+        print(table(args.query))
         return 0
     print(f"{store.count()} products indexed. Type a search, or an empty line to quit.")
     while True:
@@ -278,9 +299,37 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
         if not query:
             break
         try:
-            print(format_table(retriever.search(query, filters, args.k)))
+            print(table(query))
         except TailTalkError as exc:
             print(f"error: {exc}")
+    return 0
+
+
+def _search_json(
+    args: argparse.Namespace,
+    settings: Settings,
+    store: ChromaStore,
+    embedder: HFEmbedder,
+    filters: SearchFilters,
+) -> int:
+    """JSON lines, for scripts: the query's hits, or, without a query, one query per stdin
+    line (no prompt; a query that fails prints {"error": ...} and the next line is read)."""
+    import json
+
+    from ui.cli_learn import fused_search, print_lines, search_json
+
+    search = fused_search(settings, store, embedder)
+    if args.query:
+        print_lines(search_json(search, args.query, filters, args.k, args.like))
+        return 0
+    for line in sys.stdin:
+        query = line.strip()
+        if not query:
+            continue
+        try:
+            print_lines(search_json(search, query, filters, args.k, args.like))
+        except TailTalkError as exc:
+            print(json.dumps({"query": query, "error": str(exc)}), flush=True)
     return 0
 
 

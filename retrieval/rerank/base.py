@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from retrieval.learning.signals import SessionItems
 from retrieval.popularity import Band
 from retrieval.types import Product, SearchFilters
 
@@ -22,9 +23,10 @@ from retrieval.types import Product, SearchFilters
 @dataclass(frozen=True)
 class Candidate:
     product: Product
-    score: float  # relevance: cosine similarity to the query
+    score: float  # relevance: the fused score of its signals (retrieval/learning/fusion.py)
     vector: np.ndarray
     band: Band
+    signals: dict[str, float] = field(default_factory=dict)  # what the score was made of
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class RerankContext:
     # The shopper's own band mix, from products they liked or bought (calibrated re-ranking).
     profile: dict[Band, float] = field(default_factory=dict)
     seed: int | None = None
+    # Products the session liked, named or carted: anchors of the collaborative signal.
+    session: SessionItems = field(default_factory=SessionItems)
 
 
 class Reranker(Protocol):
