@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from agent.dialogue import read_dialogue, similar_to
 from agent.replies import query_for
+
 from agent.shop import Shop
 from eval.sessions import EvalSession
 from retrieval.learning.interactions import Interaction

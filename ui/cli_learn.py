@@ -15,6 +15,7 @@ from retrieval.learning.interactions import INTERACTION_FORMATS, Interaction
 
 if TYPE_CHECKING:
     from agent.session_log import SessionLog
+
     from agent.shop import Shop
     from retrieval.learning.registry import ModelRegistry
     from retrieval.learning.train import TrainingTurn
@@ -99,6 +100,7 @@ def log_turns(log: SessionLog, shop: Shop) -> list[TrainingTurn]:
     from agent.dialogue import read_dialogue, similar_to
     from agent.export import export_sessions
     from agent.replies import query_for
+
     from agent.types import Message
     from retrieval.learning.signals import SessionItems
     from retrieval.learning.train import TrainingTurn
@@ -134,9 +136,9 @@ def _shop(settings: Settings, log: SessionLog) -> Shop:
 
 
 def run_learn(args: argparse.Namespace, settings: Settings) -> int:
+    from agent.session_log import SessionLog
     from tqdm import tqdm
 
-    from agent.session_log import SessionLog
     from retrieval.learning.interactions import InteractionStore
     from retrieval.learning.train import MIN_TURNS, learn
 
