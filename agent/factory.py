@@ -20,6 +20,9 @@ def build_shop(settings: Settings, log: SessionLog | None = None) -> Shop:
     """The search side: embedder, Chroma (folder or server), hybrid retriever, re-ranker,
     exposure ledger. Bands use the session log's interactions when there is a log."""
     from retrieval.embedder import HFEmbedder
+    from retrieval.learning.fusion import LinearFusion, hand_weights
+    from retrieval.learning.registry import ModelRegistry
+    from retrieval.learning.relevance import FusedRelevance
     from retrieval.pipeline import TailSearch
     from retrieval.rerank.exposure import ExposureLedger
     from retrieval.search import ChromaRetriever
@@ -38,7 +41,14 @@ def build_shop(settings: Settings, log: SessionLog | None = None) -> Shop:
     retriever = ChromaRetriever(
         store, embedder, settings.retrieval.refresh_seconds, settings.retrieval.lexical_weight
     )
-    search = TailSearch.configured(retriever, settings.rerank, ExposureLedger(settings.ledger_path))
+    # Relevance fuses the signals with the hand-set weights until `tailtalk learn` publishes a
+    # model under <data_dir>/models; a running server picks a new version up by itself.
+    relevance = FusedRelevance(
+        LinearFusion(hand_weights(settings.retrieval.lexical_weight)),
+        ModelRegistry(settings.data_dir / "models", settings.retrieval.refresh_seconds),
+    )
+    ledger = ExposureLedger(settings.ledger_path)
+    search = TailSearch.configured(retriever, settings.rerank, ledger, relevance=relevance)
     logged = log.interaction_counts() if log is not None else None
     reading = ReadingOptions(settings.agent.currency, settings.agent.currency_rates)
     return Shop(search, settings.rerank.head_share, settings.rerank.torso_share, logged, reading)

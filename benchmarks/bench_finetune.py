@@ -26,8 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from agent.titles import TitleIndex
-
+from agent.reading.titles import TitleIndex
 from eval.sessions import EvalSession, load_sessions
 from retrieval.catalog import load_catalog
 from retrieval.config import DEFAULT_MODEL, EmbedderSettings

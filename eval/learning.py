@@ -19,14 +19,11 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from agent.dialogue import read_dialogue, similar_to
-from agent.replies import query_for
-
 from agent.shop import Shop
+from agent.training import training_turn
 from eval.sessions import EvalSession
 from retrieval.learning.interactions import Interaction
 from retrieval.learning.registry import LearnedModel
-from retrieval.learning.signals import SessionItems
 from retrieval.learning.train import LearnReport, TrainingTurn, learn
 from retrieval.pipeline import TailSearch
 from retrieval.rerank.base import Ranked, RerankContext
@@ -53,28 +50,20 @@ def folds(sessions: Sequence[EvalSession], k: int, seed: int = 0) -> list[list[E
 
 
 def training_turns(sessions: Sequence[EvalSession], shop: Shop) -> list[TrainingTurn]:
-    turns = []
-    for session in sessions:
-        if not session.targets:
-            continue
-        state = read_dialogue(list(session.turns), shop.vocabulary, shop.get, None, shop.named_in)
-        named = tuple(shop.named_in(session.dialogue_text()))
-        prefs = state.preferences.model_copy(update={"product_types": (), "rejected": ()})
-        shown = tuple(
-            (str(i["product_id"]), float(i.get("propensity") or 1.0))
-            for i in session.impressions or ()
+    return [
+        training_turn(
+            list(session.turns),
+            shop,
+            session.targets,
+            dialogue_of(session.session_id),
+            tuple(
+                (str(i["product_id"]), float(i.get("propensity") or 1.0))
+                for i in session.impressions or ()
+            ),
         )
-        turns.append(
-            TrainingTurn(
-                group=dialogue_of(session.session_id),
-                query=query_for(state.preferences, shop),
-                targets=session.targets,
-                session=SessionItems(liked=tuple(similar_to(state)), mentioned=named),
-                filters=prefs.filters(),
-                shown=shown,
-            )
-        )
-    return turns
+        for session in sessions
+        if session.targets
+    ]
 
 
 def train(

@@ -22,9 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from agent.types import FeedbackKind
 from eval.sessions import EvalSession
 
-POSITIVE = frozenset({"click", "like", "cart", "purchase"})
+# A click counts for the feedback rate too; only a dislike does not.
+POSITIVE = frozenset(k.value for k in FeedbackKind if k is not FeedbackKind.DISLIKE)
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,19 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from agent.settings import Settings
+from agent.types import FeedbackKind
 from retrieval.learning.interactions import INTERACTION_FORMATS, Interaction
 
 if TYPE_CHECKING:
-    from agent.session_log import SessionLog
-
+    from agent.log import SessionLog
     from agent.shop import Shop
     from retrieval.learning.registry import ModelRegistry
     from retrieval.learning.train import TrainingTurn
     from retrieval.pipeline import TailSearch
 
 # The session log's feedback kinds as interaction events (a dislike is never interest).
-_FEEDBACK_EVENTS = {"click": "click", "like": "like", "cart": "cart", "purchase": "purchase"}
+# Feedback that says the shopper wanted the product, as interaction events (a click too).
+_FEEDBACK_EVENTS = {k.value: k.value for k in FeedbackKind if k is not FeedbackKind.DISLIKE}
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -85,48 +86,31 @@ def log_interactions(log: SessionLog) -> list[Interaction]:
 
     out = []
     for event in log.feedback_events():
-        kind = _FEEDBACK_EVENTS.get(event["kind"])
+        kind = _FEEDBACK_EVENTS.get(event.kind)
         if kind is None:
             continue
-        user = event["shopper_id"] or f"session:{event['session_id']}"
-        out.append(
-            Interaction(user, event["product_id"], kind, event["created_at"], EVENT_WEIGHTS[kind])
-        )
+        user = event.shopper_id or f"session:{event.session_id}"
+        out.append(Interaction(user, event.product_id, kind, event.created_at, EVENT_WEIGHTS[kind]))
     return out
 
 
 def log_turns(log: SessionLog, shop: Shop) -> list[TrainingTurn]:
     """Each logged turn that got positive feedback, read as the agent reads the dialogue."""
-    from agent.dialogue import read_dialogue, similar_to
-    from agent.export import export_sessions
-    from agent.replies import query_for
-
+    from agent.log import export_sessions
+    from agent.training import training_turn
     from agent.types import Message
-    from retrieval.learning.signals import SessionItems
-    from retrieval.learning.train import TrainingTurn
 
-    turns = []
-    for record in export_sessions(log):
-        if not record["targets"]:
-            continue
-        messages = [Message(**m) for m in record["turns"]]
-        state = read_dialogue(messages, shop.vocabulary, shop.get, None, shop.named_in)
-        prefs = state.preferences.model_copy(update={"product_types": (), "rejected": ()})
-        turns.append(
-            TrainingTurn(
-                group=record["shopper_id"] or record["log_session_id"],
-                query=query_for(state.preferences, shop),
-                targets=tuple(record["targets"]),
-                session=SessionItems(
-                    liked=tuple(similar_to(state)), mentioned=tuple(state.mentioned)
-                ),
-                filters=prefs.filters(),
-                shown=tuple(
-                    (i["product_id"], float(i["propensity"])) for i in record["impressions"]
-                ),
-            )
+    return [
+        training_turn(
+            [Message(**m) for m in record["turns"]],
+            shop,
+            record["targets"],
+            record["shopper_id"] or record["log_session_id"],
+            tuple((i["product_id"], float(i["propensity"])) for i in record["impressions"]),
         )
-    return turns
+        for record in export_sessions(log)
+        if record["targets"]
+    ]
 
 
 def _shop(settings: Settings, log: SessionLog) -> Shop:
@@ -136,9 +120,9 @@ def _shop(settings: Settings, log: SessionLog) -> Shop:
 
 
 def run_learn(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.session_log import SessionLog
     from tqdm import tqdm
 
+    from agent.log import SessionLog
     from retrieval.learning.interactions import InteractionStore
     from retrieval.learning.train import MIN_TURNS, learn
 

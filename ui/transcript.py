@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, Field
 
 from agent.render import format_price
-from agent.types import Preferences, ProductCard
+from agent.types import FeedbackKind, Preferences, ProductCard
 from ui.placeholder import placeholder_path
 
 SHORT_TITLE = 64  # characters of a title on a card; the whole title is on hover
@@ -33,7 +33,11 @@ ICONS = {
     "link": '<path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7'
     'a1 1 0 0 1 1-1h5"/>',
 }
-FEEDBACK = (("like", "Like"), ("dislike", "Not for me"), ("cart", "Add to cart"))
+FEEDBACK = (
+    (FeedbackKind.LIKE.value, "Like"),
+    (FeedbackKind.DISLIKE.value, "Not for me"),
+    (FeedbackKind.CART.value, "Add to cart"),
+)
 # What the agent is doing while a tool runs, by tool.
 TOOL_STATUS = {
     "search_products": "Searching the catalogue…",

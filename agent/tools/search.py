@@ -21,6 +21,7 @@ from agent.reading.vocabulary import Entry, Kind, Vocabulary, words
 from agent.tools.models import FilterArgs, ProductSummary, SearchProductsArgs, SearchResult
 from agent.tools.turn import Turn
 from agent.types import TYPE_KEY, Preferences, ProductCard
+from retrieval.learning.signals import SessionItems
 from retrieval.types import SearchFilters
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
     clean_query, cut = neutralise(query)  # the model's words, which may repeat planted text
     turn.trace.injections += cut
     query = clean_query or query
+    turn.context = replace(turn.context, session=session_items(state, like))
     ranked = shop.search(query, filters, turn.k, turn.context, like)
     if not ranked and filters.exclude_ids:
         # Nothing new fits: the ones already shown that meet every constraint are the answer
@@ -95,6 +97,17 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
         relaxed=relaxed,
         requested=[pid for pid in requested if pid in ranks or pid in {c.id for c in cards}],
         notes=notes,
+    )
+
+
+def session_items(state: DialogueState, like: Sequence[str]) -> SessionItems:
+    """What the session is about, for the collaborative signal: products it liked or asks to
+    resemble, products named in the dialogue, and what the shopper turned down."""
+    prefs = state.preferences
+    return SessionItems(
+        liked=tuple(dict.fromkeys([*like, *state.requested, *prefs.liked])),
+        mentioned=tuple(state.mentioned),
+        disliked=tuple(prefs.rejected),
     )
 
 

@@ -32,7 +32,14 @@ def test_outcomes_of_the_kinds_of_answer(make_agent):
     assert {c.id for c in compared.recommendations} == {c.id for c in listing.recommendations[:2]}
     thanks = agent.reply([user("a yoga mat under $70"), shown, user("thanks!")])
     assert thanks.outcome is Outcome.CHAT and thanks.clarifying_question is None
-    nothing = agent.reply([user("a yoga mat under $2")])
+    closest = agent.reply([user("a yoga mat under $2")])
+    assert closest.outcome is Outcome.RELAXED and closest.relaxed == ["max_price"]
+    kinds = {agent.shop.get(c.id).attributes["Type"] for c in closest.recommendations}
+    assert kinds == {"Yoga Mat"} and "budget" in closest.text
+    prices = [c.price for c in closest.recommendations]
+    assert prices == sorted(prices)  # the nearest to the budget first
+    # Even one constraint loosened finds nothing: a skin care brand's yoga mat for $2.
+    nothing = agent.reply([user("a yoga mat from Hydrova under $2")])
     assert nothing.outcome is Outcome.NO_RESULTS and not nothing.recommendations
 
 
