@@ -362,7 +362,9 @@ _SHINGLE = 8  # this many words of the prompt in a row is a leak, not a coincide
 def _prompt_shingles() -> frozenset[tuple[str, ...]]:
     shingles: set[tuple[str, ...]] = set()
     for entry in resources.files("prompts").iterdir():
-        if not entry.name.endswith(".j2"):
+        # The instructions a model is given; the reply phrasebooks (replies_*.j2) are the
+        # shopper-facing words themselves, not something to keep secret.
+        if not entry.name.endswith(".j2") or entry.name.startswith("replies_"):
             continue
         text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", " ", entry.read_text(encoding="utf-8"))
         words = _words(text)

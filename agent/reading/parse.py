@@ -333,8 +333,15 @@ def _read_vocabulary(
     negated = negated_matches(tokens, matches) | _disliked(surface, matches)
     sentences = _sentences(surface, matches)
     short = sum(1 for t in surface if t.isalnum()) <= _SHORT or len(sentences) == 1
-    kinds = [(m, _kind_entries(m, vocab)) for m in matches]
-    kinds_wanted = _wanted_kinds(kinds, sentences, negated)
+    context = {c for c in (category_hint, vocab.top_of.get(category_hint or "")) if c}
+    for match in matches:
+        context |= {
+            e.category or e.name
+            for e in match.entries
+            if e.kind in (Kind.CATEGORY, Kind.TYPE) and not e.short
+        }
+    kinds = [(m, _kind_entries(m, vocab, context)) for m in matches]
+    kinds_wanted = _most_specific(kinds, _wanted_kinds(kinds, sentences, negated))
     for match, entries in kinds:
         for entry in entries:
             if match in negated:
@@ -349,6 +356,13 @@ def _read_vocabulary(
                     out.categories.append(entry.category)
             else:
                 out.categories.append(entry.name)
+    out.types = list(dict.fromkeys(out.types))
+    out.categories = list(dict.fromkeys(out.categories))
+    kind_categories = [c for c in out.categories if c in _categories_of(out.types, vocab)]
+    if out.types and kind_categories:
+        # A named kind says its category; a category word said beside it ("dog shampoo for
+        # sensitive skin") describes, it does not move the search to skin care.
+        out.categories = kind_categories
     category = out.categories[-1] if out.categories else category_hint
     kind = out.types[-1] if out.types else (type_hint if not out.categories else None)
     need = [_is_need(t) for t in surface]
@@ -369,9 +383,20 @@ def _read_vocabulary(
     _gather_needs(surface, need, sentences, short, out)
 
 
-def _kind_entries(match: Match, vocab: Vocabulary) -> list[Entry]:
+def _categories_of(types: list[str], vocab: Vocabulary) -> set[str]:
+    return {
+        e.category
+        for name in types
+        for e in vocab.phrases.get(tuple(words(name)), [])
+        if e.kind is Kind.TYPE and e.category
+    }
+
+
+def _kind_entries(match: Match, vocab: Vocabulary, context: set[str]) -> list[Entry]:
     """The product types (one, or several for "earbuds") or the category a phrase names, when
-    they can filter."""
+    they can filter. A short name of one kind only ("bed" for Dog Bed, "food" for Dry Dog
+    Food) counts only when the dialogue is about that kind's category (`context`): "I read in
+    bed" is no dog bed."""
     if {e.kind for e in match.entries} == {Kind.BRAND}:
         return []
     types = [
@@ -379,9 +404,24 @@ def _kind_entries(match: Match, vocab: Vocabulary) -> list[Entry]:
         for e in match.entries
         if e.kind is Kind.TYPE and vocab.coverage(TYPE_KEY, e.category) >= MIN_COVERAGE
     ]
+    if len(types) == 1 and types[0].short:
+        category = types[0].category
+        if not category or not ({category, vocab.top_of.get(category, category)} & context):
+            types = []
     if types:
         return types
     return [e for e in match.entries if e.kind is Kind.CATEGORY][:1]
+
+
+def _most_specific(kinds: list[tuple[Match, list[Entry]]], wanted: set[Match]) -> set[Match]:
+    """Of the kinds asked for, leave out a broad name that a narrower one in the same message
+    refines ("lamps" beside "a floor lamp", "shoes" beside "a stability shoe")."""
+    groups = {m: {e.name for e in entries} for m, entries in kinds if m in wanted and entries}
+    return {
+        m
+        for m, names in groups.items()
+        if not any(other < names for n, other in groups.items() if n is not m)
+    }
 
 
 def _wanted_kinds(

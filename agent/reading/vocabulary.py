@@ -45,14 +45,17 @@ _CATCH_ALL = frozenset({"unisex", "universal", "all sizes", "one size", "all", "
 _GENERIC_WORDS = frozenset(
     {"care", "supplies", "and", "the", "for", "with", "pack", "light", "lights", "set", "kit",
      "free", "pro", "extra", "super", "ultra", "classic", "original", "natural", "fresh",
-     "cool", "warm", "soft", "all", "type", "types", "size", "sizes", "hair", "skin", "home",
-     "gear", "tool", "tools", "item", "items"}
+     "cool", "warm", "soft", "all", "type", "types", "size", "sizes", "home", "gear", "tool",
+     "tools", "item", "items", "bag", "bags", "box", "bottle", "can", "jar", "case", "stick",
+     "pad", "ball"}
 )  # fmt: skip
 
 
 def fold_word(word: str) -> str:
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("shes", "ches", "xes", "zes", "sses")):
+        return word[:-2]  # leashes, brushes, boxes, glasses
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
@@ -82,6 +85,9 @@ class Entry:
     name: str  # canonical: the category, type, brand or attribute value as the catalogue writes it
     key: str | None = None  # for VALUE and KEY: the attribute name
     category: str | None = None  # for TYPE: the category its products belong to
+    # A short name ("blocks" for Yoga Block): it names the kind only when the dialogue is about
+    # that kind's category, unless it names several kinds ("lamps", "earbuds") at once.
+    short: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,12 +224,17 @@ class Vocabulary:
         heads: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
         for entry in types:
             folded = words(entry.name)
-            if len(folded) > 1:
-                heads[(folded[-1],)].append(entry)
-                if "-" in entry.name.split()[0]:
-                    heads[tuple(words(entry.name.split()[0]))].append(entry)
+            if len(folded) < 2:
+                continue
+            short = Entry(entry.kind, entry.name, entry.key, entry.category, short=True)
+            heads[(folded[-1],)].append(short)
+            if "-" in entry.name.split()[0]:
+                heads[tuple(words(entry.name.split()[0]))].append(short)
+            if len(folded) >= 3:
+                heads[tuple(folded[:2])].append(entry)  # "whole bean", "loose leaf"
+                heads[(folded[0], folded[-1])].append(entry)  # "stability shoe"
         for phrase, entries in heads.items():
-            if phrase in self.phrases or phrase[0] in _GENERIC_WORDS:
+            if phrase in self.phrases or phrase[-1] in _GENERIC_WORDS:
                 continue  # a type's own name ("Shampoo") wins over being another's last word
             for entry in entries:
                 self.phrases.setdefault(phrase, []).append(entry)
