@@ -38,11 +38,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from retrieval.catalog import load_catalog  # noqa: E402
 from retrieval.config import EmbedderSettings, RetrievalSettings  # noqa: E402
 from retrieval.embedder import HFEmbedder  # noqa: E402
-from retrieval.ingest import ingest  # noqa: E402
-from retrieval.search import ChromaRetriever  # noqa: E402
+from retrieval.factory import retriever_for  # noqa: E402
+from retrieval.ingest import ingest, update_index  # noqa: E402
+from retrieval.search import Retriever  # noqa: E402
+from retrieval.snapshot_build import build_snapshot  # noqa: E402
 from retrieval.store import ChromaStore  # noqa: E402
 from retrieval.text import RECIPE, product_text, record_hash, text_hash  # noqa: E402
 from retrieval.types import Product, SearchFilters  # noqa: E402
+from retrieval.versions import SnapshotFolder  # noqa: E402
 
 BEAUTY = ROOT.parent / "shared" / "data" / "amazon_beauty" / "meta_All_Beauty.jsonl"
 BEAUTY_QUERIES = [
@@ -99,12 +102,12 @@ def chroma_where(filters: SearchFilters) -> dict | None:
 
 
 def latency_block(
-    retriever: ChromaRetriever,
+    retriever: Retriever,
+    store: ChromaStore,
     vectors: np.ndarray,
     filter_sets: list[SearchFilters],
     k: int = 100,
 ) -> dict[str, dict[str, float]]:
-    store = retriever.store
     unfiltered, ours, theirs = [], [], []
     for i, vector in enumerate(vectors):
         filters = filter_sets[i % len(filter_sets)]
@@ -123,8 +126,8 @@ def latency_block(
             call()
             target.append(time.perf_counter() - start)
     return {
-        "unfiltered (Chroma HNSW)": percentiles(unfiltered),
-        "filtered (TailTalk masks)": percentiles(ours),
+        "unfiltered (snapshot)": percentiles(unfiltered),
+        "filtered (snapshot masks)": percentiles(ours),
         "filtered (Chroma where)": percentiles(theirs),
     }
 
@@ -164,8 +167,9 @@ def bench_beauty_search(embedder: HFEmbedder, n_queries: int) -> dict:
             RetrievalSettings(), Path(folder), embedder.model_id, embedder.dim, RECIPE
         )
         products = load_catalog(BEAUTY).products
-        ingest(products, store, embedder)
-        retriever = ChromaRetriever(store, embedder)
+        snapshots = SnapshotFolder(Path(folder) / "snapshots")
+        update_index(products, store, embedder, snapshots)
+        retriever = retriever_for(snapshots, embedder)
         queries = [BEAUTY_QUERIES[i % len(BEAUTY_QUERIES)] for i in range(n_queries)]
         encode = []
         vectors = []
@@ -180,7 +184,7 @@ def bench_beauty_search(embedder: HFEmbedder, n_queries: int) -> dict:
             SearchFilters(brands=tuple(brands[:5])),
             SearchFilters(min_rating=4.0, brands=tuple(brands[:10])),
         ]
-        result = latency_block(retriever, np.stack(vectors), filter_sets)
+        result = latency_block(retriever, store, np.stack(vectors), filter_sets)
         result["query encoding"] = percentiles(encode)
         return {"products": len(products), "latency": result}
 
@@ -243,8 +247,10 @@ def bench_synthetic(embedder: HFEmbedder, n: int, n_queries: int) -> dict:
             )
         store.bump_revision()
         write_s = time.perf_counter() - start
+        snapshots = SnapshotFolder(Path(folder) / "snapshots")
+        build_snapshot(store, snapshots)
         start = time.perf_counter()
-        retriever = ChromaRetriever(store, embedder, refresh_seconds=3600)
+        retriever = retriever_for(snapshots, embedder, RetrievalSettings(refresh_seconds=3600))
         load_s = time.perf_counter() - start
         rng = np.random.default_rng(1)
         queries = vectors[rng.integers(0, n, n_queries)] + 0.3 * rng.standard_normal(
@@ -257,7 +263,7 @@ def bench_synthetic(embedder: HFEmbedder, n: int, n_queries: int) -> dict:
             SearchFilters(min_rating=4.5, brands=("Brand 001", "Brand 002", "Brand 003")),
             SearchFilters(min_rating=4.0),
         ]
-        latency = latency_block(retriever, queries, filter_sets)
+        latency = latency_block(retriever, store, queries, filter_sets)
         index = retriever.index
         return {
             "products": n,

@@ -19,14 +19,10 @@ from agent.factory import build_agent
 from agent.settings import Settings
 from agent.shop import Shop
 from retrieval.catalog import load_catalog
-from retrieval.embedder import HFEmbedder
-from retrieval.ingest import ingest
-from retrieval.pipeline import TailSearch
+from retrieval.factory import local_index, open_embedder, open_search, retriever_for
 from retrieval.popularity import PopularityBands, catalogue_counts, combined_counts
 from retrieval.rerank import ExposureLedger
-from retrieval.search import ChromaRetriever
-from retrieval.store import ChromaStore
-from retrieval.text import RECIPE
+from retrieval.search import Retriever
 from retrieval.types import Product
 
 POLICIES = ("none", "default", "mmr", "xquad", "calibrated", "exposure")
@@ -35,7 +31,7 @@ POLICIES = ("none", "default", "mmr", "xquad", "calibrated", "exposure")
 @dataclass
 class Harness:
     settings: Settings
-    retriever: ChromaRetriever
+    retriever: Retriever
     products: list[Product]
     bands: PopularityBands
     logged: Mapping[str, float]
@@ -54,18 +50,20 @@ class Harness:
         backend: str,
     ) -> Harness:
         loaded = load_catalog(catalog, fmt)
-        embedder = HFEmbedder(settings.embedder)
+        embedder = open_embedder(settings.embedder)
         fingerprint = hashlib.sha256(str(catalog.resolve()).encode()).hexdigest()[:8]
         name = f"eval-{catalog.stem}-{fingerprint}"
-        retrieval = settings.retrieval.model_copy(update={"collection": name[:60]})
         folder = settings.data_dir / "eval" / name
-        store = ChromaStore.open(retrieval, folder, embedder.model_id, embedder.dim, RECIPE)
-        with tqdm(total=len(loaded.products), desc="index", unit="product") as bar:
-            report = ingest(loaded.products, store, embedder, on_progress=bar.update)
-        print(report.summary(), flush=True)
-        retriever = ChromaRetriever(
-            store, embedder, refresh_seconds=3600, lexical_weight=retrieval.lexical_weight
+        # Its own collection, Chroma folder and snapshots: evaluation never touches the shop's.
+        retrieval = settings.retrieval.model_copy(
+            update={"collection": name[:60], "refresh_seconds": 3600}
         )
+        with tqdm(total=len(loaded.products), desc="index", unit="product") as bar:
+            snapshots, report = local_index(
+                folder, embedder, loaded.products, retrieval, on_progress=bar.update
+            )
+        print(report.summary(), flush=True)
+        retriever = retriever_for(snapshots, embedder, retrieval)
         counts = combined_counts(catalogue_counts(loaded.products), logged)
         bands = PopularityBands.from_counts(
             counts, settings.rerank.head_share, settings.rerank.torso_share
@@ -82,7 +80,7 @@ class Harness:
                 )
             rerank = rerank.model_copy(update={"policy": policy})
         ledger = ExposureLedger(self.scratch / f"{policy}-exposure.sqlite")
-        search = TailSearch.configured(self.retriever, rerank, ledger)
+        search = open_search(self.settings, self.logged, self.retriever, rerank, ledger)
         return Shop(search, rerank.head_share, rerank.torso_share, self.logged)
 
     def agent(self, policy: str, model: ChatModel | None = None) -> Agent:

@@ -28,8 +28,16 @@ class RetrievalSettings(BaseModel):
     upsert_batch: int = Field(default=512, ge=1, le=5000)
     # Hybrid relevance: (1 - w) * cosine + w * scaled BM25 (retrieval/search.py); 0 = dense only.
     lexical_weight: float = Field(default=0.5, ge=0, le=1)
-    # How often a long-lived searcher checks whether another process re-ingested the collection.
-    refresh_seconds: float = Field(default=5.0, ge=0)
+    # How often a searcher checks for a newly published snapshot (a tiny file read): new products
+    # are found at most this long after `tailtalk ingest` finished. With a Chroma server, also how
+    # often each machine compares the server's revision with its own snapshot.
+    refresh_seconds: float = Field(default=2.0, ge=0)
+    snapshot_path: Path | None = None  # default: <data_dir>/snapshots
+    # Snapshots of at least this many products cluster their rows into inverted lists; smaller
+    # ones are always searched exactly (retrieval/dense.py).
+    ivf_min_rows: int = Field(default=200_000, ge=1)
+    # Inverted lists a query scans at least (of about sqrt(products)); more: better recall, slower.
+    probe_lists: int = Field(default=32, ge=1, le=100_000)
 
 
 RerankPolicy = Literal["none", "mmr", "xquad", "calibrated", "exposure"]

@@ -15,14 +15,15 @@ from retrieval.popularity import PopularityBands
 from retrieval.rerank.base import Candidate, Ranked, RerankContext, Reranker, rank_with
 from retrieval.rerank.exposure import ExposureLedger
 from retrieval.rerank.factory import build_reranker
-from retrieval.search import ChromaRetriever
+from retrieval.search import Retriever
+from retrieval.snapshot import Snapshot
 from retrieval.types import SearchFilters
 
 
 class TailSearch:
     def __init__(
         self,
-        retriever: ChromaRetriever,
+        retriever: Retriever,
         bands: PopularityBands,
         policy: Reranker,
         floor: float = 0.1,
@@ -39,7 +40,7 @@ class TailSearch:
     @classmethod
     def configured(
         cls,
-        retriever: ChromaRetriever,
+        retriever: Retriever,
         settings: RerankSettings,
         ledger: ExposureLedger,
         bands: PopularityBands | None = None,
@@ -55,10 +56,17 @@ class TailSearch:
             ledger,
         )
 
-    def candidates(self, query: str, vector: np.ndarray, filters: SearchFilters) -> list[Candidate]:
+    def candidates(
+        self,
+        query: str,
+        vector: np.ndarray,
+        filters: SearchFilters,
+        index: Snapshot | None = None,
+    ) -> list[Candidate]:
         """The top-N hard-filtered products by relevance (hybrid: `query` is the text that
-        `vector` embeds), with what the re-rankers need to know about each."""
-        index = self.retriever.index
+        `vector` embeds), with what the re-rankers need to know about each. `index`: the
+        snapshot to read, when the caller already took one."""
+        index = self.retriever.index if index is None else index
         hits = self.retriever.search_vector(vector, filters, self.n_candidates, index, text=query)
         return [
             Candidate(
@@ -95,12 +103,13 @@ class TailSearch:
         the query vector is averaged with theirs ("something like that one")."""
         filters = filters or SearchFilters()
         vector = self.retriever.embed_query(query)
-        anchors = [self.retriever.index.row_of.get(pid) for pid in like]
+        index = self.retriever.index  # one snapshot for the whole search
+        anchors = [index.row_of.get(pid) for pid in like]
         rows = [r for r in anchors if r is not None]
         if rows:
-            blended = vector + self.retriever.index.vectors[rows].mean(axis=0)
+            blended = vector + index.vectors[rows].mean(axis=0)
             vector = blended / max(float(np.linalg.norm(blended)), 1e-9)
-        candidates = self.candidates(query, vector, filters)
+        candidates = self.candidates(query, vector, filters, index)
         ranked = self.rank(candidates, filters, k, context)
         if record and self.ledger is not None:
             self.ledger.record((r.candidate.product.id, r.rank) for r in ranked)
