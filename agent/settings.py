@@ -12,7 +12,12 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from retrieval.config import EmbedderSettings, RerankSettings, RetrievalSettings
+from retrieval.config import (
+    CatalogSettings,
+    EmbedderSettings,
+    RerankSettings,
+    RetrievalSettings,
+)
 
 
 class LLMSettings(BaseModel):
@@ -57,6 +62,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"))
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings)
     rerank: RerankSettings = Field(default_factory=RerankSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     agent: AgentSettings = Field(default_factory=AgentSettings)

@@ -62,3 +62,21 @@ class RerankSettings(BaseModel):
     torso_share: float = Field(default=0.15, ge=0, le=1)
     tail_weight: float = Field(default=0.5, ge=0, le=1)  # xquad: P(tail) when no profile is known
     ledger_path: Path | None = None  # default: <data_dir>/exposure.sqlite
+
+
+class CatalogSettings(BaseModel):
+    """Bounds on catalogue fields at ingest: a row over one is rejected and reported (with
+    `--on-error skip`) or stops the ingest (`fail`). Defaults sit well above the longest values
+    of the Amazon beauty catalogue (title 543 characters, attribute value 509)."""
+
+    max_id_chars: int = Field(default=256, ge=1, le=100_000)
+    max_title_chars: int = Field(default=1_000, ge=1, le=1_000_000)
+    max_brand_chars: int = Field(default=200, ge=1, le=1_000_000)
+    max_description_chars: int = Field(default=20_000, ge=1, le=10_000_000)
+    max_feature_chars: int = Field(default=2_000, ge=1, le=1_000_000)
+    max_features: int = Field(default=100, ge=0, le=100_000)
+    max_category_chars: int = Field(default=200, ge=1, le=100_000)
+    max_category_depth: int = Field(default=12, ge=1, le=1_000)
+    max_attribute_chars: int = Field(default=1_000, ge=1, le=1_000_000)
+    max_attributes: int = Field(default=200, ge=0, le=100_000)
+    max_url_chars: int = Field(default=2_048, ge=1, le=100_000)

@@ -77,11 +77,13 @@ class DenseIndex:
         centroids: np.ndarray | None = None,
         list_ptr: np.ndarray | None = None,
         probe_lists: int = 32,
+        gather_max: int = _GATHER_MAX,
     ) -> None:
         self.vectors = vectors
         self.centroids = centroids
         self.list_ptr = list_ptr
         self.probe_lists = probe_lists
+        self.gather_max = gather_max
 
     def top(
         self, vector: np.ndarray, mask: np.ndarray | None, n: int, exact: bool = False
@@ -93,7 +95,7 @@ class DenseIndex:
         if allowed == 0 or n <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         vector = np.asarray(vector, np.float32)
-        if exact or self.centroids is None or allowed <= _GATHER_MAX:
+        if exact or self.centroids is None or allowed <= self.gather_max:
             return self._exact(vector, mask, n, allowed)
         return self._probe(vector, mask, n)
 

@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--on-error", default="fail", choices=("fail", "skip"))
     ingest.add_argument(
+        "--encoding",
+        help="the file's text encoding (default: detected; e.g. utf-8, cp1252, latin-1, utf-16)",
+    )
+    ingest.add_argument(
         "--report", type=Path, help="where skipped rows are written (default: next to the data)"
     )
     ingest.add_argument(
@@ -152,15 +156,23 @@ def _run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from retrieval.ingest import update_index
 
     mapping = _pairs(args.map, "--map")
-    catalog = load_catalog(args.path, args.format, mapping, args.on_error)
-    print(f"read {len(catalog.products)} products from {args.path} ({catalog.format})")
+    catalog = load_catalog(
+        args.path, args.format, mapping, args.on_error, args.encoding, settings.catalog
+    )
+    print(
+        f"read {len(catalog.products)} products from {args.path} "
+        f"({catalog.format}, {catalog.encoding})"
+    )
     if catalog.duplicate_ids:
         shown = ", ".join(catalog.duplicate_ids[:5])
         print(f"{len(catalog.duplicate_ids)} duplicate ids (first kept): {shown}")
-    if catalog.rejected:
+    if catalog.rejected or catalog.dropped:
         report = args.report or settings.data_dir / f"{args.path.stem}.rejected.jsonl"
-        write_rejections(catalog.rejected, report)
-        print(f"skipped {len(catalog.rejected)} malformed rows; reasons in {report}")
+        write_rejections(catalog.rejected, report, catalog.dropped)
+        if catalog.rejected:
+            print(f"skipped {len(catalog.rejected)} malformed rows; reasons in {report}")
+        if catalog.dropped:
+            print(f"left out {len(catalog.dropped)} urls that are not http(s); listed in {report}")
     store, embedder = _open_store(settings)
     extra = _indexed_copy(store, settings)
     with tqdm(total=len(catalog.products), unit="product", desc="ingest") as bar:
@@ -273,7 +285,13 @@ def _run_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(f"wrote the demo catalogue to {path}")
     return _run_ingest(
         argparse.Namespace(
-            path=path, format="jsonl", map=[], on_error="fail", report=None, replace=False
+            path=path,
+            format="jsonl",
+            map=[],
+            on_error="fail",
+            report=None,
+            replace=False,
+            encoding=None,
         ),
         settings,
     )
