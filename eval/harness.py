@@ -19,7 +19,7 @@ from agent.factory import build_agent
 from agent.settings import Settings
 from agent.shop import Shop
 from retrieval.catalog import load_catalog
-from retrieval.factory import local_index, open_embedder, open_search, retriever_for
+from retrieval.factory import config_embedder, local_index, open_search, retriever_for
 from retrieval.popularity import PopularityBands, catalogue_counts, combined_counts
 from retrieval.rerank import ExposureLedger
 from retrieval.search import Retriever
@@ -50,7 +50,7 @@ class Harness:
         backend: str,
     ) -> Harness:
         loaded = load_catalog(catalog, fmt)
-        embedder = open_embedder(settings.embedder)
+        embedder = config_embedder(settings)
         fingerprint = hashlib.sha256(str(catalog.resolve()).encode()).hexdigest()[:8]
         name = f"eval-{catalog.stem}-{fingerprint}"
         folder = settings.data_dir / "eval" / name

