@@ -266,7 +266,10 @@ def main() -> None:
         np.savez(queries, vectors=vectors, texts=np.asarray(texts))
         for count in (1, 2):
             print(f"searching in {count} worker process(es)", flush=True)
+            load_before = os.getloadavg()[0]
             result[f"workers_{count}"] = run_workers(count, root, queries, args.probe_lists)
+            # Other work on the machine shows here: a load above the cores means shared CPUs.
+            result[f"load_average_{count}"] = [load_before, os.getloadavg()[0]]
         result["recall_at_100"] = recall(folder, vectors, args.probe_lists)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "scale.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -311,6 +314,11 @@ def report(result: dict) -> str:
             lambda w: f"{w['memory_mb']['searched']['RssFile']:,.0f} MB",
         ),
     ]
+    lines.append(
+        f"\nMachine: {os.cpu_count()} cores; 1-minute load average before / after the 1-worker "
+        f"run {result['load_average_1'][0]:.1f} / {result['load_average_1'][1]:.1f}, the "
+        f"2-worker run {result['load_average_2'][0]:.1f} / {result['load_average_2'][1]:.1f}."
+    )
     rec = result["recall_at_100"]
     lines += [
         "",

@@ -148,13 +148,17 @@ class DenseIndex:
             if stop > start:
                 part = self.vectors[start:stop] @ vector
                 if mask is None:
-                    rows.append(np.arange(start, stop))
-                    scores.append(part)
+                    seen += stop - start
                 else:
-                    keep = np.flatnonzero(mask[start:stop])
-                    rows.append(keep + start)
-                    scores.append(part[keep])
-                seen += len(rows[-1])
+                    allowed = mask[start:stop]
+                    seen += int(np.count_nonzero(allowed))
+                    part[~allowed] = -np.inf
+                rows.append(np.arange(start, stop))
+                scores.append(part)
             if probed >= self.probe_lists and seen >= want:
                 break
-        return _best(np.concatenate(rows), np.concatenate(scores), n)
+        all_rows, all_scores = np.concatenate(rows), np.concatenate(scores)
+        if mask is not None:
+            keep = np.isfinite(all_scores)
+            all_rows, all_scores = all_rows[keep], all_scores[keep]
+        return _best(all_rows, all_scores, n)

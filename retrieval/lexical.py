@@ -110,7 +110,8 @@ class LexicalColumns:
         return np.concatenate(rows), np.concatenate(weights)
 
     def scores(self, query: str) -> np.ndarray:
-        """One non-negative score per row, in row order; all zeros when no query word is known."""
+        """One non-negative score per row (float64), in row order; all zeros when no query word
+        is known."""
         return self.scored_rows(query)[1]
 
     def scored_rows(self, query: str) -> tuple[np.ndarray, np.ndarray]:
@@ -118,6 +119,6 @@ class LexicalColumns:
         postings of the query's words (Lucene's idf is above 0, so a touched row scores > 0)."""
         rows, weights = self._postings(query)
         if len(rows) == 0:
-            return np.zeros(0, np.int64), np.zeros(self.size, dtype=np.float32)
-        scores = np.bincount(rows, weights, minlength=self.size).astype(np.float32)
+            return np.zeros(0, np.int64), np.zeros(self.size)
+        scores = np.bincount(rows, weights, minlength=self.size)
         return np.flatnonzero(scores), scores
