@@ -1,36 +1,68 @@
 """The agent: one shopper turn from messages to a checked, logged Reply, and the Python API.
 
 `reply` / `stream_reply` are stateless: the messages are the whole conversation, as in the OpenAI
-API. `respond` / `stream` keep the conversation per session id (in the session log, so it
-survives restarts). Whatever the backend, the turn goes through the same tool loop, guardrail and
-log; when the LLM server fails, the rules backend answers and the trace says why.
+API (dicts or Messages). `respond` / `stream` keep the conversation per session id (read back
+from the session log each turn, so it survives restarts and holds no memory per session).
+
+One turn: the input is validated (validation.py), the dialogue is read once (agent/reading), the
+model runs the one tool loop (loop.py) with the tools and the guardrail, and the result becomes a
+Reply with its outcome. When the LLM server fails, the rules backend answers the same reading and
+the trace says why.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Iterator, Sequence
-from typing import TYPE_CHECKING
+import uuid
+from collections import OrderedDict
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from agent.chat_model import ChatModel
-from agent.copywriter import Copywriter
-from agent.dialogue import read_dialogue
-from agent.errors import LLMUnavailableError, MessageTooLongError, RequestError
+from agent.copywriting.copywriter import Copywriter
+from agent.errors import LLMUnavailableError, RequestError
 from agent.guardrail import Guardrail
+from agent.log.copies import CopyStore
+from agent.log.rows import Profile
+from agent.log.sessions import SessionLog
 from agent.loop import FallbackNeeded, LoopLimits, run_turn
+from agent.models.base import ChatModel
+from agent.models.rules import RulesChatModel
 from agent.prompts import prompt_hash, render
-from agent.replies import compose, constraints, query_for
-from agent.rules_model import RulesChatModel
-from agent.safety import neutralise
-from agent.session_log import CopyStore, Profile, SessionLog
+from agent.reading.parse import Intent
+from agent.reading.state import DialogueState, read_dialogue
+from agent.render import constraints, reply_markdown
 from agent.shop import Shop
-from agent.tools import SearchProductsArgs, Toolbox, Turn, tool_specs
-from agent.types import AgentEvent, EventKind, Message, Preferences, Reply
+from agent.tools.models import (
+    ComparisonResult,
+    CopyResult,
+    DetailsResult,
+    SearchResult,
+)
+from agent.tools.registry import Toolbox, tool_specs
+from agent.tools.search import search_arguments
+from agent.tools.turn import Turn
+from agent.types import (
+    AgentEvent,
+    EventKind,
+    Message,
+    Outcome,
+    Preferences,
+    ProductCard,
+    Reply,
+    ToolCall,
+)
+from agent.validation import as_messages, validated
 from retrieval.popularity import Band
 from retrieval.rerank.base import RerankContext
 
 if TYPE_CHECKING:
     from agent.settings import AgentSettings, LLMSettings
+
+MessageLike = Message | Mapping[str, Any]
+# Without a session log, `respond` keeps conversations in memory: at most this many sessions
+# (least recently used go first) and this many turns each.
+MEMORY_SESSIONS = 1000
+HISTORY_TURNS = 50
 
 
 class Agent:
@@ -51,7 +83,7 @@ class Agent:
         self.copies = CopyStore(log) if log is not None else None
         self.toolbox = Toolbox(shop, copywriter, self.copies)
         self.limits = LoopLimits(agent_settings.max_rounds, agent_settings.max_failed_calls)
-        self._histories: dict[str, list[Message]] = {}
+        self._memory: OrderedDict[str, list[Message]] = OrderedDict()
 
     @property
     def backend(self) -> str:
@@ -60,7 +92,7 @@ class Agent:
     # Stateless: the messages are the conversation -------------------------------------------
 
     def reply(
-        self, messages: Sequence[Message], session_id: str = "", shopper_id: str | None = None
+        self, messages: Sequence[MessageLike], session_id: str = "", shopper_id: str | None = None
     ) -> Reply:
         for event in self.stream_reply(messages, session_id, shopper_id, stream=False):
             if event.reply is not None:
@@ -69,34 +101,35 @@ class Agent:
 
     def stream_reply(
         self,
-        messages: Sequence[Message],
+        messages: Sequence[MessageLike],
         session_id: str = "",
         shopper_id: str | None = None,
         stream: bool = True,
     ) -> Iterator[AgentEvent]:
         """The turn's events, ending with the Reply. With `stream` off the model is asked for
-        whole answers (one request per round instead of a stream)."""
+        whole answers (one request per round instead of a stream). Messages may be Messages or
+        OpenAI-style dicts ({"role": "user", "content": "..."})."""
         started = time.perf_counter()
-        dialogue = self._validated(messages)
+        dialogue = validated(as_messages(messages), self.settings)
         profile = self.profile(shopper_id) if shopper_id else None
         seed = Preferences(liked=profile.product_ids) if profile else None
         context = RerankContext(session_id=session_id, profile=self._band_mix(profile))
-        model = self.model or RulesChatModel(self.shop, seed)
-        said: list[str] = []
+        shop = self.shop
+        state = read_dialogue(dialogue, shop, seed, shop.reading_options)
+        model = self.model or RulesChatModel(shop, seed)
         try:
-            turn = yield from self._run(model, dialogue, seed, context, session_id, said, stream)
+            turn = yield from self._run(model, state, context, session_id, stream)
         except (LLMUnavailableError, FallbackNeeded) as exc:
-            if self.fallback != "rules" or isinstance(model, RulesChatModel):
+            if self.fallback != "rules" or self.model is None:
                 raise LLMUnavailableError(str(exc)) from exc
             yield AgentEvent(
                 kind=EventKind.STATUS,
                 text="The language model failed; answering with the rules backend instead.",
             )
-            said = []
-            rules = RulesChatModel(self.shop, seed)
-            turn = yield from self._run(rules, dialogue, seed, context, session_id, said, stream)
+            rules = RulesChatModel(shop, seed)
+            turn = yield from self._run(rules, state, context, session_id, stream)
             turn.trace.fallback_reason = f"{model.name}: {exc}"
-        reply = self._finish(turn, said, started)
+        reply = self._finish(turn, started)
         if self.log is not None and session_id:
             self.log.log_turn(session_id, dialogue[-1].content, reply, shopper_id)
         yield AgentEvent(kind=EventKind.REPLY, reply=reply)
@@ -114,17 +147,16 @@ class Agent:
     ) -> Iterator[AgentEvent]:
         if not session_id:
             raise RequestError("a session id is needed to keep the conversation", param="session")
-        history = self._history(session_id)
-        messages = [*history, Message(role="user", content=text)]
+        messages = [*self._history(session_id), Message(role="user", content=text)]
         for event in self.stream_reply(messages, session_id, shopper_id, stream):
-            if event.reply is not None:
-                history += [messages[-1], Message(role="assistant", content=event.reply.markdown())]
+            if event.reply is not None and self.log is None:
+                self._remember(session_id, messages[-1], event.reply)
             yield event
 
     def reset(self, session_id: str) -> None:
-        """Forgets the conversation of a session in this process (a new session id starts afresh
-        everywhere)."""
-        self._histories[session_id] = []
+        """Forgets an in-memory conversation (with a session log, a new session id starts
+        afresh: the log keeps every session for evaluation)."""
+        self._memory.pop(session_id, None)
 
     def feedback(self, session_id: str, product_id: str, kind: str) -> str:
         if self.log is None:
@@ -132,7 +164,9 @@ class Agent:
         return self.log.feedback(session_id, product_id, kind)
 
     def profile(self, shopper_id: str) -> Profile:
-        return self.log.profile(shopper_id) if self.log is not None else Profile(shopper_id)
+        if self.log is None:
+            return Profile(shopper_id=shopper_id)
+        return self.log.profile(shopper_id)
 
     def clear_profile(self, shopper_id: str) -> None:
         if self.log is not None:
@@ -143,16 +177,11 @@ class Agent:
     def _run(
         self,
         model: ChatModel,
-        dialogue: list[Message],
-        seed: Preferences | None,
+        state: DialogueState,
         context: RerankContext,
         session_id: str,
-        said: list[str],
         stream: bool,
     ) -> Generator[AgentEvent, None, Turn]:
-        state = read_dialogue(
-            dialogue, self.shop.vocabulary, self.shop.get, seed, self.shop.named_in
-        )
         turn = Turn(state, session_id, self.settings.k, context)
         turn.trace.backend = model.name
         turn.trace.injections += state.parsed.injections
@@ -162,94 +191,65 @@ class Agent:
             categories=self.shop.categories()[:20],
             preferences=_preferences_line(state.preferences),
         )
-        if not isinstance(model, RulesChatModel):
-            turn.trace.prompts["system"] = prompt_hash("system")
+        turn.trace.prompts["system"] = prompt_hash("system")
         # Leaks are measured against the fixed wording only: the preferences line repeats the
         # shopper's own words, which an answer may well say back.
         guardrail = Guardrail(
             self.shop,
             render("system", shop_name=self.settings.shop_name, categories=[], preferences=""),
         )
-        # The rules backend reads shopper text itself (and cuts instructions out as it parses);
-        # an LLM gets the text with instruction-like sentences already cut.
-        visible = dialogue if isinstance(model, RulesChatModel) else _safe(dialogue)
-        messages = [Message(role="system", content=system), *visible]
-        for event in run_turn(
-            model, messages, self.toolbox, turn, guardrail, self.limits, tool_specs(), stream
-        ):
-            if event.kind is EventKind.TEXT:
-                said.append(event.text)
-            yield event
-        if self._asks_again(turn, said):
-            # At most one clarifying question in a row: search with what is known instead.
-            said.clear()
-            args = SearchProductsArgs(query=query_for(state.preferences, self.shop))
-            result = self.toolbox.search(args, turn)
-            text = compose(state, [("search_products", result)], self.shop)
-            said.append(text)
-            yield AgentEvent(kind=EventKind.TEXT, text=text)
+        messages = [Message(role="system", content=system), *state.safe_dialogue]
+        yield from run_turn(
+            model,
+            messages,
+            self.toolbox,
+            turn,
+            guardrail,
+            self.limits,
+            tool_specs(),
+            stream,
+            forced=_forced_search(state),
+        )
         return turn
 
-    def _asks_again(self, turn: Turn, said: list[str]) -> bool:
-        text = " ".join(said).strip()
-        asked = not turn.recommendations and (not text or text.endswith("?"))
-        return asked and turn.state.asked_clarification and turn.state.intent.value == "search"
-
-    def _finish(self, turn: Turn, said: list[str], started: float) -> Reply:
+    def _finish(self, turn: Turn, started: float) -> Reply:
         report = turn.trace.guardrail
         cards = Guardrail(self.shop).products(turn.recommendations, turn.state.preferences, report)
         cards = [c.model_copy(update={"rank": i}) for i, c in enumerate(cards, start=1)]
-        text = " ".join(s.strip() for s in said).strip()
+        text = " ".join(s.strip() for s in turn.said).strip()
         if not text:
-            text = _default_text(turn, cards)
+            text = _default_text(cards)
         if cards:
             self.shop.record_shown([(c.id, c.rank) for c in cards])
-        question = text if not cards and text.endswith("?") else None
+        outcome = _outcome(turn, cards)
         turn.trace.latency_ms = round(1000 * (time.perf_counter() - started), 1)
+        relaxed = turn.last_result.relaxed if isinstance(turn.last_result, SearchResult) else None
         return Reply(
             text=text,
             recommendations=cards,
             list_kind="results" if turn.listed is not None else "featured",
-            clarifying_question=question,
+            outcome=outcome,
+            relaxed=[relaxed] if relaxed and cards else [],
+            clarifying_question=text if outcome is Outcome.CLARIFY else None,
             preferences=turn.state.preferences,
             backend=turn.trace.backend,
             trace=turn.trace,
         )
 
-    def _validated(self, messages: Sequence[Message]) -> list[Message]:
-        if not messages:
-            raise RequestError(
-                "messages is empty; send at least the shopper's message", param="messages"
-            )
-        if len(messages) > self.settings.max_messages:
-            raise RequestError(
-                f"{len(messages)} messages is more than the limit of "
-                f"{self.settings.max_messages}; start a new conversation",
-                param="messages",
-            )
-        for i, message in enumerate(messages):
-            if len(message.content) > self.settings.max_message_chars:
-                raise MessageTooLongError(
-                    f"message {i} has {len(message.content)} characters; the limit is "
-                    f"{self.settings.max_message_chars}",
-                    param=f"messages[{i}].content",
-                )
-        # The shop's own system prompt governs; a client's system or tool messages are not
-        # part of the dialogue the agent reads.
-        dialogue = [m for m in messages if m.role in ("user", "assistant")]
-        if not dialogue or dialogue[-1].role != "user":
-            raise RequestError(
-                "the last message must be the shopper's (role 'user')", param="messages"
-            )
-        if not dialogue[-1].content.strip():
-            raise RequestError("the shopper's message is empty", param="messages")
-        return dialogue
-
     def _history(self, session_id: str) -> list[Message]:
-        if session_id not in self._histories:
-            logged = self.log.history(session_id) if self.log is not None else []
-            self._histories[session_id] = logged
-        return self._histories[session_id]
+        if self.log is not None:
+            return self.log.history(session_id, last_turns=HISTORY_TURNS)
+        history = self._memory.get(session_id, [])
+        self._memory[session_id] = history
+        self._memory.move_to_end(session_id)
+        while len(self._memory) > MEMORY_SESSIONS:
+            self._memory.popitem(last=False)
+        return list(history)
+
+    def _remember(self, session_id: str, said: Message, reply: Reply) -> None:
+        answer = Message(role="assistant", content=reply_markdown(reply), shown=reply.shown())
+        history = [*self._memory.get(session_id, []), said, answer]
+        self._memory[session_id] = history[-2 * HISTORY_TURNS :]
 
     def _band_mix(self, profile: Profile | None) -> dict[Band, float]:
         if profile is None or not profile.product_ids:
@@ -260,21 +260,35 @@ class Agent:
         return mix
 
 
-def _safe(dialogue: list[Message]) -> list[Message]:
-    """Shopper messages with instruction-like sentences cut out (safety.py)."""
-    out = []
-    for message in dialogue:
-        if message.role == "user":
-            text, cut = neutralise(message.content)
-            message = (
-                message.model_copy(
-                    update={"content": text or "(a message with instructions to the assistant)"}
-                )
-                if cut
-                else message
-            )
-        out.append(message)
-    return out
+def _forced_search(state: DialogueState) -> ToolCall | None:
+    """At most one clarifying question in a row: when the last answer asked one and the
+    shopper answered with a request, search with what is known, whatever the model would do."""
+    if not (state.asked_clarification and state.intent is Intent.SEARCH):
+        return None
+    arguments = search_arguments(state).model_dump_json(exclude_defaults=True)
+    return ToolCall(
+        id=f"policy-{uuid.uuid4().hex[:8]}", name="search_products", arguments=arguments
+    )
+
+
+def _outcome(turn: Turn, cards: list[ProductCard]) -> Outcome:
+    result = turn.last_result
+    if isinstance(result, SearchResult):
+        if not cards:
+            return Outcome.NO_RESULTS
+        return Outcome.RELAXED if result.relaxed else Outcome.RESULTS
+    if isinstance(result, DetailsResult):
+        return Outcome.DETAILS
+    if isinstance(result, ComparisonResult):
+        return Outcome.COMPARE
+    if isinstance(result, CopyResult):
+        return Outcome.COPY
+    if turn.last_tool is None:
+        # No tool ran: the answer asked something back, unless the model says it did not
+        # (small talk) or the shopper asked for nothing (a greeting, thanks).
+        asks = turn.asks if turn.asks is not None else turn.state.intent is not Intent.CHAT
+        return Outcome.CLARIFY if asks else Outcome.CHAT
+    return Outcome.CHAT  # a tool failed and the model said why
 
 
 def _preferences_line(prefs: Preferences) -> str:
@@ -286,7 +300,7 @@ def _preferences_line(prefs: Preferences) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def _default_text(turn: Turn, cards: list) -> str:
+def _default_text(cards: list[ProductCard]) -> str:
     if cards:
         return "Here is what I found." if len(cards) > 1 else "Here it is."
     return "Sorry, I couldn't find anything for that. Could you tell me more about what you need?"

@@ -7,9 +7,9 @@ words found in the product's text. Nothing is paraphrased, so nothing can be inv
 
 from __future__ import annotations
 
+from agent.reading.vocabulary import attribute_phrase, words
 from agent.render import format_price
 from agent.types import Preferences, ProductCard
-from agent.vocabulary import attribute_phrase, words
 from retrieval.popularity import Band
 from retrieval.types import Product, attribute_values
 

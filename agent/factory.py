@@ -7,9 +7,10 @@ imported.
 from __future__ import annotations
 
 from agent.agent import Agent
-from agent.chat_model import ChatModel
-from agent.copywriter import Copywriter, LLMCopywriter, TemplateCopywriter
-from agent.session_log import SessionLog
+from agent.copywriting.copywriter import Copywriter, LLMCopywriter, TemplateCopywriter
+from agent.log.sessions import SessionLog
+from agent.models.base import ChatModel
+from agent.reading.state import ReadingOptions
 from agent.settings import Settings
 from agent.shop import Shop
 from retrieval.errors import IndexEmptyError
@@ -28,7 +29,8 @@ def build_shop(settings: Settings, log: SessionLog | None = None) -> Shop:
             f"the product index under {settings.data_dir} is empty; run `tailtalk demo` for the "
             "demo catalogue or `tailtalk ingest PATH` for your own"
         )
-    return Shop(search, settings.rerank.head_share, settings.rerank.torso_share, logged)
+    reading = ReadingOptions(settings.agent.currency, settings.agent.currency_rates)
+    return Shop(search, settings.rerank.head_share, settings.rerank.torso_share, logged, reading)
 
 
 def build_agent(
@@ -42,7 +44,7 @@ def build_agent(
     log = SessionLog(settings.log_path)
     shop = shop or build_shop(settings, log)
     if model is None and settings.llm.base_url:
-        from agent.openai_model import OpenAIChatModel
+        from agent.models.openai import OpenAIChatModel
 
         model = OpenAIChatModel(settings.llm)
     copywriter: Copywriter = TemplateCopywriter()

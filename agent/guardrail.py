@@ -16,11 +16,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from agent.reading.parse import negated_positions
+from agent.reading.vocabulary import Kind, words
 from agent.shop import Shop
-from agent.tools import Turn
+from agent.tools.turn import Turn
 from agent.types import GuardrailReport, Preferences, ProductCard
-from agent.understand import negated_positions
-from agent.vocabulary import Kind, words
 from retrieval.types import attribute_values
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")

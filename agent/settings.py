@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agent.reading.money import DEFAULT_RATES
 from retrieval.config import (
     CatalogSettings,
     EmbedderSettings,
@@ -42,6 +43,11 @@ class AgentSettings(BaseModel):
     max_failed_calls: int = Field(default=2, ge=0, le=10)  # malformed calls before the fallback
     max_message_chars: int = Field(default=4000, ge=10, le=100_000)
     max_messages: int = Field(default=100, ge=1, le=10_000)
+    # The shop's currency, and what one unit of another is worth in it: a budget said in euros
+    # is converted at this rate, and the reply says so. Approximate defaults; set your own
+    # (TAILTALK_AGENT__CURRENCY_RATES='{"EUR": 1.1}'); a currency not listed is refused.
+    currency: str = "USD"
+    currency_rates: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RATES))
 
 
 class ApiSettings(BaseModel):
@@ -49,6 +55,9 @@ class ApiSettings(BaseModel):
     keys: list[SecretStr] = Field(default_factory=list)
     model_name: str = "tailtalk"  # the one model /v1/models lists and requests must name
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)
+    # Origins whose pages may call the API from the browser (the chat widget on a shop's site),
+    # e.g. ["https://shop.example"]; empty: none (same-origin pages and servers are unaffected).
+    cors_origins: list[str] = Field(default_factory=list)
 
 
 class Settings(BaseSettings):

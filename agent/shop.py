@@ -10,8 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 
-from agent.titles import TitleIndex
-from agent.vocabulary import Vocabulary
+from agent.reading.catalogue import families, family_of
+from agent.reading.state import ReadingOptions
+from agent.reading.titles import TitleIndex
+from agent.reading.vocabulary import Vocabulary
 from retrieval.pipeline import TailSearch
 from retrieval.popularity import Band, PopularityBands, catalogue_counts, combined_counts
 from retrieval.rerank.base import Ranked, RerankContext
@@ -25,8 +27,10 @@ class Shop:
         head_share: float = 0.8,
         torso_share: float = 0.15,
         logged_counts: Mapping[str, float] | None = None,
+        reading_options: ReadingOptions | None = None,
     ) -> None:
         self.search_pipeline = search
+        self.reading_options = reading_options or ReadingOptions()
         self.head_share = head_share
         self.torso_share = torso_share
         self.logged_counts = dict(logged_counts or {})
@@ -34,6 +38,7 @@ class Shop:
         self._seen_index: object = None
         self._vocabulary = Vocabulary()
         self._title_index = TitleIndex(())
+        self._families: dict[tuple[str, str], list[str]] = {}
 
     def _refresh(self) -> None:
         index = self.search_pipeline.retriever.index
@@ -42,6 +47,7 @@ class Shop:
                 return
             self._vocabulary = Vocabulary.from_products(index.products)
             self._title_index = TitleIndex(index.products)
+            self._families = families(index.products)
             counts = combined_counts(catalogue_counts(index.products), self.logged_counts)
             self.search_pipeline.bands = PopularityBands.from_counts(
                 counts, self.head_share, self.torso_share
@@ -73,6 +79,11 @@ class Shop:
         """Products named by their title somewhere in `text`."""
         self._refresh()
         return self._title_index.find(text)
+
+    def siblings(self, product: Product) -> list[str]:
+        """Products of the same brand and kind (the sizes of one product are among them)."""
+        self._refresh()
+        return self._families.get(family_of(product), [])
 
     def get_many(self, product_ids: Sequence[str]) -> list[Product]:
         found = (self.get(pid) for pid in product_ids)

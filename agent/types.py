@@ -1,5 +1,6 @@
 """Domain values of the agent: messages, the shopper's preferences, tool calls, product cards,
-replies and the events a turn streams. Wire formats (OpenAI JSON) live in ui/protocol.py.
+replies, feedback kinds and the events a turn streams. Wire formats (OpenAI JSON) live in
+ui/protocol.py; how a reply looks as text lives in agent/render.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,50 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from retrieval.types import SearchFilters
 
+TYPE_KEY = "Type"  # the attribute that names a product's kind ("Moisturizer", "Leash")
+
 Role = Literal["system", "user", "assistant", "tool"]
+ListKind = Literal["results", "featured"]
+
+
+class Outcome(StrEnum):
+    """What kind of answer a reply is. Clients branch on it; later turns read it back."""
+
+    RESULTS = "results"  # a ranked list meeting every hard constraint
+    RELAXED = "relaxed"  # nothing met every constraint: the closest, breaking only `relaxed`
+    NO_RESULTS = "no_results"  # nothing to show under the shopper's constraints
+    NOT_CARRIED = "not_carried"  # the shop does not sell that kind of product
+    CLARIFY = "clarify"  # a question back to the shopper, no products
+    DETAILS = "details"  # about one product
+    COMPARE = "compare"  # products side by side
+    COPY = "copy"  # a product description
+    CHAT = "chat"  # a greeting, thanks, or nothing to act on
+
+
+class FeedbackKind(StrEnum):
+    """What a shopper did with a shown product (the API, the UI, the log and OPE share these)."""
+
+    CLICK = "click"
+    LIKE = "like"
+    DISLIKE = "dislike"
+    CART = "cart"
+    PURCHASE = "purchase"
+
+
+# Feedback that says the shopper wants the product: the profile, targets and logged popularity.
+POSITIVE_FEEDBACK = frozenset({FeedbackKind.LIKE, FeedbackKind.CART, FeedbackKind.PURCHASE})
+
+
+class Shown(BaseModel):
+    """What an assistant message put in front of the shopper, as structure: later turns resolve
+    "the second one" against it without parsing the text (which only stateless clients that send
+    plain text need)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product_ids: tuple[str, ...] = ()
+    list_kind: ListKind = "results"
+    outcome: Outcome = Outcome.RESULTS
 
 
 class Message(BaseModel):
@@ -24,6 +68,7 @@ class Message(BaseModel):
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None  # for role "tool": the call it answers
     name: str | None = None  # for role "tool": the tool's name
+    shown: Shown | None = None  # for role "assistant": what it showed, when known
 
 
 class ToolCall(BaseModel):
@@ -54,10 +99,17 @@ class Preferences(BaseModel):
     needs: tuple[str, ...] = ()  # free-text needs, in the shopper's words
     liked: tuple[str, ...] = ()  # product ids
     rejected: tuple[str, ...] = ()  # product ids
+    exclude_types: tuple[str, ...] = ()  # "not a shampoo"
+    # Attribute values said in passing or about another kind: words to rank by, never filters.
+    soft_attributes: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    cheap: bool = False  # "cheap": max_price is the cheaper half of the kind asked for
+    # A budget said in another currency, as said and as the shop's price ("€30 ≈ $32.40").
+    budget_note: str | None = None
+    recipient: str | None = None  # a gift, and who for ("mom")
+    language: str = "en"
 
     def filters(self, exclude_ids: frozenset[str] = frozenset()) -> SearchFilters:
         """The hard constraints as search filters (a reversed price range is put right)."""
-        from agent.vocabulary import TYPE_KEY
 
         low, high = self.min_price, self.max_price
         if low is not None and high is not None and low > high:
@@ -65,6 +117,9 @@ class Preferences(BaseModel):
         attributes = dict(self.attributes)
         if self.product_types:  # "a moisturizer" means moisturizers, not any skin care
             attributes[TYPE_KEY] = self.product_types
+        avoided = dict(self.exclude_attributes)
+        if self.exclude_types:
+            avoided[TYPE_KEY] = tuple({*avoided.get(TYPE_KEY, ()), *self.exclude_types})
         return SearchFilters(
             min_price=low,
             max_price=high,
@@ -72,7 +127,7 @@ class Preferences(BaseModel):
             brands=self.brands,
             exclude_brands=self.exclude_brands,
             attributes=attributes,
-            exclude_attributes=self.exclude_attributes,
+            exclude_attributes=avoided,
             min_rating=self.min_rating,
             exclude_ids=frozenset(self.rejected) | exclude_ids,
         )
@@ -81,7 +136,7 @@ class Preferences(BaseModel):
         """Too little to search well: no category, type, brand, attribute or need in the
         shopper's own words ("something nice" has none; "tweezers" is enough)."""
         specific = self.categories or self.product_types or self.brands or self.attributes
-        return not specific and not self.needs
+        return not specific and not self.needs and not self.soft_attributes
 
 
 class ProductCard(BaseModel):
@@ -161,23 +216,26 @@ class Trace(BaseModel):
 class Reply(BaseModel):
     """The agent's answer to one shopper turn."""
 
-    text: str  # the answer in prose (the product list is rendered apart, see markdown())
+    text: str  # the answer in prose (the product list is rendered apart: agent/render.py)
     recommendations: list[ProductCard] = Field(default_factory=list)
     # "results": a ranked list from a search (numbered; "the second one" refers into it);
     # "featured": products the answer is about (details, comparison), shown as bullets.
-    list_kind: Literal["results", "featured"] = "results"
+    list_kind: ListKind = "results"
+    outcome: Outcome = Outcome.RESULTS
+    relaxed: list[str] = Field(default_factory=list)  # constraints the closest results break
+    language: str = "en"  # the language the shopper wrote in, and the reply is in
     clarifying_question: str | None = None
     preferences: Preferences = Field(default_factory=Preferences)
     backend: str = ""
     trace: Trace = Field(default_factory=Trace)
 
-    def markdown(self) -> str:
-        """Prose followed by the products as a short markdown list; each line ends with the
-        product id in backticks, which is how a later turn knows what was shown."""
-        from agent.render import product_list
-
-        listed = product_list(self.recommendations, numbered=self.list_kind == "results")
-        return f"{self.text}\n\n{listed}" if listed else self.text
+    def shown(self) -> Shown:
+        """What this reply shows, as a later turn reads it back."""
+        return Shown(
+            product_ids=tuple(c.id for c in self.recommendations),
+            list_kind=self.list_kind,
+            outcome=self.outcome,
+        )
 
 
 class EventKind(StrEnum):

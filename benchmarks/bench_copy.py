@@ -25,9 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from agent.copywriter import TemplateCopywriter  # noqa: E402
-from agent.enrich import enrich, thin_products  # noqa: E402
-from agent.session_log import CopyStore, SessionLog  # noqa: E402
+from agent.copywriting import (  # noqa: E402
+    TemplateCopywriter,
+    enrich,
+    thin_products,
+)
+from agent.log import CopyStore, SessionLog  # noqa: E402
 from eval import metrics as m  # noqa: E402
 from eval.simulator import simulate_requests  # noqa: E402
 from retrieval.catalog import load_catalog  # noqa: E402

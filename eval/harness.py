@@ -13,9 +13,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from agent.agent import Agent
-from agent.chat_model import ChatModel
 from agent.errors import RequestError
 from agent.factory import build_agent
+from agent.models.base import ChatModel
 from agent.settings import Settings
 from agent.shop import Shop
 from retrieval.catalog import load_catalog

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from agent.agent import Agent
-from agent.dialogue import read_dialogue
+from agent.reading.state import read_dialogue
 from agent.shop import Shop
 from eval.sessions import EvalSession, Failure
 from retrieval.types import SearchFilters
@@ -50,7 +50,7 @@ class Context:
 def contexts(shop: Shop, sessions: Sequence[EvalSession]) -> dict[str, Context]:
     out = {}
     for session in sessions:
-        state = read_dialogue(list(session.turns), shop.vocabulary, shop.get, None, shop.named_in)
+        state = read_dialogue(list(session.turns), shop, None, shop.reading_options)
         named = frozenset(shop.named_in(session.dialogue_text()))
         # The product kind may be loosened by the agent (and says so); the rest are hard.
         prefs = state.preferences.model_copy(update={"product_types": (), "rejected": ()})

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agent.agent import Agent
+from agent.render import reply_markdown
 from agent.types import Message
 from eval.simulator import product_type
 from retrieval.popularity import Band, PopularityBands
@@ -72,7 +73,7 @@ def simulate(agent: Agent, target: Product, band: Band, max_turns: int, name: st
         reply = agent.reply(history, f"{name}-{target.id}")
         if target.id in {c.id for c in reply.recommendations}:
             return ShopperResult(target.id, band, turn)
-        history.append(Message(role="assistant", content=reply.markdown()))
+        history.append(Message(role="assistant", content=reply_markdown(reply)))
         if reply.clarifying_question:
             said = [f"It's {article} {kind.casefold()}"] + (remaining[:2] or [])
             said = [", ".join(said) + "."]

@@ -140,7 +140,7 @@ def make_agent(demo_index, tmp_path):
 
 @pytest.fixture
 def vocab(demo_products):
-    from agent.vocabulary import Vocabulary
+    from agent.reading.vocabulary import Vocabulary
 
     return Vocabulary.from_products(demo_products)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from agent.chat_model import ModelDelta, ModelOutput, stream_from_complete
+from agent.models.base import ModelDelta, ModelOutput, stream_from_complete
 from agent.types import Message, ToolCall
 
 Step = ModelOutput | Callable[[Sequence[Message]], ModelOutput]
@@ -40,13 +40,17 @@ class ScriptedChatModel:
         self.seen: list[list[Message]] = []
         self.tools_seen: list[int] = []
 
-    def complete(self, messages: Sequence[Message], tools: Sequence[Any]) -> ModelOutput:
+    def complete(
+        self, messages: Sequence[Message], tools: Sequence[Any], *, turn: Any = None
+    ) -> ModelOutput:
         self.seen.append(list(messages))
         self.tools_seen.append(len(tools))
         step = self.steps[min(len(self.seen) - 1, len(self.steps) - 1)]
         return step(messages) if callable(step) else step
 
-    def stream(self, messages: Sequence[Message], tools: Sequence[Any]) -> Iterator[ModelDelta]:
+    def stream(
+        self, messages: Sequence[Message], tools: Sequence[Any], *, turn: Any = None
+    ) -> Iterator[ModelDelta]:
         yield from stream_from_complete(self.complete(messages, tools), words_per_delta=2)
 
 

@@ -225,7 +225,7 @@ def _indexed_copy(store: ChromaStore, settings: Settings) -> dict[str, str]:
     """Generated copy to index with the products, once `tailtalk enrich --index` asked for it."""
     if not store.indexes_copy():
         return {}
-    from agent.session_log import CopyStore, SessionLog
+    from agent.log import CopyStore, SessionLog
 
     return CopyStore(SessionLog(settings.log_path)).all()
 
@@ -233,10 +233,15 @@ def _indexed_copy(store: ChromaStore, settings: Settings) -> dict[str, str]:
 def _run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from agent.copywriter import Copywriter, LLMCopywriter, TemplateCopywriter
-    from agent.enrich import enrich, thin_products
-    from agent.session_log import CopyStore, SessionLog
-    from agent.vocabulary import Vocabulary
+    from agent.copywriting import (
+        Copywriter,
+        LLMCopywriter,
+        TemplateCopywriter,
+        enrich,
+        thin_products,
+    )
+    from agent.log import CopyStore, SessionLog
+    from agent.reading.vocabulary import Vocabulary
     from retrieval.factory import open_retriever, snapshot_folder
     from retrieval.ingest import update_index
     from retrieval.popularity import PopularityBands, catalogue_counts, combined_counts
@@ -251,7 +256,7 @@ def _run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     targets = thin_products(products, bands, args.all_bands)[: args.limit]
     writer: Copywriter = TemplateCopywriter()
     if settings.llm.base_url and settings.llm.write_copy:
-        from agent.openai_model import OpenAIChatModel
+        from agent.models.openai import OpenAIChatModel
 
         vocabulary = Vocabulary.from_products(products)
         writer = LLMCopywriter(OpenAIChatModel(settings.llm), lambda: vocabulary)

@@ -11,7 +11,6 @@ import sys
 import uuid
 
 from agent.settings import Settings
-from agent.types import EventKind
 from retrieval.errors import TailTalkError
 
 
@@ -83,45 +82,48 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.factory import build_agent
+    from rich.console import Console
 
+    from agent.factory import build_agent
+    from ui.terminal import TurnView
+
+    console = Console(highlight=False)
     args.ensure_index(settings)
     agent = build_agent(settings)
     session = args.session or uuid.uuid4().hex
-    print(
-        f"TailTalk ({agent.backend} backend), session {session}. Empty line or /quit to leave, "
-        "/reset to start over."
+    console.print(
+        f"[bold]TailTalk[/bold] ({agent.backend} backend), session {session}. "
+        "Empty line, /quit, Ctrl-D or Ctrl-C to leave; /reset to start over; Ctrl-C during an "
+        "answer stops it.",
+        soft_wrap=True,
     )
     while True:
         try:
             text = input("you> ").strip()
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):
+            console.print()
             break
         if not text or text == "/quit":
             break
         if text == "/reset":
             session = uuid.uuid4().hex
-            print(f"(new session {session})")
+            console.print(f"(new session {session})")
             continue
+        view = TurnView(console, llm=agent.backend != "rules")
+        events = agent.stream(session, text, args.shopper)
         try:
-            said = False
-            for event in agent.stream(session, text, args.shopper):
-                if event.kind is EventKind.TEXT:
-                    print(("tailtalk> " if not said else " ") + event.text, end="", flush=True)
-                    said = True
-                elif event.kind is EventKind.STATUS:
-                    print(f"\n({event.text})")
-                elif event.reply is not None:
-                    listed = event.reply.markdown()[len(event.reply.text) :]
-                    print(("" if said else f"tailtalk> {event.reply.text}") + listed + "\n")
+            view.show(events)
+        except KeyboardInterrupt:
+            events.close()  # type: ignore[attr-defined]
+            console.print("[dim](stopped)[/dim]")
         except TailTalkError as exc:
-            print(f"\nerror: {exc}", file=sys.stderr)
+            console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+    console.print("Bye.")
     return 0
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.export import export_sessions
-    from agent.session_log import SessionLog
+    from agent.log import SessionLog, export_sessions
 
     log = SessionLog(settings.log_path)
     count = with_targets = 0

@@ -1,8 +1,10 @@
-"""Wire types of the OpenAI-compatible API, apart from the agent's domain types.
+"""Wire types of the HTTP API, apart from the agent's domain types, and their conversion.
 
-Requests are validated here (each problem names its `param`); responses and stream chunks have the
-shapes the official `openai` client and LangChain's ChatOpenAI expect. TailTalk's own data rides
-in one documented extension field, `tailtalk`, on the completion and on the last stream chunk.
+Everything that crosses the wire is a model here: requests, responses, stream chunks, errors. The
+shapes are the ones the official `openai` client and LangChain's ChatOpenAI expect; TailTalk's own
+data rides in one documented extension field, `tailtalk`, on the completion and on the last stream
+chunk. Conversion happens at the edge (`to_messages`, `completion`, `chunk`, `error`); the agent
+validates the conversation itself (agent/validation.py), once, for every surface.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ import time
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from agent.types import Message, ProductCard, Reply
+from agent.render import reply_markdown
+from agent.types import FeedbackKind, Message, Outcome, ProductCard, Reply
+from agent.validation import shown_from
+
+# Requests ----------------------------------------------------------------------------------
 
 
 class ContentPart(BaseModel):
@@ -28,6 +34,9 @@ class ChatMessage(BaseModel):
 
     role: Literal["system", "developer", "user", "assistant", "tool"]
     content: str | list[ContentPart] | None = None
+    # An earlier answer sent back with its `tailtalk` data (the chat UI and the widget do):
+    # what it showed is then read from structure, not from its text.
+    tailtalk: dict[str, Any] | None = None
 
     def text(self) -> str:
         if isinstance(self.content, list):
@@ -44,21 +53,27 @@ class ChatCompletionRequest(BaseModel):
     user: str | None = Field(default=None, max_length=256)  # the session id, when no header
     n: int = Field(default=1, ge=1, le=1)
 
-    @field_validator("messages")
-    @classmethod
-    def _last_is_user(cls, messages: list[ChatMessage]) -> list[ChatMessage]:
-        if messages[-1].role != "user":
-            raise ValueError("the last message must have role 'user'")
-        return messages
 
-    def dialogue(self) -> list[Message]:
-        """The conversation as agent messages (system, developer and tool messages are not part
-        of it: the shop's own prompt governs)."""
-        return [
-            Message(role=m.role, content=m.text())
-            for m in self.messages
-            if m.role in ("user", "assistant")
-        ]
+class FeedbackRequest(BaseModel):
+    session_id: str = Field(min_length=1, max_length=256)
+    product_id: str = Field(min_length=1, max_length=256)
+    kind: FeedbackKind
+
+
+def to_messages(request: ChatCompletionRequest) -> list[Message]:
+    """The request's messages as agent messages, one for one (so a problem the agent finds
+    names the same index the client sent)."""
+    return [
+        Message(
+            role="system" if m.role == "developer" else m.role,
+            content=m.text(),
+            shown=shown_from(m.tailtalk) if m.role == "assistant" and m.tailtalk else None,
+        )
+        for m in request.messages
+    ]
+
+
+# Responses ---------------------------------------------------------------------------------
 
 
 class RecommendationWire(BaseModel):
@@ -93,8 +108,11 @@ class TailTalkExtension(BaseModel):
 
     session_id: str
     backend: str
+    outcome: Outcome
     recommendations: list[RecommendationWire]
     list_kind: str
+    relaxed: list[str]
+    language: str
     clarifying_question: str | None
     preferences: dict[str, Any]
     fallback_reason: str | None = None
@@ -104,64 +122,150 @@ class TailTalkExtension(BaseModel):
         return cls(
             session_id=session_id,
             backend=reply.backend,
+            outcome=reply.outcome,
             recommendations=[RecommendationWire.of(c) for c in reply.recommendations],
             list_kind=reply.list_kind,
+            relaxed=reply.relaxed,
+            language=reply.language,
             clarifying_question=reply.clarifying_question,
             preferences=reply.preferences.model_dump(mode="json", exclude_defaults=True),
             fallback_reason=reply.trace.fallback_reason,
         )
 
 
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: str = "stop"
+    logprobs: None = None
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class ChatCompletionResponse(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[Choice]
+    usage: Usage = Field(default_factory=Usage)
+    tailtalk: TailTalkExtension
+
+
+class Delta(BaseModel):
+    role: Literal["assistant"] | None = None
+    content: str | None = None
+
+
+class ChunkChoice(BaseModel):
+    index: int = 0
+    delta: Delta
+    finish_reason: str | None = None
+    logprobs: None = None
+
+
+class ChatCompletionChunk(BaseModel):
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str
+    choices: list[ChunkChoice]
+    tailtalk: TailTalkExtension | None = None
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = "tailtalk"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+class FeedbackResponse(BaseModel):
+    id: str
+    object: Literal["feedback"] = "feedback"
+    recorded: bool = True
+
+
+class ProfileResponse(BaseModel):
+    shopper_id: str
+    liked: list[str] = Field(default_factory=list)
+    carted: list[str] = Field(default_factory=list)
+    bought: list[str] = Field(default_factory=list)
+
+
+class ProfileCleared(BaseModel):
+    shopper_id: str
+    cleared: bool = True
+
+
+class HealthResponse(BaseModel):
+    status: str
+    backend: str
+    products: int
+
+
+class ErrorDetail(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
 def completion_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
-def completion(reply: Reply, model: str, session_id: str) -> dict[str, Any]:
-    return {
-        "id": completion_id(),
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": reply.markdown()},
-                "finish_reason": "stop",
-                "logprobs": None,
-            }
-        ],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "tailtalk": TailTalkExtension.of(reply, session_id).model_dump(mode="json"),
-    }
+def completion(reply: Reply, model: str, session_id: str) -> ChatCompletionResponse:
+    return ChatCompletionResponse(
+        id=completion_id(),
+        created=int(time.time()),
+        model=model,
+        choices=[Choice(message=AssistantMessage(content=reply_markdown(reply)))],
+        tailtalk=TailTalkExtension.of(reply, session_id),
+    )
 
 
 def chunk(
     chunk_id: str,
     model: str,
-    delta: dict[str, Any],
+    delta: Delta,
     finish: str | None = None,
-    extension: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": chunk_id,
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
-    }
-    if extension is not None:
-        body["tailtalk"] = extension
-    return body
+    extension: TailTalkExtension | None = None,
+) -> ChatCompletionChunk:
+    return ChatCompletionChunk(
+        id=chunk_id,
+        created=int(time.time()),
+        model=model,
+        choices=[ChunkChoice(delta=delta, finish_reason=finish)],
+        tailtalk=extension,
+    )
 
 
-def error_body(
+def error(
     message: str, error_type: str, param: str | None = None, code: str | None = None
-) -> dict[str, Any]:
-    return {"error": {"message": message, "type": error_type, "param": param, "code": code}}
+) -> ErrorResponse:
+    return ErrorResponse(
+        error=ErrorDetail(message=message, type=error_type, param=param, code=code)
+    )
 
 
-def models(model: str) -> dict[str, Any]:
-    return {
-        "object": "list",
-        "data": [{"id": model, "object": "model", "created": 0, "owned_by": "tailtalk"}],
-    }
+def models(model: str) -> ModelList:
+    return ModelList(data=[ModelCard(id=model)])

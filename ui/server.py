@@ -25,17 +25,17 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.agent import Agent
-from agent.errors import MessageTooLongError, RequestError
+from agent.render import reply_markdown
 from agent.settings import Settings
 from agent.types import AgentEvent, EventKind
 from retrieval.errors import TailTalkError
 from ui import protocol
+from ui.assets import add_asset_routes, add_cors
 
 log = logging.getLogger("tailtalk.server")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -51,12 +51,6 @@ class ModelNotFoundError(TailTalkError):
     status_code = 404
     error_type = "invalid_request_error"
     code = "model_not_found"
-
-
-class FeedbackRequest(BaseModel):
-    session_id: str = Field(min_length=1, max_length=256)
-    product_id: str = Field(min_length=1, max_length=256)
-    kind: str = Field(min_length=1, max_length=32)
 
 
 def app_from_environment() -> FastAPI:
@@ -94,30 +88,36 @@ def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
     guarded = [Depends(authorized)]
 
     @app.get("/health")
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "backend": agent.backend, "products": agent.shop.size()}
+    def health() -> protocol.HealthResponse:
+        return protocol.HealthResponse(
+            status="ok", backend=agent.backend, products=agent.shop.size()
+        )
 
     @app.get("/v1/models", dependencies=guarded)
-    def list_models() -> dict[str, Any]:
+    def list_models() -> protocol.ModelList:
         return protocol.models(model_name)
 
-    @app.post("/v1/chat/completions", dependencies=guarded, response_model=None)
+    @app.post(
+        "/v1/chat/completions",
+        dependencies=guarded,
+        response_model=protocol.ChatCompletionResponse,
+        responses={200: {"content": {"text/event-stream": {}}}},
+    )
     async def chat(body: protocol.ChatCompletionRequest, request: Request) -> Any:
         if body.model != model_name:
             raise ModelNotFoundError(
                 f"the model '{body.model}' does not exist; use '{model_name}' (GET /v1/models)",
                 param="model",
             )
-        _check_limits(body, settings)
         session_id = request.headers.get("x-session-id") or body.user or uuid.uuid4().hex
         shopper_id = request.headers.get("x-shopper-id") or None
-        dialogue = body.dialogue()
+        messages = protocol.to_messages(body)
         if not body.stream:
             started = time.perf_counter()
-            reply = await run_in_threadpool(agent.reply, dialogue, session_id, shopper_id)
+            reply = await run_in_threadpool(agent.reply, messages, session_id, shopper_id)
             _log_turn(session_id, reply.backend, started, len(reply.recommendations))
             return protocol.completion(reply, model_name, session_id)
-        events = agent.stream_reply(dialogue, session_id, shopper_id)
+        events = agent.stream_reply(messages, session_id, shopper_id)
         # The first event is taken before answering, so a bad request still gets a 4xx envelope
         # instead of a stream that starts fine and then fails.
         first = await run_in_threadpool(next, events)
@@ -128,19 +128,21 @@ def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
         )
 
     @app.post("/v1/feedback", dependencies=guarded)
-    def feedback(body: FeedbackRequest) -> dict[str, Any]:
+    def feedback(body: protocol.FeedbackRequest) -> protocol.FeedbackResponse:
         event_id = agent.feedback(body.session_id, body.product_id, body.kind)
-        return {"id": event_id, "object": "feedback", "recorded": True}
+        return protocol.FeedbackResponse(id=event_id)
 
     @app.get("/v1/profile/{shopper_id}", dependencies=guarded)
-    def profile(shopper_id: str) -> dict[str, Any]:
+    def profile(shopper_id: str) -> protocol.ProfileResponse:
         p = agent.profile(shopper_id)
-        return {"shopper_id": shopper_id, "liked": p.liked, "carted": p.carted, "bought": p.bought}
+        return protocol.ProfileResponse(
+            shopper_id=shopper_id, liked=list(p.liked), carted=list(p.carted), bought=list(p.bought)
+        )
 
     @app.delete("/v1/profile/{shopper_id}", dependencies=guarded)
-    def clear_profile(shopper_id: str) -> dict[str, Any]:
+    def clear_profile(shopper_id: str) -> protocol.ProfileCleared:
         agent.clear_profile(shopper_id)
-        return {"shopper_id": shopper_id, "cleared": True}
+        return protocol.ProfileCleared(shopper_id=shopper_id)
 
     any_method = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 
@@ -148,30 +150,16 @@ def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
     def unknown(path: str) -> None:
         raise StarletteHTTPException(404, f"there is no endpoint /v1/{path}")
 
+    # The widget, placeholder images and CORS for shop pages (ui/assets.py); before the mount at /.
+    add_asset_routes(app, agent)
+    add_cors(app, settings.api.cors_origins)
+
     if ui:
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home
-        import gradio as gr
+        from ui.web import mount_ui
 
-        from ui.web import CSS, build_ui
-
-        gr.mount_gradio_app(app, build_ui(agent, settings), path="/", css=CSS)
+        mount_ui(app, agent, settings)
     return app
-
-
-def _check_limits(body: protocol.ChatCompletionRequest, settings: Settings) -> None:
-    limits = settings.agent
-    if len(body.messages) > limits.max_messages:
-        raise RequestError(
-            f"{len(body.messages)} messages is more than the limit of {limits.max_messages}",
-            param="messages",
-        )
-    for i, message in enumerate(body.messages):
-        if len(message.text()) > limits.max_message_chars:
-            raise MessageTooLongError(
-                f"messages[{i}] has {len(message.text())} characters; the limit is "
-                f"{limits.max_message_chars}",
-                param=f"messages[{i}].content",
-            )
 
 
 async def _sse(
@@ -180,10 +168,18 @@ async def _sse(
     chunk_id = protocol.completion_id()
     started = time.perf_counter()
 
-    def data(body: dict[str, Any]) -> bytes:
-        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n".encode()
+    def data(body: protocol.ChatCompletionChunk | protocol.ErrorResponse) -> bytes:
+        payload = body.model_dump(mode="json", exclude_none=True)
+        if isinstance(body, protocol.ChatCompletionChunk):  # OpenAI sends these as null
+            for choice in payload["choices"]:
+                choice.setdefault("finish_reason", None)
+                choice.setdefault("logprobs", None)
+        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
 
-    yield data(protocol.chunk(chunk_id, model, {"role": "assistant", "content": ""}))
+    def piece(delta: protocol.Delta, **extra: Any) -> bytes:
+        return data(protocol.chunk(chunk_id, model, delta, **extra))
+
+    yield piece(protocol.Delta(role="assistant", content=""))
     pending: list[AgentEvent] = [first]
     stream = iterate_in_threadpool(events)
     said = False
@@ -193,22 +189,24 @@ async def _sse(
             if event.kind is EventKind.TEXT:
                 text = (" " if said else "") + event.text
                 said = True
-                yield data(protocol.chunk(chunk_id, model, {"content": text}))
+                yield piece(protocol.Delta(content=text))
             elif event.reply is not None:
                 reply = event.reply
-                listed = reply.markdown()[len(reply.text) :]
-                rest = listed if said else reply.markdown()
+                whole = reply_markdown(reply)
+                rest = whole[len(reply.text) :] if said else whole
                 if rest:
-                    yield data(protocol.chunk(chunk_id, model, {"content": rest}))
+                    yield piece(protocol.Delta(content=rest))
                 extension = protocol.TailTalkExtension.of(reply, session_id)
-                final = protocol.chunk(chunk_id, model, {}, "stop", extension.model_dump())
-                yield data(final)
+                yield piece(protocol.Delta(), finish="stop", extension=extension)
                 _log_turn(session_id, reply.backend, started, len(reply.recommendations))
                 break
     except StopAsyncIteration:
         pass
     except TailTalkError as exc:  # the stream had started: the error goes in the stream
-        yield data(protocol.error_body(str(exc), exc.error_type, exc.param, exc.code))
+        yield data(protocol.error(str(exc), exc.error_type, exc.param, exc.code))
+    except Exception:  # whatever else failed, the client still gets an error and [DONE]
+        log.exception("stream failed session=%s", session_id)
+        yield data(protocol.error("internal error; the server log has the details", "server_error"))
     yield b"data: [DONE]\n\n"
 
 
@@ -254,7 +252,8 @@ def _error_handlers(app: FastAPI) -> None:
 def _envelope(
     status: int, message: str, error_type: str, param: str | None, code: str | None
 ) -> JSONResponse:
-    return JSONResponse(protocol.error_body(message, error_type, param, code), status_code=status)
+    body = protocol.error(message, error_type, param, code)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status)
 
 
 class BodyLimit:
@@ -299,15 +298,17 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send, size: int) -> None:
-        body = json.dumps(
-            protocol.error_body(
+        body = (
+            protocol.error(
                 f"the request body is at least {size} bytes; the limit is {self.limit} "
                 "(TAILTALK_API__MAX_BODY_BYTES)",
                 "invalid_request_error",
                 None,
                 "request_too_large",
             )
-        ).encode()
+            .model_dump_json()
+            .encode()
+        )
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),

@@ -1,232 +1,248 @@
-"""The Gradio chat UI: streaming answers, product cards with feedback, what the agent understood.
+"""The Gradio chat UI: a conversation whose answers carry their own products, streamed as they come.
 
-It is a thin view over the agent's stream: text events grow the answer, the final Reply fills
-the cards (title, price, rating, a badge for long-tail picks, the why-line, generated copy) and
-the side panel (parsed preferences, which backend answered). Like / dislike / add-to-cart on a
-card go to the session log. Each browser tab is its own session; "New conversation" starts
-another.
+It is a thin view over the agent's event stream: a status line while the agent searches or waits
+for the language model, text events grow the answer, the final Reply puts the products into that
+turn (a card strip, a detail card or a comparison table, ui/transcript.py) together with what the
+agent understood and which backend answered. Feedback icons on a card go straight to the session
+log (a server function, so a click never waits behind a streaming answer). Each browser tab is
+its own session; "New chat" starts another. Fonts are the device's own (no web fonts).
 """
 
 from __future__ import annotations
 
-import html
+import logging
 import uuid
 from collections.abc import Iterator
-from functools import partial
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi import FastAPI
 
 from agent.agent import Agent
-from agent.render import format_price
+from agent.errors import RequestError
 from agent.settings import Settings
-from agent.types import EventKind, ProductCard, Reply
+from agent.types import AgentEvent, EventKind, Reply
 from retrieval.errors import TailTalkError
+from ui.transcript import TOOL_STATUS, ChatTurn, render, understood
 
-CSS = """
-.tt-card { border: 1px solid #d0d7de; border-radius: 10px; padding: 10px 12px; }
-.tt-card h4 { margin: 0 0 4px 0; font-size: 15px; }
-.tt-meta { color: #555; font-size: 13px; }
-.tt-why { font-size: 13px; margin-top: 6px; }
-.tt-copy { font-size: 13px; margin-top: 6px; font-style: italic; color: #444; }
-.tt-badge { background: #0a7d55; color: white; border-radius: 6px; padding: 1px 7px;
-            font-size: 12px; margin-left: 6px; }
-"""
-FEEDBACK = (("like", "Like"), ("dislike", "Not for me"), ("cart", "Add to cart"))
-
-
-def card_html(card: ProductCard) -> str:
-    e = html.escape
-    badge = '<span class="tt-badge">long-tail pick</span>' if card.is_long_tail else ""
-    rating = f" · ★ {card.rating:.1f} ({card.rating_count})" if card.rating is not None else ""
-    brand = f" · {e(card.brand)}" if card.brand else ""
-    parts = [
-        f'<div class="tt-card" data-product="{e(card.id)}">',
-        f"<h4>{card.rank}. {e(card.title)}{badge}</h4>",
-        f'<div class="tt-meta">{e(format_price(card.price, card.currency))}{rating}{brand}</div>',
-    ]
-    if card.why:
-        parts.append(f'<div class="tt-why">{e(card.why)}</div>')
-    if card.copy_text:
-        parts.append(f'<div class="tt-copy">{e(card.copy_text)}</div>')
-    parts.append("</div>")
-    return "".join(parts)
+STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger("tailtalk.ui")
+FONTS = [
+    "-apple-system",
+    "BlinkMacSystemFont",
+    "Segoe UI",
+    "Roboto",
+    "Helvetica Neue",
+    "Arial",
+    "Noto Sans",
+    "Liberation Sans",
+    "DejaVu Sans",
+    "sans-serif",
+]
+MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
+HEADER = (
+    '<div class="tt-brandmark"><div class="tt-logo">TT</div><div>'
+    '<div class="tt-name">TailTalk</div>'
+    '<div class="tt-tagline">Your shopping assistant: favourites and hidden gems</div>'
+    "</div></div>"
+)
 
 
-def _shown(key: str, value: Any) -> str:
-    if key.endswith("price"):
-        return format_price(value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {' or '.join(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+def theme() -> gr.themes.Base:
+    # Gradio's default theme ships a subset of IBM Plex Sans whose semi-bold cut lacks some
+    # capitals, so bold text showed letters from another font. Device fonts have every glyph.
+    return gr.themes.Base(
+        primary_hue="teal", neutral_hue="slate", radius_size="lg", font=FONTS, font_mono=MONO
+    ).set(
+        button_primary_background_fill="#0f766e",
+        button_primary_background_fill_hover="#115e59",
+        button_primary_text_color="#ffffff",
+    )
 
 
-def panel_markdown(reply: Reply) -> str:
-    prefs = reply.preferences.model_dump(exclude_defaults=True, mode="json")
-    blocks = [f"**Answered by:** `{reply.backend}`"]
-    if reply.trace.fallback_reason:
-        blocks.append(f"**Fallback:** {reply.trace.fallback_reason}")
-    if prefs:
-        items = "\n".join(
-            f"- {key.replace('_', ' ')}: {_shown(key, value)}" for key, value in prefs.items()
-        )
-        blocks.append(f"**Preferences so far:**\n\n{items}")
+def page_css() -> str:
+    return (STATIC / "cards.css").read_text() + "\n" + (STATIC / "chat.css").read_text()
+
+
+def suggestions(agent: Agent, count: int = 4) -> list[str]:
+    """Conversation starters from the shop's own categories."""
+    return [f"Show me {c.casefold()}" for c in agent.shop.categories()[:count]]
+
+
+def answered(reply: Reply, notice: str) -> ChatTurn:
+    if reply.trace.fallback_reason and not notice:
+        notice = "The language model did not answer; the rules backend answered instead."
+    return ChatTurn(
+        role="assistant",
+        text=reply.text,
+        cards=list(reply.recommendations),
+        list_kind=reply.list_kind,
+        outcome=reply.outcome.value,
+        notice=notice,
+        understood=understood(reply.preferences),
+        backend=reply.backend,
+    )
+
+
+def progress(turn: ChatTurn, event: AgentEvent, llm: bool, said: list[str]) -> bool:
+    """Folds one event into the pending turn; True when there is something new to show."""
+    if event.kind is EventKind.TEXT:
+        said.append(event.text)
+        turn.text = " ".join(s.strip() for s in said)
+    elif event.kind is EventKind.STATUS:
+        turn.notice = event.text
+    elif event.kind is EventKind.TOOL_CALL and event.tool is not None:
+        turn.status = TOOL_STATUS.get(event.tool.name, "Working on it…")
+    elif event.kind is EventKind.TOOL_RESULT:
+        found = event.text if event.tool is not None and event.tool.ok else ""
+        then = "asking the language model…" if llm else "writing the answer…"
+        turn.status = f"{found.capitalize()}; {then}" if found else then.capitalize()
     else:
-        blocks.append("**Preferences so far:** none yet")
-    removed = reply.trace.guardrail.total
-    if removed:
-        blocks.append(f"**Guardrail:** {removed} statement(s) removed")
-    blocks.append(f"_{reply.trace.latency_ms:.0f} ms_")
-    return "\n\n".join(blocks)
+        return False
+    return True
 
 
 def build_ui(agent: Agent, settings: Settings) -> gr.Blocks:
-    slots_n = settings.agent.k
-    with gr.Blocks(title="TailTalk") as ui:
-        session = gr.State("")
-        shown = gr.State([])  # the cards on screen, as dicts
-        gr.Markdown(
-            "## TailTalk\nTell me what you are looking for: the kind of product, a budget, what "
-            "you like or want to avoid. I also show relevant products few shoppers have found yet."
+    llm = agent.backend != "rules"
+    starters = suggestions(agent)
+
+    def view(turns: list[ChatTurn], sid: str) -> str:
+        return render(turns, sid, starters)
+
+    def feedback(given: dict[str, Any]) -> dict[str, Any]:
+        """Called from the page as server.feedback({session, product, kind})."""
+        session_id, product_id, kind = (
+            str(given.get(k) or "") for k in ("session", "product", "kind")
         )
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Chat", height=480, elem_id="chat")
-                with gr.Row():
-                    box = gr.Textbox(
-                        placeholder="e.g. a fragrance-free moisturizer under $40",
-                        show_label=False,
-                        scale=5,
-                        elem_id="ask",
-                    )
-                    send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-                reset = gr.Button("New conversation", elem_id="reset")
-            with gr.Column(scale=2):
-                status = gr.Markdown("", elem_id="status")
-                groups, cards, buttons = [], [], []
-                for i in range(slots_n):
-                    with gr.Group(visible=False) as group:
-                        card = gr.HTML(elem_id=f"card-{i}")
-                        with gr.Row():
-                            row = [
-                                gr.Button(label, size="sm", elem_id=f"{kind}-{i}")
-                                for kind, label in FEEDBACK
-                            ]
-                    groups.append(group)
-                    cards.append(card)
-                    buttons.append(row)
-                with gr.Accordion("What I understood", open=True):
-                    panel = gr.Markdown("No conversation yet.", elem_id="panel")
-                with gr.Accordion("Returning shopper", open=False):
-                    shopper = gr.Textbox(label="Shopper id (optional)", elem_id="shopper")
-                    with gr.Row():
-                        show_profile = gr.Button("Show my profile", size="sm")
-                        clear_profile = gr.Button("Clear my profile", size="sm")
-                    profile = gr.Markdown("", elem_id="profile")
+        try:
+            if not session_id:
+                raise RequestError("no conversation yet", param="session")
+            agent.feedback(session_id, product_id, kind)
+        except TailTalkError as exc:
+            return {"ok": False, "error": str(exc)}
+        return {"ok": True}
 
-        card_outputs: list[Any] = [*groups, *cards]
-        outputs = [chat, box, status, panel, shown, *card_outputs]
+    with gr.Blocks(title="TailTalk: shopping assistant") as ui:
+        session = gr.State("")
+        turns_state = gr.State([])
+        with gr.Row(elem_id="tt-header"):
+            gr.HTML(HEADER, elem_id="brand")
+            reset = gr.Button("+ New chat", elem_id="reset", size="sm", scale=0)
+        chat = gr.HTML(
+            view([], ""),
+            elem_id="chat",
+            js_on_load=(STATIC / "chat.js").read_text(),
+            server_functions=[feedback],
+            apply_default_css=False,
+        )
+        with gr.Row(elem_id="composer"):
+            box = gr.Textbox(
+                placeholder="What are you looking for?",
+                show_label=False,
+                container=False,
+                lines=1,
+                max_lines=4,
+                elem_id="ask",
+                scale=1,
+                autofocus=True,
+            )
+            send = gr.Button("Send", variant="primary", elem_id="send", scale=0)
 
-        def card_updates(items: list[ProductCard]) -> list[Any]:
-            visible = [gr.update(visible=i < len(items)) for i in range(slots_n)]
-            content = [card_html(items[i]) if i < len(items) else "" for i in range(slots_n)]
-            return [*visible, *content]
+        with gr.Accordion("Returning shopper", open=False, elem_id="tt-shopper"):
+            shopper = gr.Textbox(label="Shopper id (optional)", elem_id="shopper")
+            with gr.Row():
+                show_profile = gr.Button("Show my profile", size="sm")
+                clear_profile = gr.Button("Clear my profile", size="sm")
+            profile = gr.Markdown("", elem_id="profile")
 
-        def unchanged() -> list[Any]:
-            return [gr.skip()] * len(card_outputs)
-
-        def ask(text: str, history: list[dict[str, Any]], sid: str, who: str) -> Iterator[list]:
-            text, who, history = text or "", who or "", history or []
-            if not text.strip():
-                yield [history, "", gr.skip(), gr.skip(), gr.skip(), *unchanged()]
+        def ask(text: str, turns: list[ChatTurn], sid: str, who: str) -> Iterator[list[Any]]:
+            text = (text or "").strip()
+            if not text:
+                yield [gr.skip(), "", turns, sid]
                 return
             sid = sid or uuid.uuid4().hex
-            history = [
-                *history,
-                {"role": "user", "content": text},
-                {"role": "assistant", "content": "…"},
-            ]
-            yield [history, "", "", gr.skip(), gr.skip(), *unchanged()]
-            answer = ""
+            first = "Asking the language model…" if llm else "Searching the catalogue…"
+            pending = ChatTurn(role="assistant", pending=True, status=first)
+            turns = [*turns, ChatTurn(role="user", text=text), pending]
+            yield [view(turns, sid), "", turns, sid]
+            said: list[str] = []
             try:
-                for event in agent.stream(sid, text, who.strip() or None):
-                    if event.kind is EventKind.TEXT:
-                        answer = f"{answer} {event.text}".strip()
-                        history[-1] = {"role": "assistant", "content": answer}
-                        yield [history, "", gr.skip(), gr.skip(), gr.skip(), *unchanged()]
-                    elif event.kind is EventKind.STATUS:
-                        yield [history, "", f"_{event.text}_", gr.skip(), gr.skip(), *unchanged()]
-                    elif event.reply is not None:
-                        reply = event.reply
-                        history[-1] = {"role": "assistant", "content": reply.text}
-                        items = reply.recommendations
-                        yield [
-                            history,
-                            "",
-                            "",
-                            panel_markdown(reply),
-                            [c.model_dump() for c in items],
-                            *card_updates(items),
-                        ]
+                for event in agent.stream(sid, text, (who or "").strip() or None):
+                    if event.reply is not None:
+                        turns[-1] = answered(event.reply, pending.notice)
+                        yield [view(turns, sid), "", turns, sid]
+                    elif progress(pending, event, llm, said):
+                        yield [view(turns, sid), gr.skip(), turns, sid]
             except TailTalkError as exc:
-                history[-1] = {
-                    "role": "assistant",
-                    "content": f"Sorry, something went wrong: {exc}",
-                }
-                yield [history, "", "", gr.skip(), gr.skip(), *unchanged()]
+                turns[-1] = ChatTurn(
+                    role="assistant", text=f"Sorry, something went wrong: {exc}", failed=True
+                )
+                yield [view(turns, sid), gr.skip(), turns, sid]
+            except Exception:
+                # Not the shopper's doing: say so on the page, keep the details for the log.
+                log.exception("a turn of session %s failed", sid)
+                turns[-1] = ChatTurn(
+                    role="assistant",
+                    text="Sorry, something went wrong on our side. Please try again.",
+                    failed=True,
+                )
+                yield [view(turns, sid), gr.skip(), turns, sid]
 
-        def new_session() -> str:
-            return uuid.uuid4().hex
+        def ask_suggested(
+            turns: list[ChatTurn], sid: str, who: str, event: gr.EventData
+        ) -> Iterator[list[Any]]:
+            text = str((getattr(event, "_data", None) or {}).get("ask", ""))
+            yield from ask(text, turns, sid, who)
 
         def start_over(sid: str) -> list[Any]:
             if sid:
                 agent.reset(sid)
-            return [[], "", "", "No conversation yet.", [], new_session(), *card_updates([])]
-
-        def record(kind: str, slot: int, items: list[dict[str, Any]], sid: str) -> str:
-            if slot >= len(items):
-                return ""
-            item = items[slot]
-            try:
-                agent.feedback(sid, item["id"], kind)
-            except TailTalkError as exc:
-                return f"Could not record that: {exc}"
-            verb = {"like": "liked", "dislike": "did not like", "cart": "added to cart"}[kind]
-            return f"Noted: you {verb} **{html.escape(item['title'])}**."
+            fresh = uuid.uuid4().hex
+            return [view([], fresh), "", [], fresh]
 
         def profile_text(who: str) -> str:
-            who = who or ""
-            if not who.strip():
+            who = (who or "").strip()
+            if not who:
                 return "Enter a shopper id first."
-            mine = agent.profile(who.strip())
+            mine = agent.profile(who)
             if not mine.product_ids:
                 return "Your profile is empty."
             titles = {p.id: p.title for p in agent.shop.get_many(mine.product_ids)}
-            names = {pid: titles.get(pid, pid) for pid in mine.product_ids}
-            lines = [f"- liked: {names[i]}" for i in mine.liked]
-            lines += [f"- in cart: {names[i]}" for i in mine.carted]
-            lines += [f"- bought: {names[i]}" for i in mine.bought]
+            lines = [f"- liked: {titles.get(i, i)}" for i in mine.liked]
+            lines += [f"- in cart: {titles.get(i, i)}" for i in mine.carted]
+            lines += [f"- bought: {titles.get(i, i)}" for i in mine.bought]
             return "\n".join(lines)
 
         def forget(who: str) -> str:
-            who = who or ""
-            if not who.strip():
+            who = (who or "").strip()
+            if not who:
                 return "Enter a shopper id first."
-            agent.clear_profile(who.strip())
+            agent.clear_profile(who)
             return "Your profile is cleared."
 
-        ui.load(new_session, outputs=session)
-        inputs = [box, chat, session, shopper]
-        box.submit(ask, inputs, outputs)
-        send.click(ask, inputs, outputs)
-        reset.click(
-            start_over, [session], [chat, box, status, panel, shown, session, *card_outputs]
-        )
-        for slot, row in enumerate(buttons):
-            for (kind, _), button in zip(FEEDBACK, row, strict=True):
-                button.click(partial(record, kind, slot), [shown, session], status)
+        def new_session() -> list[Any]:
+            sid = uuid.uuid4().hex
+            return [view([], sid), sid]
+
+        outputs = [chat, box, turns_state, session]
+        ui.load(new_session, outputs=[chat, session])
+        box.submit(ask, [box, turns_state, session, shopper], outputs)
+        send.click(ask, [box, turns_state, session, shopper], outputs)
+        chat.click(ask_suggested, [turns_state, session, shopper], outputs)
+        reset.click(start_over, [session], outputs)
         show_profile.click(profile_text, [shopper], profile)
         clear_profile.click(forget, [shopper], profile)
     return ui
+
+
+def mount_ui(app: FastAPI, agent: Agent, settings: Settings) -> None:
+    """The chat UI at / of the server's app."""
+    gr.mount_gradio_app(
+        app,
+        build_ui(agent, settings),
+        path="/",
+        theme=theme(),
+        css=page_css(),
+        footer_links=[],
+    )

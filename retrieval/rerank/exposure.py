@@ -17,7 +17,20 @@ import numpy as np
 
 from retrieval.popularity import Band
 from retrieval.rerank.base import Candidate, RerankContext
-from retrieval.sqlite import SQLiteFile
+from retrieval.sqlite import Migration, SQLiteFile, migrate
+
+MIGRATIONS = (
+    Migration(
+        "001_exposure",
+        (
+            # IF NOT EXISTS: ledgers written before migrations were recorded adopt this step.
+            "CREATE TABLE IF NOT EXISTS exposure ("
+            " product_id TEXT PRIMARY KEY,"
+            " exposure REAL NOT NULL DEFAULT 0,"
+            " impressions INTEGER NOT NULL DEFAULT 0)",
+        ),
+    ),
+)
 
 
 def position_weight(rank: int) -> float:
@@ -28,13 +41,7 @@ class ExposureLedger:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db = SQLiteFile(path)
-        with self._db.write() as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS exposure ("
-                " product_id TEXT PRIMARY KEY,"
-                " exposure REAL NOT NULL DEFAULT 0,"
-                " impressions INTEGER NOT NULL DEFAULT 0)"
-            )
+        migrate(self._db, MIGRATIONS)
 
     def record(self, shown: Iterable[tuple[str, int]]) -> None:
         """Adds one impression of each (product id, 1-based rank)."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.dialogue import DialogueState
 from agent.guardrail import Guardrail
 from agent.prompts import render
+from agent.reading.state import DialogueState
 from agent.tools import SearchProductsArgs, Turn
 from agent.types import GuardrailReport, Preferences
 

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from agent.chat_model import ModelOutput
+from agent.models.base import ModelOutput
 from agent.prompts import render
+from agent.reading.vocabulary import words
 from agent.types import Message, Reply
-from agent.vocabulary import words
 from retrieval.types import Product
 from tests.agent.conftest import assert_grounded
 from tests.fakes import ScriptedChatModel, call

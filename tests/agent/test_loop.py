@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.chat_model import ModelOutput
 from agent.errors import LLMUnavailableError
+from agent.models.base import ModelOutput
 from agent.settings import LLMSettings
 from agent.types import EventKind, Message
 from tests.agent.conftest import assert_grounded

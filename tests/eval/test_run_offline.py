@@ -136,7 +136,7 @@ def test_unknown_policy_or_baseline_is_a_usage_error(tiny, capsys):
 
 
 def test_export_then_evaluate_with_off_policy_estimates(make_agent, tmp_path, monkeypatch):
-    from agent.export import export_sessions
+    from agent.log import export_sessions
     from retrieval.config import RerankSettings
     from retrieval.demo import demo_products
 

@@ -42,13 +42,21 @@ def start_server(make_agent, tmp_path):
     servers = []
 
     def start(
-        keys=(), ui=False, max_body_bytes=1_000_000, max_message_chars=4000, model=None, llm=None
+        keys=(),
+        ui=False,
+        max_body_bytes=1_000_000,
+        max_message_chars=4000,
+        model=None,
+        llm=None,
+        cors_origins=(),
     ):
         agent = make_agent(model, llm=llm, max_message_chars=max_message_chars)
         settings = Settings(
             data_dir=tmp_path,
             agent=AgentSettings(max_message_chars=max_message_chars),
-            api=ApiSettings(keys=list(keys), max_body_bytes=max_body_bytes),
+            api=ApiSettings(
+                keys=list(keys), max_body_bytes=max_body_bytes, cors_origins=list(cors_origins)
+            ),
         )
         url, server = serve(create_app(settings, agent, ui=ui))
         servers.append(server)

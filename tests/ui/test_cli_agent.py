@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 
 import httpx
 import pytest
 
-from tests.conftest import serve_process
+from agent.log import SessionLog
+from tests.conftest import ROOT, serve_process
+from tests.fakes import FakeOpenAIServer, Scripted
 from ui.cli import main
 
 
@@ -24,13 +32,102 @@ def test_chat_in_the_terminal_then_export(tmp_path, monkeypatch, capsys, demo_in
     assert main(["chat", "--session", "term-1"]) == 0
     out = capsys.readouterr().out
     assert "TailTalk (rules backend), session term-1" in out
-    assert "shampoos (up to $30.00)" in out and "1. **" in out and "- **" in out
+    assert "shampoos (up to $30.00)" in out and "**" not in out  # markdown is rendered
+    log = SessionLog(tmp_path / "data" / "sessions.sqlite")
+    listed = [i.product_id for i in log.turns("term-1")[0].impressions]
+    assert listed and all(pid in out for pid in listed)  # the table names every product
+    table = out[out.index("shampoos (up to $30.00)") :]
+    assert [table.index(pid) for pid in listed] == sorted(table.index(pid) for pid in listed)
+    titles = {p.id: p.title for p in demo_products()}
+    assert f"╭─ {titles[listed[0]]}" in out  # "the first one" as a panel with its whole title
     out_file = tmp_path / "sessions.jsonl"
     assert main(["export-sessions", "--out", str(out_file)]) == 0
     assert "wrote 2 turns (0 with liked, carted or bought products)" in capsys.readouterr().out
     first, second = (json.loads(line) for line in out_file.read_text().splitlines())
     assert first["session_id"] == "term-1-0" and len(second["turns"]) == 3
     assert second["turns"][-1] == {"role": "user", "content": "tell me more about the first one"}
+
+
+def test_ctrl_d_and_ctrl_c_at_the_prompt_leave_without_a_traceback(
+    tmp_path, monkeypatch, capsys, demo_index
+):
+    monkeypatch.setenv("TAILTALK_DATA_DIR", str(tmp_path / "data"))
+    for key in (EOFError, KeyboardInterrupt):
+
+        def pressed(prompt, key=key):
+            raise key()
+
+        monkeypatch.setattr("builtins.input", pressed)
+        assert main(["chat"]) == 0
+        assert capsys.readouterr().out.rstrip().endswith("Bye.")
+
+
+class Output:
+    """Everything a process writes to a pipe, read as it comes (a prompt ends without a newline)."""
+
+    def __init__(self, stream) -> None:
+        self.text = ""
+        self._stream = stream
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while piece := self._stream.read(1):
+            self.text += piece
+
+    def wait_for(self, needle: str, count: int = 1, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while self.text.count(needle) < count:
+            assert time.monotonic() < deadline, f"no {needle!r} in:\n{self.text[-2000:]}"
+            time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_slow_answer_then_leaves_cleanly(tmp_path, monkeypatch, demo_index):
+    """A real `tailtalk chat` process waiting on a slow LLM server gets SIGINT twice."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("TAILTALK_DATA_DIR", str(data))
+    catalog = tmp_path / "shop.jsonl"
+    from retrieval.demo import demo_products
+
+    rows = [p.model_dump(mode="json") for p in demo_products()[:60]]
+    catalog.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert main(["ingest", str(catalog)]) == 0
+    with FakeOpenAIServer([Scripted(content="Here you go.", delay=30)]) as llm:
+        env = {
+            **os.environ,
+            "TAILTALK_DATA_DIR": str(data),
+            "TAILTALK_LLM__BASE_URL": llm.base_url,
+            "TAILTALK_LLM__MODEL": llm.model,
+            "TAILTALK_LLM__TIMEOUT": "60",
+        }
+        chat = subprocess.Popen(
+            [sys.executable, "-m", "ui.cli", "chat"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        out, err = Output(chat.stdout), Output(chat.stderr)
+        try:
+            out.wait_for("you> ")
+            chat.stdin.write("a cleanser\n")
+            chat.stdin.flush()
+            deadline = time.monotonic() + 60
+            while not llm.requests and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert llm.requests, "the question never reached the LLM server"
+            chat.send_signal(signal.SIGINT)  # while the server keeps it waiting
+            out.wait_for("(stopped)")
+            out.wait_for("you> ", count=2)
+            chat.send_signal(signal.SIGINT)  # at the prompt
+            assert chat.wait(30) == 0
+        finally:
+            if chat.poll() is None:
+                chat.kill()
+        out.wait_for("Bye.", timeout=5)
+        assert "Traceback" not in err.text and "KeyboardInterrupt" not in err.text, err.text
 
 
 @pytest.mark.slow

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from agent.openai_model import OpenAIChatModel
-from agent.session_log import SessionLog
+from agent.log import SessionLog
+from agent.models.openai import OpenAIChatModel
 from agent.settings import LLMSettings
 from retrieval.rerank import ExposureLedger
 from tests.conftest import cli, serve_process

@@ -10,8 +10,7 @@ import httpx
 import openai
 import pytest
 
-from agent.export import export_sessions
-from agent.session_log import SessionLog
+from agent.log import SessionLog, export_sessions
 
 ASK = [{"role": "user", "content": "a yoga mat under $40"}]
 
@@ -218,7 +217,7 @@ def test_requests_are_answered_in_parallel(start_server):
     loop, in a thread per request, with no lock around it."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from agent.openai_model import OpenAIChatModel
+    from agent.models.openai import OpenAIChatModel
     from agent.settings import LLMSettings
     from tests.fakes import FakeOpenAIServer, Scripted
 

@@ -1,0 +1,269 @@
+"""The session log: sessions, turns, impressions and feedback in SQLite (WAL), with named
+migrations (schema.py), and returning shoppers' profiles derived from their feedback.
+
+Every write is one short IMMEDIATE transaction on its own connection per thread, so several
+threads and processes can log at once, and a turn committed before a crash is there after it.
+Profiles are derived from feedback (like, add to cart, purchase) under a stable shopper id;
+clearing a profile hides the events before that moment from it (the log keeps them for
+evaluation). Readers get typed rows (rows.py).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from pathlib import Path
+
+from agent.errors import RequestError
+from agent.log.rows import FeedbackEvent, Impression, Profile, SessionRecord, TurnRecord
+from agent.log.schema import MIGRATIONS
+from agent.render import reply_markdown
+from agent.types import POSITIVE_FEEDBACK, FeedbackKind, Message, Reply, Shown
+from retrieval.sqlite import SQLiteFile, applied_migrations, migrate
+
+_TURN_COLUMNS = (
+    "turn_id, session_id, position, created_at, user_text, assistant_text, preferences, "
+    "backend, prompts, latency_ms, outcome, list_kind"
+)
+_POSITIVE = tuple(sorted(k.value for k in POSITIVE_FEEDBACK))
+
+
+class SessionLog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = SQLiteFile(path)  # shared with the copy store (copies.py): one file
+        migrate(self.db, MIGRATIONS)
+
+    def applied_migrations(self) -> list[str]:
+        return applied_migrations(self.db)
+
+    # Sessions and turns -------------------------------------------------------------------
+
+    def log_turn(
+        self,
+        session_id: str,
+        user_text: str,
+        reply: Reply,
+        shopper_id: str | None = None,
+        source: str = "",
+    ) -> str:
+        """Records one answered turn with what was shown; returns the turn id."""
+        turn_id = uuid.uuid4().hex
+        now = time.time()
+        with self.db.write() as db:
+            db.execute(
+                "INSERT INTO sessions (session_id, shopper_id, started_at, source) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
+                "shopper_id = COALESCE(sessions.shopper_id, excluded.shopper_id)",
+                (session_id, shopper_id, now, source),
+            )
+            (position,) = db.execute(
+                "SELECT COUNT(*) FROM turns WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            db.execute(
+                f"INSERT INTO turns ({_TURN_COLUMNS}, trace) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    turn_id,
+                    session_id,
+                    position,
+                    now,
+                    user_text,
+                    reply_markdown(reply),
+                    reply.preferences.model_dump_json(),
+                    reply.backend,
+                    json.dumps(reply.trace.prompts),
+                    reply.trace.latency_ms,
+                    reply.outcome.value,
+                    reply.list_kind,
+                    reply.trace.model_dump_json(),
+                ),
+            )
+            db.executemany(
+                "INSERT INTO impressions VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (turn_id, c.id, rank, c.score, c.band, c.propensity)
+                    for rank, c in enumerate(reply.recommendations, start=1)
+                ],
+            )
+        return turn_id
+
+    def history(self, session_id: str, last_turns: int | None = None) -> list[Message]:
+        """The dialogue so far as messages: the shopper's text, then the answer as it was shown,
+        with what it showed as structure. `last_turns` keeps only the most recent turns."""
+        out: list[Message] = []
+        for turn in self.turns(session_id, last_turns):
+            shown = Shown(
+                product_ids=tuple(i.product_id for i in turn.impressions),
+                list_kind=turn.list_kind,
+                outcome=turn.outcome,
+            )
+            out += [
+                Message(role="user", content=turn.user),
+                Message(role="assistant", content=turn.assistant, shown=shown),
+            ]
+        return out
+
+    def shopper_of(self, session_id: str) -> str | None:
+        row = (
+            self.db.connection()
+            .execute("SELECT shopper_id FROM sessions WHERE session_id = ?", (session_id,))
+            .fetchone()
+        )
+        return row[0] if row else None
+
+    def sessions(self) -> list[SessionRecord]:
+        rows = self.db.connection().execute(
+            "SELECT session_id, shopper_id, started_at, source FROM sessions ORDER BY started_at"
+        )
+        return [
+            SessionRecord(session_id=s, shopper_id=shopper, started_at=at, source=source)
+            for s, shopper, at, source in rows
+        ]
+
+    def turns(self, session_id: str, last: int | None = None) -> list[TurnRecord]:
+        """The session's turns in order (only the `last` ones when given), with impressions."""
+        db = self.db.connection()
+        query = f"SELECT {_TURN_COLUMNS} FROM turns WHERE session_id = ? ORDER BY position"
+        args: tuple[object, ...] = (session_id,)
+        if last is not None:
+            query = f"SELECT * FROM ({query} DESC LIMIT ?) ORDER BY position"
+            args = (session_id, last)
+        rows = db.execute(query, args).fetchall()
+        out = []
+        for row in rows:
+            turn_id, sid, position, created, user, assistant, prefs, backend, prompts, ms = row[:10]
+            outcome, list_kind = row[10:]
+            shown = db.execute(
+                "SELECT product_id, rank, score, band, propensity FROM impressions "
+                "WHERE turn_id = ? ORDER BY rank",
+                (turn_id,),
+            )
+            out.append(
+                TurnRecord(
+                    turn_id=turn_id,
+                    session_id=sid,
+                    position=position,
+                    created_at=created,
+                    user=user,
+                    assistant=assistant,
+                    preferences=json.loads(prefs),
+                    backend=backend,
+                    prompts=json.loads(prompts),
+                    latency_ms=ms,
+                    outcome=outcome,
+                    list_kind=list_kind,
+                    impressions=tuple(
+                        Impression(product_id=p, rank=r, score=s, band=b, propensity=q)
+                        for p, r, s, b, q in shown
+                    ),
+                )
+            )
+        return out
+
+    # Feedback and profiles ----------------------------------------------------------------
+
+    def feedback(
+        self,
+        session_id: str,
+        product_id: str,
+        kind: str,
+        turn_id: str | None = None,
+        shopper_id: str | None = None,
+    ) -> str:
+        feedback_kind = parse_feedback_kind(kind)
+        if not product_id:
+            raise RequestError("feedback needs a product id", param="product_id")
+        event_id = uuid.uuid4().hex
+        shopper_id = shopper_id or self.shopper_of(session_id)
+        with self.db.write() as db:
+            db.execute(
+                "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    event_id,
+                    session_id,
+                    shopper_id,
+                    turn_id,
+                    product_id,
+                    feedback_kind.value,
+                    time.time(),
+                ),
+            )
+        return event_id
+
+    def feedback_events(self, session_id: str | None = None) -> list[FeedbackEvent]:
+        query = (
+            "SELECT event_id, session_id, shopper_id, turn_id, product_id, kind, created_at "
+            "FROM feedback"
+        )
+        args: tuple[str, ...] = ()
+        if session_id is not None:
+            query += " WHERE session_id = ?"
+            args = (session_id,)
+        rows = self.db.connection().execute(query + " ORDER BY created_at", args)
+        return [
+            FeedbackEvent(
+                event_id=e,
+                session_id=s,
+                shopper_id=shopper,
+                turn_id=t,
+                product_id=p,
+                kind=FeedbackKind(k),
+                created_at=at,
+            )
+            for e, s, shopper, t, p, k, at in rows
+        ]
+
+    def profile(self, shopper_id: str) -> Profile:
+        db = self.db.connection()
+        row = db.execute(
+            "SELECT cleared_at FROM profile_resets WHERE shopper_id = ?", (shopper_id,)
+        ).fetchone()
+        since = row[0] if row else 0.0
+        rows = db.execute(
+            "SELECT product_id, kind FROM feedback WHERE shopper_id = ? AND created_at > ? "
+            "ORDER BY created_at",
+            (shopper_id, since),
+        ).fetchall()
+        by_kind: dict[FeedbackKind, list[str]] = {k: [] for k in POSITIVE_FEEDBACK}
+        disliked = set()
+        for product_id, kind in rows:
+            if kind == FeedbackKind.DISLIKE:
+                disliked.add(product_id)
+            elif FeedbackKind(kind) in by_kind:
+                by_kind[FeedbackKind(kind)].append(product_id)
+        liked = [p for p in by_kind[FeedbackKind.LIKE] if p not in disliked]
+        return Profile(
+            shopper_id=shopper_id,
+            liked=tuple(dict.fromkeys(liked)),
+            carted=tuple(dict.fromkeys(by_kind[FeedbackKind.CART])),
+            bought=tuple(dict.fromkeys(by_kind[FeedbackKind.PURCHASE])),
+        )
+
+    def clear_profile(self, shopper_id: str) -> None:
+        with self.db.write() as db:
+            db.execute(
+                "INSERT INTO profile_resets VALUES (?, ?) ON CONFLICT(shopper_id) DO UPDATE SET "
+                "cleared_at = excluded.cleared_at",
+                (shopper_id, time.time()),
+            )
+
+    def interaction_counts(self) -> dict[str, float]:
+        """Liked, carted and bought events per product: logged popularity for the bands."""
+        marks = ", ".join("?" * len(_POSITIVE))
+        rows = self.db.connection().execute(
+            f"SELECT product_id, COUNT(*) FROM feedback WHERE kind IN ({marks}) "
+            "GROUP BY product_id",
+            _POSITIVE,
+        )
+        return {pid: float(n) for pid, n in rows}
+
+
+def parse_feedback_kind(kind: str) -> FeedbackKind:
+    """The feedback kind a client named, or a RequestError that lists the valid ones."""
+    try:
+        return FeedbackKind(kind)
+    except ValueError:
+        valid = ", ".join(k.value for k in FeedbackKind)
+        raise RequestError(f"unknown feedback '{kind}'; use one of {valid}", param="kind") from None

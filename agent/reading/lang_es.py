@@ -1,0 +1,253 @@
+"""Spanish shopping messages in canonical English words (see translate.py).
+
+Phrases are replaced longest first on whole words; numbers written as words become digits next to
+a price word. The product words cover the kinds of products shops like the demo's and the
+beauty catalogue's sell; a word not listed is kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from number_parser import parse_number
+
+# Structure: requests, prices, negation, references, intents, gifts, sizes.
+_STRUCTURE: dict[str, str] = {
+    "estoy buscando": "i am looking for", "ando buscando": "i am looking for",
+    "busco": "i am looking for", "buscando": "looking for", "quiero": "i want",
+    "quisiera": "i would like", "me gustaría": "i would like", "necesito": "i need",
+    "me interesa": "i want", "me interesan": "i want", "tienen": "do you have",
+    "tienes": "do you have", "tiene": "do you have", "hay": "do you have",
+    "muéstrame": "show me", "muestrame": "show me", "enséñame": "show me", "ensename": "show me",
+    "recomiéndame": "recommend", "recomiendame": "recommend", "recomienda": "recommend",
+    "dame": "give me", "por favor": "please", "porfa": "please", "gracias": "thanks",
+    "muchas gracias": "thanks", "hola": "hi", "buenos días": "hi", "buenas tardes": "hi",
+    "buenas": "hi", "vale": "ok", "de acuerdo": "ok", "perfecto": "perfect", "adiós": "bye",
+    "para": "for", "con": "with", "sin": "without", "y": "and", "e": "and", "o": "or",
+    "u": "or", "ni": "nor", "pero": "but", "aunque": "though", "también": "also",
+    "que no sea de": "not from", "que no sean de": "not from", "que no sea": "not",
+    "que no sean": "not", "que no tenga": "without", "que no tengan": "without",
+    "no quiero": "i don't want", "no me gusta": "i don't like", "no me gustan": "i don't like",
+    "me gusta": "i like", "me gustan": "i like", "me encanta": "i love", "me encantan": "i love",
+    "soy alérgica a": "allergic to", "soy alérgico a": "allergic to", "alérgica a": "allergic to",
+    "alérgico a": "allergic to", "excepto": "except", "salvo": "except", "evitar": "avoid",
+    "nada de": "no", "ningún": "no", "ninguna": "no", "no": "not", "nada": "nothing",
+    "cualquier cosa menos": "anything but", "lo que sea menos": "anything but",
+    "menos de": "under", "por debajo de": "under", "no más de": "no more than",
+    "no mas de": "no more than", "como máximo": "at most", "como maximo": "at most",
+    "a lo sumo": "at most", "máximo": "max", "maximo": "max", "hasta": "up to",
+    "más de": "over", "mas de": "over", "por encima de": "over", "al menos": "at least",
+    "como mínimo": "at least", "mínimo": "at least", "minimo": "at least", "entre": "between",
+    "alrededor de": "around", "aproximadamente": "around", "cerca de": "around",
+    "unos": "around", "unas": "around", "más o menos": "around", "presupuesto de": "budget of",
+    "mi presupuesto es de": "my budget is", "mi presupuesto es": "my budget is",
+    "presupuesto": "budget", "precio": "price", "dólares": "dollars", "dolares": "dollars",
+    "dólar": "dollar", "dolar": "dollar", "euros": "euros", "euro": "euro", "libras": "pounds",
+    "pesos": "pesos", "barato": "cheap", "barata": "cheap", "baratos": "cheap",
+    "baratas": "cheap", "económico": "cheap", "económica": "cheap", "economico": "cheap",
+    "más barato": "cheaper", "más barata": "cheaper", "más baratos": "cheaper",
+    "más baratas": "cheaper", "mas barato": "cheaper", "mas barata": "cheaper",
+    "más económico": "cheaper", "más caro": "more expensive", "más cara": "more expensive",
+    "el más barato": "the cheapest one", "la más barata": "the cheapest one",
+    "el más caro": "the most expensive one", "la más cara": "the most expensive one",
+    "el más económico": "the cheapest one", "la más económica": "the cheapest one",
+    "el mejor valorado": "the best rated one", "la mejor valorada": "the best rated one",
+    "el precio no importa": "the price doesn't matter", "no importa el precio": "the price doesn't matter",
+    "el precio da igual": "the price doesn't matter", "sin límite de precio": "no price limit",
+    "la marca no importa": "the brand doesn't matter", "no importa la marca": "the brand doesn't matter",
+    "la marca da igual": "the brand doesn't matter", "cualquier marca": "any brand",
+    "el color no importa": "the color doesn't matter", "cualquier color": "any color",
+    "olvida el presupuesto": "forget the budget", "olvídate del presupuesto": "forget the budget",
+    "el primero": "the first one", "la primera": "the first one", "el primer": "the first",
+    "el segundo": "the second one", "la segunda": "the second one", "el tercero": "the third one",
+    "la tercera": "the third one", "el tercer": "the third", "el cuarto": "the fourth one",
+    "la cuarta": "the fourth one", "el quinto": "the fifth one", "la quinta": "the fifth one",
+    "el último": "the last one", "la última": "the last one", "el ultimo": "the last one",
+    "la ultima": "the last one", "los dos primeros": "the first two",
+    "las dos primeras": "the first two", "los dos": "both", "las dos": "both", "ambos": "both",
+    "ese": "that one", "esa": "that one", "este": "this one", "esta": "this one",
+    "eso": "that", "esto": "this", "número": "number", "numero": "number",
+    "compara": "compare", "comparar": "compare", "compáralos": "compare them",
+    "compáralas": "compare them", "comparación": "compare", "diferencia": "difference",
+    "diferencias": "differences", "cuál es mejor": "which is better", "cuéntame más sobre": "tell me more about",
+    "cuéntame más de": "tell me more about", "cuéntame más": "tell me more",
+    "cuentame mas": "tell me more", "más información": "more information",
+    "mas informacion": "more information", "detalles": "details", "háblame de": "tell me about",
+    "qué tal": "what about", "al primero": "the first one", "al segundo": "the second one",
+    "al tercero": "the third one", "al cuarto": "the fourth one", "al quinto": "the fifth one",
+    "al último": "the last one", "del primero": "the first one", "del segundo": "the second one",
+    "del tercero": "the third one", "del último": "the last one", "tercero": "third one",
+    "segundo": "second one", "primero": "first one",
+    "algo parecido a": "something similar to", "algo parecido": "something similar",
+    "algo similar a": "something similar to", "algo similar": "something similar",
+    "parecido a": "similar to", "similar a": "similar to", "como el": "like the",
+    "como la": "like the", "otras opciones": "other options", "otra opción": "other options",
+    "algo más": "something else", "otros": "other ones", "otras": "other ones",
+    "describe": "describe", "descripción": "description", "escribe": "write",
+    "empezar de nuevo": "start over", "empecemos de nuevo": "start over",
+    "olvídalo": "forget it", "olvidalo": "forget it", "mejor": "actually",
+    "regalo": "gift", "regalar": "gift", "para mi madre": "for my mom",
+    "para mi mamá": "for my mom", "para mi mama": "for my mom", "para mi padre": "for my dad",
+    "para mi papá": "for my dad", "para mi papa": "for my dad", "para mi esposa": "for my wife",
+    "para mi mujer": "for my wife", "para mi esposo": "for my husband",
+    "para mi marido": "for my husband", "para mi novia": "for my girlfriend",
+    "para mi novio": "for my boyfriend", "para mi amiga": "for my friend",
+    "para mi amigo": "for my friend", "para mi hermana": "for my sister",
+    "para mi hermano": "for my brother", "para mi hijo": "for my son",
+    "para mi hija": "for my daughter", "para mi abuela": "for my grandma",
+    "para mi abuelo": "for my grandpa", "más grande": "bigger size",
+    "mas grande": "bigger size", "tamaño más grande": "bigger size",
+    "talla más grande": "bigger size", "más pequeño": "smaller size",
+    "más pequeña": "smaller size", "tamaño más pequeño": "smaller size",
+    "tamaño": "size", "talla": "size", "estrellas": "stars", "estrella": "star",
+    "bien valorado": "highly rated", "bien valorada": "highly rated",
+    "buenas reseñas": "good reviews", "mejor valorado": "highly rated",
+    "de la marca": "from", "marca": "brand", "de": "of",
+}  # fmt: skip
+
+# Product words: kinds of products, what they are made of or for, colours, scents.
+_PRODUCTS: dict[str, str] = {
+    "crema hidratante": "moisturizer", "hidratante": "moisturizer", "humectante": "moisturizer",
+    "crema de noche": "night cream", "sérum facial": "face serum", "serum facial": "face serum",
+    "suero facial": "face serum", "sérum": "serum", "serum": "serum",
+    "limpiador facial": "gentle cleanser", "limpiador suave": "gentle cleanser",
+    "limpiador": "cleanser", "gel limpiador": "cleanser", "tónico exfoliante": "exfoliating toner",
+    "tónico": "toner", "tonico": "toner", "protector solar mineral": "mineral sunscreen",
+    "protector solar": "sunscreen", "bloqueador solar": "sunscreen", "champú seco": "dry shampoo",
+    "champu seco": "dry shampoo", "champú para perros": "dog shampoo",
+    "champú para perro": "dog shampoo", "champú": "shampoo", "champu": "shampoo",
+    "acondicionador sin aclarado": "leave-in conditioner",
+    "acondicionador sin enjuague": "leave-in conditioner", "acondicionador": "conditioner",
+    "aceite para el cabello": "hair oil", "aceite para el pelo": "hair oil",
+    "aceite capilar": "hair oil", "mascarilla para el cabello": "hair mask",
+    "mascarilla para el pelo": "hair mask", "mascarilla capilar": "hair mask",
+    "mascarilla facial": "face mask", "mascarilla": "mask",
+    "auriculares inalámbricos": "wireless earbuds", "auriculares inalambricos": "wireless earbuds",
+    "audífonos inalámbricos": "wireless earbuds", "audifonos inalambricos": "wireless earbuds",
+    "auriculares deportivos": "sport earbuds", "audífonos deportivos": "sport earbuds",
+    "cascos": "over-ear headphones", "auriculares de diadema": "over-ear headphones",
+    "auriculares supraaurales": "on-ear headphones", "auriculares": "headphones",
+    "audífonos": "headphones", "audifonos": "headphones",
+    "zapatillas para correr": "running shoes", "zapatillas de correr": "running shoes",
+    "zapatillas de running": "running shoes", "tenis para correr": "running shoes",
+    "zapatos para correr": "running shoes", "zapatillas de trail": "trail running shoe",
+    "zapatillas": "shoes", "tenis": "shoes", "zapatos": "shoes",
+    "mochila para portátil": "laptop backpack", "mochila para laptop": "laptop backpack",
+    "mochila para el portátil": "laptop backpack", "mochila de senderismo": "hiking backpack",
+    "mochila de montaña": "hiking backpack", "mochila de viaje": "travel backpack",
+    "mochila de hidratación": "hydration pack", "mochila": "backpack", "mochilas": "backpacks",
+    "café en grano": "whole bean coffee", "café molido": "ground coffee",
+    "cápsulas de espresso": "espresso pods", "cápsulas de café": "espresso pods",
+    "café": "coffee", "cafe": "coffee", "té verde": "green tea", "te verde": "green tea",
+    "té en hojas": "loose leaf tea", "té a granel": "loose leaf tea",
+    "bolsitas de té": "tea bags", "té": "tea", "correa para perro": "dog leash",
+    "correa para perros": "dog leash", "correa": "leash", "arnés para perro": "dog harness",
+    "arnés": "harness", "arnes": "harness", "cama para perro": "dog bed",
+    "cama para perros": "dog bed", "juguete para morder": "chew toy",
+    "juguete para perro": "dog toy", "juguete": "toy", "comida para perro": "dry dog food",
+    "comida para perros": "dry dog food", "pienso": "dry dog food", "perro": "dog",
+    "perros": "dogs", "cachorro": "puppy", "esterilla de yoga": "yoga mat",
+    "tapete de yoga": "yoga mat", "colchoneta de yoga": "yoga mat", "esterilla": "mat",
+    "bloque de yoga": "yoga block", "rodillo de espuma": "foam roller",
+    "bandas de resistencia": "resistance bands", "bandas elásticas": "resistance bands",
+    "pesa rusa": "kettlebell", "comba": "jump rope", "cuerda para saltar": "jump rope",
+    "cuerda de saltar": "jump rope", "sartén": "skillet", "sarten": "skillet",
+    "sartén grill": "grill pan", "plancha para asar": "grill pan", "olla grande": "stock pot",
+    "olla": "pot", "cacerola": "saucepan", "cazo": "saucepan", "horno holandés": "dutch oven",
+    "lámpara de escritorio": "desk lamp", "lampara de escritorio": "desk lamp",
+    "lámpara de mesa": "table lamp", "lámpara de pie": "floor lamp",
+    "bombilla inteligente": "smart bulb", "foco inteligente": "smart bulb",
+    "tira de luces led": "led strip lights", "tira led": "led strip lights",
+    "luz de lectura": "reading light", "lámpara de lectura": "reading light",
+    "lámpara": "lamp", "lampara": "lamp", "piel sensible": "sensitive skin",
+    "piel seca": "dry skin", "piel grasa": "oily skin", "piel mixta": "combination skin",
+    "piel": "skin", "cara": "face", "rostro": "face", "cabello rizado": "curly hair",
+    "pelo rizado": "curly hair", "cabello fino": "fine hair", "pelo fino": "fine hair",
+    "cabello grueso": "thick hair", "cabello teñido": "color-treated hair", "cabello": "hair",
+    "pelo": "hair", "sin fragancia": "fragrance-free", "sin perfume": "fragrance-free",
+    "sin olor": "fragrance-free", "sin aroma": "fragrance-free", "sin sulfatos": "sulfate-free",
+    "impermeable": "waterproof", "a prueba de agua": "waterproof",
+    "inalámbrico": "wireless", "inalámbricos": "wireless", "inalambrico": "wireless",
+    "cancelación de ruido": "noise cancelling", "cancelacion de ruido": "noise cancelling",
+    "orgánico": "organic", "orgánica": "organic", "organico": "organic",
+    "descafeinado": "decaf", "ecológico": "eco-friendly", "ecológica": "eco-friendly",
+    "regulable": "dimmable", "inducción": "induction compatible",
+    "antiadherente": "nonstick", "hierro fundido": "cast iron", "acero inoxidable": "stainless steel",
+    "cuero": "leather", "nailon": "nylon", "algodón": "cotton", "negro": "black", "negra": "black",
+    "negros": "black", "negras": "black", "blanco": "white", "blanca": "white", "rojo": "red",
+    "roja": "red", "azul": "blue", "azul marino": "navy", "verde": "green", "gris": "grey",
+    "rosa": "pink", "rosado": "pink", "morado": "purple", "morada": "purple", "lila": "purple",
+    "marrón": "brown", "marron": "brown", "café oscuro": "brown", "plateado": "silver",
+    "plata": "silver", "dorado": "gold", "oro rosa": "rose gold", "lavanda": "lavender",
+    "coco": "coconut", "cítrico": "citrus", "citrico": "citrus", "eucalipto": "eucalyptus",
+    "áloe": "aloe", "aloe vera": "aloe vera", "vitamina c": "vitamin c",
+    "ácido hialurónico": "hyaluronic acid", "retinol": "retinol", "labial": "lipstick",
+    "pintalabios": "lipstick", "esmalte de uñas": "nail polish", "esmalte": "nail polish",
+    "uñas postizas": "press on nails", "rímel": "mascara", "máscara de pestañas": "mascara",
+    "delineador": "eyeliner", "base de maquillaje": "foundation", "maquillaje": "makeup",
+    "polvos": "powder", "perfume": "perfume", "colonia": "cologne",
+    "secador de pelo": "hair dryer", "secador": "hair dryer", "plancha de pelo": "hair straightener",
+    "plancha para el pelo": "hair straightener", "rizador": "curling iron",
+    "cepillo": "brush", "peine": "comb", "pestañas postizas": "false eyelashes",
+    "pestañas": "eyelashes", "peluca": "wig", "extensiones de cabello": "hair extensions",
+    "extensiones": "extensions", "jabón": "soap", "jabon": "soap", "loción": "lotion",
+    "locion": "lotion", "crema": "cream", "aceite": "oil", "brocha de maquillaje": "makeup brush",
+    "brochas": "brushes", "portátil": "laptop", "computadora": "computer",
+    "ordenador": "computer", "teléfono": "phone", "móvil": "phone", "celular": "phone",
+    "pastillas de freno": "brake pads", "piezas de coche": "car parts",
+    "repuestos de coche": "car parts", "neumáticos": "tires", "coche": "car", "carro": "car",
+}  # fmt: skip
+
+_NUMBER_WORDS = (
+    r"cero|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|"
+    r"quince|dieciséis|dieciseis|diecisiete|dieciocho|diecinueve|veinte|veintiuno|veintidós|"
+    r"veintidos|veintitrés|veintitres|veinticuatro|veinticinco|veintiséis|veintisiete|"
+    r"veintiocho|veintinueve|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|cien|"
+    r"ciento|doscientos|trescientos|cuatrocientos|quinientos|mil"
+)
+_WORDED = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:\s+(?:y\s+)?(?:{_NUMBER_WORDS}))*\b")
+_PRICE_NEAR = re.compile(
+    r"(?:menos de|más de|mas de|hasta|máximo|entre|y|unos|unas|alrededor de|no más de|"
+    r"presupuesto de|por)\s*$"
+)
+_CURRENCY_AFTER = re.compile(r"^\s*(?:dólares|dolares|euros|pesos|libras|€|\$)")
+
+
+@cache
+def _replacer() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {**_PRODUCTS, **_STRUCTURE}
+    # Structure phrases that contain product words ("el más barato") must win over shorter ones.
+    phrases = sorted(table, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\wáéíóúñü])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\wáéíóúñü])"
+    )
+    return pattern, table
+
+
+def to_english(text: str) -> str:
+    low = text.casefold().replace("¿", " ").replace("¡", " ")
+    low = _numbers(low)
+    # "el de cuero" -> "the leather one" once the words are English.
+    low = re.sub(r"\b(?:el|la)\s+de\s+([a-záéíóúñ]+)\b", r"the \1 one", low)
+    pattern, table = _replacer()
+    english = pattern.sub(lambda m: f" {table[m.group(0)]} ", low)
+    # Spanish articles and small words with no English counterpart needed.
+    english = re.sub(
+        r"\b(?:el|la|los|las|un|una|unos|unas|al|del|lo|le|les|me|mi|mis|se|es|"
+        r"son|está|están|que|algo|algún|alguna|muy|más|tan)\b",
+        " ",
+        english,
+    )
+    return re.sub(r"\s+", " ", english).strip()
+
+
+def _numbers(text: str) -> str:
+    def rewrite(match: re.Match[str]) -> str:
+        before, after = text[: match.start()], text[match.end() :]
+        if not (_PRICE_NEAR.search(before) or _CURRENCY_AFTER.match(after)):
+            return match.group(0)
+        value = parse_number(match.group(0), language="es")
+        return str(value) if isinstance(value, int) else match.group(0)
+
+    return _WORDED.sub(rewrite, text)

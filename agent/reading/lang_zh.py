@@ -1,0 +1,204 @@
+"""Chinese shopping messages in canonical English words (see translate.py).
+
+Numbers written in Chinese become digits (cn2an); price, rating, negation and reference patterns
+are rewritten first, then product words by the dictionary, longest first. Segments the dictionary
+does not know are cut into words (jieba) and kept; an English word in the message (a brand, "yoga
+mat") stays as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, partial
+
+_CURRENCY = {
+    "美元": "dollars", "美金": "dollars", "刀": "dollars", "usd": "dollars", "$": "dollars",
+    "欧元": "euros", "英镑": "pounds", "元": "yuan", "块钱": "yuan", "块": "yuan",
+    "人民币": "yuan", "rmb": "yuan", "¥": "yuan", "￥": "yuan",
+}  # fmt: skip
+_CUR = "|".join(re.escape(c) for c in sorted(_CURRENCY, key=len, reverse=True))
+_NUM = r"\d+(?:\.\d+)?"
+
+# Patterns on the whole message, in order: (pattern, English with \g<n> groups).
+_PATTERNS: list[tuple[str, str]] = [
+    (rf"({_NUM})\s*(?:{_CUR})?\s*(?:到|至|-|~|～)\s*({_NUM})\s*({_CUR})?\s*(?:之间|以内)?",
+     r" between \1 and \2 \3 "),
+    (rf"(?:不超过|不要超过|别超过|最多|最高|顶多|不高于|低于|少于|小于|便宜于|控制在)\s*({_NUM})\s*({_CUR})?"
+     r"\s*(?:以内|以下|之内|内)?", r" no more than \1 \2 "),
+    (rf"({_NUM})\s*({_CUR})?\s*(?:以内|以下|之内|内|封顶|左右以内)", r" under \1 \2 "),
+    (rf"(?:预算|价位|价格)(?:是|在|大概|大约)?\s*({_NUM})\s*({_CUR})?\s*(?:左右|上下)",
+     r" around \1 \2 "),
+    (rf"(?:预算|价位)(?:是|在|有)?\s*({_NUM})\s*({_CUR})?", r" budget of \1 \2 "),
+    (rf"(?:大概|大约|差不多)?\s*({_NUM})\s*({_CUR})?\s*(?:左右|上下)", r" around \1 \2 "),
+    (rf"(?:至少|最少|不低于|高于|超过)\s*({_NUM})\s*({_CUR})?", r" over \1 \2 "),
+    (rf"({_NUM})\s*({_CUR})?\s*以上", r" over \1 \2 "),
+    (rf"({_NUM})\s*({_CUR})", r" \1 \2 "),
+    (r"(\d(?:\.\d)?)\s*(?:颗星|星)\s*(?:以上|及以上|或以上)", r" at least \1 stars "),
+    (r"(\d(?:\.\d)?)\s*(?:颗星|星)", r" \1 stars "),
+    (r"好评(?:多|高)?的?|评分高的?|口碑好的?", " highly rated "),
+    # References to shown products.
+    (r"前(?:两|2)(?:个|款|件)", " the first two "),
+    (r"第\s*(\d+)\s*(?:个|款|件|种|号)?", r" number \1 "),
+    (r"最后(?:一)?(?:个|款|件)", " the last one "),
+    (r"(?:最便宜|最实惠)的(?:那|这)?(?:个|款|件)?", " the cheapest one "),
+    (r"(?:更便宜|便宜一点|便宜点)的(?:那|这)(?:个|款|件)", " the cheaper one "),
+    (r"(?:最贵)的(?:那|这)?(?:个|款|件)?", " the most expensive one "),
+    (r"(?:评分最高|评价最好|最好评)的(?:那|这)?(?:个|款|件)?", " the best rated one "),
+    (r"哪(?:个|款)更便宜", " which is cheaper "),
+    (r"(?:大一号|大一点的|大一点|更大的|大号的?|大瓶的?|更大容量的?)", " a bigger size "),
+    (r"(?:小一号|小一点的|小一点|更小的|小号的?|小瓶的?|旅行装)", " a smaller size "),
+    (r"(?:更便宜|便宜一点|便宜点|再便宜|实惠一点)", " cheaper "),
+    (r"(?:更贵|贵一点|高端一点|更高档)", " more expensive "),
+    (r"(?:便宜的?|实惠的?|平价的?|不贵的?|性价比高的?)", " cheap "),
+    # Dropped constraints.
+    (r"(?:品牌|牌子)(?:无所谓|不重要|都行|都可以|没关系|不限)|不限品牌|什么(?:品牌|牌子)都(?:行|可以)",
+     " the brand doesn't matter "),
+    (r"(?:价格|价钱|预算)(?:无所谓|不重要|都行|没关系|不限)|不限(?:价格|预算)|多少钱都(?:行|可以)",
+     " the price doesn't matter "),
+    (r"(?:颜色)(?:无所谓|不重要|都行|没关系|不限)|什么颜色都(?:行|可以)", " any color "),
+    # Negation.
+    (r"除了\s*(.+?)\s*(?:以外|之外)(?:的)?", r" except \1 "),
+    (r"(?:不要|不想要|别要|别给我|不含|不带|没有|不需要|不能有|不用|避免|除了)", " no "),
+    (r"不是", " not "),
+    (r"对(.+?)过敏", r" allergic to \1 "),
+    (r"无(?=[\u4e00-\u9fff])", " no "),
+    # Intents.
+    (r"比较一下|对比一下|比一比|比较|对比|有什么区别|区别", " compare "),
+    (r"详细介绍一下|介绍一下|详细说说|详细信息|详情|更多信息|具体说说|怎么样", " tell me more about "),
+    (r"类似的|差不多的|相似的|同款|像.+?(?:一样|那样)的?|类似", " something similar "),
+    (r"但是|但|不过|可是", " but "),
+    (r"写一段(?:介绍|描述|文案)|写个(?:介绍|描述|文案)|产品文案|描述一下", " write a description "),
+    (r"(?:我)?不喜欢", " i don't like "),
+    (r"(?:我)?(?:喜欢|爱)(?:这个|那个)", " i like that one "),
+    (r"换(?:一个|个|些)|别的|其他的?|还有(?:别的|其他)吗?", " other options "),
+    (r"重新开始|重来|算了|换个话题", " start over "),
+    (r"这个|那个|这款|那款|它", " that one "),
+    # Gifts.
+    (r"(?:送给|送|给)(?:我)?(?:的)?(妈妈|母亲|老妈|妈)", " for my mom gift "),
+    (r"(?:送给|送|给)(?:我)?(?:的)?(爸爸|父亲|老爸|爸)", " for my dad gift "),
+    (r"(?:送给|送|给)(?:我)?(?:的)?(老婆|妻子|太太)", " for my wife gift "),
+    (r"(?:送给|送|给)(?:我)?(?:的)?(老公|丈夫)", " for my husband gift "),
+    (r"(?:送给|送|给)(?:我)?(?:的)?(女朋友|女友)", " for my girlfriend gift "),
+    (r"(?:送给|送|给)(?:我)?(?:的)?(男朋友|男友)", " for my boyfriend gift "),
+    (r"(?:送给|送|给)(?:我)?(?:的)?(朋友|闺蜜)", " for my friend gift "),
+    (r"礼物|送礼", " gift "),
+    # Requests and small talk.
+    (r"你好|您好|嗨|哈喽", " hi "),
+    (r"谢谢|多谢|感谢", " thanks "),
+]  # fmt: skip
+# Requests first: "有没有" holds "没有", which is a negation on its own.
+_REQUESTS = (
+    r"我(?:想要|需要|想找|想买|在找|想|要)|帮我找|给我推荐|推荐|有没有|有吗|请问|能不能",
+    " i want ",
+)
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+_CN_NUMBER = re.compile(
+    rf"(?P<pre>不超过|最多|最高|预算|至少|超过|低于|高于|少于|大于|小于|顶多|大概|大约|差不多|到|至|第|前)"
+    rf"(?P<a>[{_CN_DIGITS}]+)"
+    rf"|(?P<b>[{_CN_DIGITS}]+)(?=\s*(?:{_CUR}|星|颗星|以内|以下|以上|左右|上下|到|至|之间))"
+)
+
+_PRODUCTS: dict[str, str] = {
+    "保湿霜": "moisturizer", "面霜": "moisturizer", "保湿乳": "moisturizer", "润肤霜": "moisturizer",
+    "乳液": "lotion", "晚霜": "night cream", "夜霜": "night cream", "精华液": "face serum",
+    "精华": "serum", "洁面乳": "gentle cleanser", "洗面奶": "gentle cleanser", "洁面": "cleanser",
+    "爽肤水": "toner", "化妆水": "toner", "去角质": "exfoliating", "防晒霜": "sunscreen",
+    "防晒": "sunscreen", "物理防晒": "mineral sunscreen", "干洗喷雾": "dry shampoo",
+    "免洗洗发": "dry shampoo", "狗狗洗发水": "dog shampoo", "宠物洗发水": "dog shampoo",
+    "洗发水": "shampoo", "洗发露": "shampoo", "免洗护发素": "leave-in conditioner",
+    "护发素": "conditioner", "发油": "hair oil", "护发精油": "hair oil", "发膜": "hair mask",
+    "面膜": "face mask", "无线耳机": "wireless earbuds", "蓝牙耳机": "wireless earbuds",
+    "运动耳机": "sport earbuds", "头戴式耳机": "over-ear headphones", "头戴耳机": "over-ear headphones",
+    "耳罩式耳机": "on-ear headphones", "耳机": "headphones", "降噪": "noise cancelling",
+    "跑鞋": "running shoes", "跑步鞋": "running shoes", "越野跑鞋": "trail running shoe",
+    "鞋": "shoes", "双肩包": "backpack", "背包": "backpack", "书包": "backpack",
+    "电脑包": "laptop backpack", "登山包": "hiking backpack", "旅行包": "travel backpack",
+    "水袋包": "hydration pack", "咖啡豆": "whole bean coffee", "咖啡粉": "ground coffee",
+    "胶囊咖啡": "espresso pods", "冷萃": "cold brew concentrate", "咖啡": "coffee",
+    "绿茶": "green tea", "散茶": "loose leaf tea", "茶叶": "loose leaf tea", "茶包": "tea bags",
+    "茶": "tea", "狗绳": "dog leash", "牵引绳": "leash", "遛狗绳": "dog leash",
+    "狗狗胸背": "dog harness", "胸背带": "harness", "狗窝": "dog bed", "狗床": "dog bed",
+    "磨牙玩具": "chew toy", "狗玩具": "dog toy", "狗粮": "dry dog food", "狗狗": "dog",
+    "狗": "dog", "瑜伽垫": "yoga mat", "瑜伽砖": "yoga block", "泡沫轴": "foam roller",
+    "弹力带": "resistance bands", "阻力带": "resistance bands", "壶铃": "kettlebell",
+    "跳绳": "jump rope", "平底锅": "skillet", "煎锅": "skillet", "炒锅": "wok",
+    "汤锅": "stock pot", "奶锅": "saucepan", "铸铁锅": "dutch oven", "烤盘": "grill pan",
+    "锅": "pot", "台灯": "desk lamp", "桌灯": "table lamp", "落地灯": "floor lamp",
+    "智能灯泡": "smart bulb", "灯带": "led strip lights", "阅读灯": "reading light", "灯": "lamp",
+    "敏感肌": "sensitive skin", "敏感皮肤": "sensitive skin", "干皮": "dry skin",
+    "干性皮肤": "dry skin", "干性肌肤": "dry skin", "油皮": "oily skin", "油性皮肤": "oily skin",
+    "混合皮": "combination skin", "混合性皮肤": "combination skin", "皮肤": "skin",
+    "卷发": "curly hair", "细软发": "fine hair", "头发": "hair", "无香精": "fragrance-free",
+    "无香料": "fragrance-free", "无香味": "fragrance-free", "无香": "fragrance-free",
+    "不含香精": "fragrance-free", "香精": "fragrance", "香料": "fragrance", "香味": "fragrance",
+    "无硫酸盐": "sulfate-free", "防水": "waterproof", "无线": "wireless", "有机": "organic",
+    "低因": "decaf", "无咖啡因": "decaf", "环保": "eco-friendly", "可调光": "dimmable",
+    "电磁炉": "induction compatible", "不粘": "nonstick", "铸铁": "cast iron",
+    "不锈钢": "stainless steel", "真皮": "leather", "皮革": "leather", "尼龙": "nylon",
+    "棉": "cotton", "黑色": "black", "黑": "black", "白色": "white", "红色": "red",
+    "蓝色": "blue", "藏青色": "navy", "绿色": "green", "灰色": "grey", "粉色": "pink",
+    "粉红色": "pink", "紫色": "purple", "棕色": "brown", "银色": "silver", "金色": "gold",
+    "玫瑰金": "rose gold", "薰衣草": "lavender", "玫瑰": "rose", "椰子": "coconut",
+    "柑橘": "citrus", "桉树": "eucalyptus", "芦荟": "aloe", "维生素c": "vitamin c",
+    "玻尿酸": "hyaluronic acid", "透明质酸": "hyaluronic acid", "视黄醇": "retinol",
+    "口红": "lipstick", "唇膏": "lipstick", "指甲油": "nail polish", "穿戴甲": "press on nails",
+    "睫毛膏": "mascara", "眼线笔": "eyeliner", "粉底": "foundation", "散粉": "powder",
+    "化妆品": "makeup", "香水": "perfume", "吹风机": "hair dryer", "直发器": "hair straightener",
+    "卷发棒": "curling iron", "梳子": "comb", "刷子": "brush", "假睫毛": "false eyelashes",
+    "睫毛": "eyelashes", "假发": "wig", "接发": "hair extensions", "香皂": "soap", "肥皂": "soap",
+    "身体乳": "body lotion", "护手霜": "hand cream", "霜": "cream", "精油": "oil",
+    "化妆刷": "makeup brush", "笔记本电脑": "laptop", "电脑": "computer", "手机": "phone",
+    "刹车片": "brake pads", "汽车配件": "car parts", "汽车零件": "car parts", "轮胎": "tires",
+    "汽车": "car", "电视": "tv", "冰箱": "refrigerator",
+}  # fmt: skip
+_FILLER = "的了吗呢吧啊呀嘛么和跟或者还有也请一个一款一些一双点儿"
+
+
+@cache
+def _products() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(p) for p in sorted(_PRODUCTS, key=len, reverse=True)))
+
+
+def to_english(text: str) -> str:
+    import cn2an
+
+    low = re.sub(r"[一1](?:个|款|件|双|瓶|支|条|套|台|只|份)", " ", text.casefold())
+    low = _CN_NUMBER.sub(
+        lambda m: (m.group("pre") or "") + _number(cn2an, m.group("a") or m.group("b")), low
+    )
+    low = re.sub(_REQUESTS[0], _REQUESTS[1], low)
+    low = _products().sub(lambda m: f" {_PRODUCTS[m.group(0)]} ", low)
+    for pattern, english in _PATTERNS:
+        low = re.sub(pattern, partial(_expand, template=english), low)
+    return _segment_rest(low)
+
+
+def _number(cn2an: object, words: str) -> str:
+    try:
+        value = cn2an.cn2an(words, "smart")  # type: ignore[attr-defined]
+    except (ValueError, KeyError, IndexError):  # not a number cn2an can read: keep it
+        return words
+    return f"{value:g}" if isinstance(value, int | float) else words
+
+
+def _expand(match: re.Match[str], template: str) -> str:
+    def group(n: int) -> str:
+        value = match.group(n) if n <= (match.re.groups or 0) else None
+        return _CURRENCY.get(value, value) if value else ""
+
+    return re.sub(r"\\(\d)", lambda g: group(int(g.group(1))), template)
+
+
+def _segment_rest(text: str) -> str:
+    """Chinese left after the rewriting: small words dropped, the rest cut into words."""
+    import jieba
+
+    jieba.setLogLevel(60)  # no start-up chatter in the server log
+    out: list[str] = []
+    for piece in re.split(r"([\u4e00-\u9fff]+)", text):
+        if not re.match(r"[\u4e00-\u9fff]", piece):
+            out.append(piece)
+            continue
+        kept = [w for w in jieba.lcut(piece) if w.strip(_FILLER)]
+        out.append(" " + " ".join(kept) + " ")
+    return re.sub(r"\s+", " ", "".join(out)).replace(" ,", ",").strip()

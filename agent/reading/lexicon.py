@@ -1,0 +1,218 @@
+"""The words of shopping in canonical English: intents, references, negation, dropped
+constraints, gifts, sizes, filler. parse.py reads with them; messages in other languages are
+translated into these words first (translate.py).
+
+Patterns match lower-cased text with prices and ratings already blanked out.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Ordinals and positions in a shown list ("the second one", "#3", "the last two").
+ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
+    "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "last": -1, "top": 1, "former": 1,
+    "latter": -1,
+}  # fmt: skip
+COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+ORDINAL = re.compile(
+    r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"1st|2nd|3rd|[4-9]th|10th|last|top|former|latter)\s+"
+    r"(one|ones|option|item|product|pick|result|choice|two|three|four|2|3|4)?\b"
+)
+ORDINAL_ALONE = re.compile(
+    r"\b(?:the|that)\s+(first|second|third|fourth|fifth|last|former|latter)\b"
+)
+NUMBERED = re.compile(
+    r"(?:#\s*|\bnumber\s+|\bno\.\s*|\boption\s+|\bitem\s+|\bpick\s+|\bproduct\s+)(\d{1,2})\b"
+)
+COMPARE_PAIR = re.compile(r"\bcompare\s+(\d{1,2})\s+(?:and|with|to|vs\.?)\s+(\d{1,2})\b")
+FOCUS = re.compile(r"\b(?:that one|this one|that|this|it|them|those|these|both|either|the one)\b")
+
+# Picking a shown product by what it is rather than where it is: "the cheaper one", "the
+# leather one", "the Sunward one", "which of those is cheaper".
+PICK_BY_PRICE = re.compile(
+    r"\b(?:the\s+)?(?:(?P<low>cheaper|cheapest|less expensive|least expensive|lower[- ]priced|"
+    r"more affordable|most affordable)|(?P<high>pricier|priciest|more expensive|most expensive|"
+    r"higher[- ]priced))\s+(?:one|ones|option|of (?:the|those|these|them|both)(?: two)?|pick|"
+    r"item)\b"
+    r"|\bwhich (?:one )?(?:of (?:those|these|them|the two) )?(?:is|was|'s) (?:(?P<low2>cheaper|"
+    r"cheapest|less expensive)|(?P<high2>pricier|more expensive|most expensive))\b"
+)
+PICK_BY_RATING = re.compile(
+    r"\bthe\s+(?:best|highest|better|top)[- ]rated(?:\s+one)?\b|\bwhich (?:one )?(?:of (?:those|"
+    r"these|them|the two) )?(?:is|was|'s) (?:better|best|rated higher)\b"
+)
+PICK_BY_WORDS = re.compile(
+    r"\bthe\s+((?:[a-z0-9&'-]+\s+){0,2}?[a-z0-9&'-]+)\s+(?:one|ones|option|version)\b"
+)
+
+# Asking for the same product in another size.
+SIZE_CHANGE = re.compile(
+    r"\b(?P<up>bigger|larger|bigger size|larger size|next size up|size up|more of it|family "
+    r"size|big(?:ger)? bottle)\b|\b(?P<down>smaller|smaller size|travel size|mini|size down|"
+    r"next size down)\b"
+)
+SIZE_CONTEXT = re.compile(r"\b(?:size|bottle|version|pack|one|variant|in a|in the|it in)\b")
+
+# Relative price against what was shown.
+CHEAPER = re.compile(
+    r"\b(?:cheaper|less expensive|lower price|lower[- ]priced|more affordable|less money|"
+    r"not so expensive|too expensive|too pricey|pricey|costs? less)\b"
+)
+PRICIER = re.compile(
+    r"\b(?:pricier|more expensive|higher end|high end|more premium|fancier|better quality)\b"
+)
+
+# Ratings.
+RATING = re.compile(
+    r"(?:at least|rated|rating(?: of)?|minimum(?: of)?|min)?\s*(\d(?:\.\d)?)\s*(?:\+\s*)?"
+    r"(?:stars?|star rating|star reviews?)(?:\s*(?:and|or|&)\s*(?:up|above|more|higher|better))?"
+    r"|(\d(?:\.\d)?)\s*\+\s*(?:rating|rated)|rated (?:at least |over |above )?(\d(?:\.\d)?)\b"
+)
+HIGHLY_RATED = re.compile(
+    r"\b(?:highly|well|top|best|great|good|high(?:ly)?|positively)[ -](?:rated|reviewed)\b|"
+    r"\bgood reviews\b|\bgreat reviews\b|\bwell[- ]liked\b|\bpopular with\b"
+)
+
+INTENTS: list[tuple[str, re.Pattern[str]]] = [
+    ("copy", re.compile(r"\b(?:write|give me|draft|make)\b.{0,20}\b(?:description|copy|blurb)\b|"
+                        r"\bproduct copy\b|\bdescribe\b")),
+    ("compare", re.compile(r"\bcompare\b|\bcomparison\b|\bdifferences?\b|\bwhich (?:one )?is "
+                           r"better\b|\bvs\.?\b|\bversus\b|\bhow do (?:they|those|these) "
+                           r"(?:differ|compare)\b|\bside by side\b")),
+    ("again", re.compile(r"\b(?:show|see|list)\b.{0,15}\bagain\b|\bprevious (?:list|results|"
+                         r"ones|products)\b|\bgo back\b|\bthe (?:earlier|first) list\b")),
+    ("reject", re.compile(r"\b(?:don'?t|do not|dont) (?:like|want|need|love)\b|\bnot (?:the|that|"
+                          r"this)\b|\bno to\b|\bremove\b|\bhate\b|\bskip\b|\bnot interested\b"
+                          r"|\bnot a fan\b|\bnot for me\b|\bnope\b|\bugly\b")),
+    ("similar", re.compile(r"\b(?:something|anything|more|others?|ones?|items?|products?)\s+"
+                           r"(?:like|similar)\b|\bsimilar\b|\blike (?:that|this|it|the)\b|"
+                           r"\balternatives?\b|\bsame (?:kind|type|style) as\b")),
+    ("like", re.compile(r"\b(?:i|we)\s+(?:really\s+)?(?:like|love)\b|\b(?:perfect|great|nice|"
+                        r"love it|awesome)[,!.]? (?:the|that|this)\b|\bi'?ll take\b|"
+                        r"\b(?:i'?ll|i will) (?:buy|get|order)\b")),
+    ("details", re.compile(r"\btell me (?:more )?about\b|\bmore (?:info|information|details)"
+                           r"\b|\bdetails\b|\bwhat about\b|\b(?:does|is|has|can) (?:it|that|"
+                           r"this|the)\b|\bhow (?:big|much|many|long|heavy|large)\b|\bwhat(?:'s| "
+                           r"is| are)\s+(?:the|its)\b|\bingredients?\b|\bwhat size\b|\bis there\b"
+                           r"|\bdo they\b|\bare they\b")),
+]  # fmt: skip
+
+RESET = re.compile(
+    r"\b(?:start over|start again|new search|forget (?:it|that|everything|all that|the previous|"
+    r"what i said)|never ?mind|scratch that|something (?:else|different) entirely|reset|"
+    r"change of plans?|different question|let'?s try something else)\b"
+)
+FRESH = re.compile(
+    r"(?:^|[.!?]\s+|,\s*)(?:(?:hi|hello|hey|actually|ok|okay|now|also|and|so|but|well|oh)[,!]?\s+)*"
+    r"(?:i(?:'m| am)?\s+(?:also\s+)?(?:need|want|looking for|searching for|after|shopping for|"
+    r"in the market for|hunting for)|i'd like|i would like|looking for|show me|find me|"
+    r"do you (?:have|sell|carry)|can you (?:recommend|suggest|find)|any suggestions for|"
+    r"recommend|what about|how about|got any)\s+"
+    r"(?:a|an|some|another|new|any)?\s*(?!(?:cheaper|better|different|similar|other|one|more)\b)"
+)
+GREETING = re.compile(
+    r"^\s*(?:hi+|hello|hey+|hiya|yo|good (?:morning|afternoon|evening)|thanks?|thank you|thx|ty|"
+    r"ok+|okay|cool|great|nice|awesome|bye|goodbye|cheers|perfect|got it|sounds good)\b"
+    r"[\s!.,:)]*(?:there|so much|a lot|again)?[\s!.,:)]*$"
+)
+THANKS = re.compile(r"\b(?:thanks|thank you|thx|ty|cheers|bye|goodbye|that'?s all)\b")
+MORE_OPTIONS = re.compile(
+    r"\b(?:more (?:options|results|ones|choices|like (?:these|those))|other (?:options|ones|"
+    r"choices|brands|products)|something else|anything else|different ones|show me more|"
+    r"any others|what else)\b"
+)
+
+# "The brand doesn't matter", "any colour", "forget the budget": a constraint dropped.
+DROP = re.compile(
+    r"\b(?:(?:the\s+)?(?P<a>[a-z]+(?: [a-z]+)?) (?:doesn'?t|does not|don'?t|do not|no longer|"
+    r"won'?t|isn'?t|is not) (?:matter|count|important)(?: anymore| any more| to me)?|"
+    r"any (?P<b>brand|colou?r|size|scent|type|kind|material|style|flavou?r)|"
+    r"(?:forget|ignore|drop|remove|never ?mind|skip) (?:about )?the (?P<c>[a-z]+(?: [a-z]+)?)"
+    r"(?: (?:part|limit|filter|condition|requirement))?|(?:i )?(?:don'?t|do not) care (?:about|"
+    r"what|which) (?:the )?(?P<d>[a-z]+(?: [a-z]+)?)|no preference (?:on|for) (?:the )?"
+    r"(?P<e>[a-z]+(?: [a-z]+)?)|(?:whatever|any) (?P<f>brand|colou?r|size|scent|material) is "
+    r"fine)\b"
+)
+DROP_SYNONYMS = {
+    "brand": "brand", "brands": "brand", "maker": "brand", "company": "brand",
+    "price": "price", "budget": "price", "cost": "price", "money": "price", "prices": "price",
+    "colour": "color", "colors": "color", "colours": "color", "scent": "fragrance",
+    "smell": "fragrance", "flavour": "flavor",
+}  # fmt: skip
+
+# Gifts and who they are for.
+RECIPIENT = re.compile(
+    r"\bfor (?:my |our |a |the )?(?P<who>mom|mum|mother|mommy|dad|father|daddy|wife|husband|"
+    r"girlfriend|boyfriend|gf|bf|partner|sister|brother|sis|bro|friend|best friend|bestie|son|"
+    r"daughter|kid|kids|child|children|grandma|grandmother|grandpa|grandfather|boss|coworker|"
+    r"co-worker|colleague|teacher|niece|nephew|aunt|uncle|baby|fiance|fiancee|mother-in-law|"
+    r"roommate|neighbor|neighbour|someone|him|her|them)\b"
+)
+GIFT = re.compile(
+    r"\b(?:gift|present|birthday|christmas|xmas|anniversary|mother'?s day|"
+    r"father'?s day|valentine'?s?|housewarming|stocking stuffer|gift idea)s?\b"
+)
+
+# Products the shopper has, has seen or used (not to be shown again) vs wants.
+OWNED_CUES = re.compile(
+    r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had|got)|i'?ve (?:got|tried|used|"
+    r"had|seen|watched|bought)|i (?:loved|liked|enjoyed|watched|saw|love|like|enjoy)|"
+    r"already (?:have|own|tried)|similar to|something like|like|other than|instead of|besides|"
+    r"except|apart from|not|no)\b"
+)
+
+NEGATORS = frozenset(
+    {"no", "not", "without", "never", "avoid", "except", "hate", "dislike", "don", "dont",
+     "doesn", "isn", "nothing", "allergic", "exclude", "excluding", "non", "nor", "neither",
+     "minus", "free", "sans", "besides", "nope"}
+)  # fmt: skip
+# Words a negation reaches across before the thing negated ("not from", "without a", "no more").
+NEGATION_BRIDGE = frozenset(
+    {"from", "by", "the", "a", "an", "any", "of", "to", "with", "made", "brand", "brands", "t",
+     "s", "want", "like", "need", "too", "so", "much", "very", "really", "that", "is", "are",
+     "contain", "contains", "containing", "include", "includes", "including", "use", "using",
+     "in", "it", "them", "please", "pls", "either", "for", "anything", "something", "all",
+     "kind", "type", "sort", "color", "colour", "scent", "smell", "added", "real", "heavy",
+     "strong", "harsh", "do", "be", "coating", "coated"}
+)  # fmt: skip
+COORDINATION = frozenset({"or", "nor", "and", ",", "/", "&", "either"})
+CLAUSE_BREAKS = frozenset({".", "!", "?", ";", "but", "though", "although", "however", "yet"})
+
+FILLER = frozenset(
+    {"i", "im", "i'm", "me", "my", "we", "you", "your", "a", "an", "the", "some", "something",
+     "anything", "need", "want", "wanted", "would", "like", "love", "can", "could", "should",
+     "recommend", "show", "find", "get", "buy", "any", "suggestion", "suggestions", "help",
+     "with", "and", "or", "that", "this", "these", "those", "is", "are", "be", "to", "of", "in",
+     "on", "it", "its", "for", "good", "nice", "great", "best", "hi", "hello", "hey", "thank",
+     "thanks", "one", "ones", "also", "just", "really", "very", "maybe", "what", "which", "do",
+     "does", "have", "has", "else", "other", "more", "option", "options", "looking", "look",
+     "search", "shopping", "please", "pls", "plz", "now", "instead", "actually", "ok", "okay",
+     "so", "but", "from", "by", "brand", "made", "t", "s", "m", "d", "ll", "re", "ve", "there",
+     "here", "them", "they", "am", "at", "as", "about", "again", "item", "items", "product",
+     "products", "thing", "things", "stuff", "kind", "type", "sort", "well", "too", "much",
+     "how", "tell", "know", "see", "let", "give", "price", "priced", "cost", "dollar", "buck",
+     "usd", "under", "over", "below", "above", "between", "less", "than", "least", "most", "up",
+     "cheap", "cheaper", "expensive", "budget", "around", "rated", "rating", "star", "scent",
+     "scented", "free", "ideally", "perhaps", "preferably", "prefer", "pick", "choose",
+     "someone", "gift", "forget", "compare", "write", "description", "describe", "detail",
+     "details", "info", "information", "similar", "alternative", "start", "new", "mind",
+     "never", "reset", "change", "plan", "different", "remove", "skip", "interested", "fan",
+     "hate", "don", "dont", "needs", "make", "go", "try", "switch", "rather", "got", "was",
+     "were", "been", "being", "will", "gonna", "wanna", "kinda", "sorta", "lol", "haha", "hmm",
+     "um", "uh", "idk", "tbh", "btw", "yes", "yeah", "yep", "nah", "sure", "cool", "awesome",
+     "if", "then", "when", "where", "who", "why", "all", "every", "each", "many", "lot",
+     "lots", "bit", "little", "pretty", "quite", "still", "yet", "already", "only", "even",
+     "though", "because", "since", "while", "after", "before", "into", "out", "off", "our",
+     "us", "he", "she", "his", "her", "him", "their", "there's", "it's", "that's", "cuz",
+     "cause", "must", "might", "may", "shall", "not", "no", "did", "done",
+     "doing", "say", "said", "think", "thought", "guess", "mean", "right", "able", "way", "use",
+     "using", "used", "buying", "getting", "own", "today", "tomorrow", "day", "week", "soon",
+     "asap", "ago", "currently", "recently", "usually", "always", "sometimes", "often",
+     "lately", "another", "same", "such", "order", "shop",
+     "store", "site", "website", "available", "sell", "carry", "stock", "offer", "recommendation",
+     "recommendations", "decent", "solid", "quality", "top", "mom", "dad"}
+)  # fmt: skip

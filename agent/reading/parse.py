@@ -1,0 +1,619 @@
+"""Understanding one shopper message, deterministically: the core reader every backend shares.
+
+A message is first cut of instruction-like clauses (safety.py) and, when it is not in English,
+translated into canonical English shopping words (translate.py). Then: constraints the shopper
+dropped ("the brand doesn't matter"), ratings, prices (money.py), who a gift is for, references to
+shown products (by position, by price, by a word: "the leather one"), another size, intents; and
+the catalogue's own vocabulary (vocabulary.py) for categories, product types, brands and
+attribute values.
+
+Negation has a scope: it reaches across small words ("not from", "without a") to the next thing
+the catalogue knows, and on through a coordination ("not from A or B", "no lavender and no rose")
+until the clause ends. Only what the shopper stated explicitly becomes a hard constraint: a
+vocabulary value counts as one when its attribute belongs to the kind of product asked for and it
+is said about the request (in the same sentence as the request, or in a short message); anything
+else is a soft preference that ranks but never filters. What is left, less filler words, is the
+shopper's free-text need.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from agent.reading import lexicon as lx
+from agent.reading.money import read_prices
+from agent.reading.safety import neutralise
+from agent.reading.translate import detect_language, to_english
+from agent.reading.vocabulary import Entry, Kind, Match, Vocabulary, fold_word, words
+from agent.types import TYPE_KEY
+
+
+class Intent(StrEnum):
+    SEARCH = "search"
+    DETAILS = "details"  # about one shown product
+    COMPARE = "compare"  # shown products side by side
+    SIMILAR = "similar"  # like a shown product (maybe cheaper, maybe another size)
+    REJECT = "reject"
+    LIKE = "like"
+    COPY = "copy"  # product copy for a shown product
+    AGAIN = "again"  # the last list once more
+    CHAT = "chat"  # greeting, thanks, nothing to act on
+
+
+RelativePrice = Literal["cheaper", "pricier"]
+Pick = Literal["cheapest", "priciest", "best_rated"]
+MIN_COVERAGE = 0.5  # share of a kind's products that must have a key for it to filter
+_KEY_CONTEXT_WORDS = 2  # "rose scent", "scent: rose": a key this close names the value's key
+_SHORT = 14  # words: a message this short is all about the request
+_WANT = re.compile(
+    r"\b(?:need|needs|want|wanted|looking|look for|searching|after|prefer|must|has to|have to|"
+    r"should|only|show|find|get me|recommend|suggest|shopping|buy|would like|i'd like|"
+    r"do you have|got any|any|something|anything|for|with|without|no|not)\b"
+)
+_OWNED = re.compile(
+    r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had)|i'?ve (?:got|tried|used|had|"
+    r"bought)|my (?:old|last|current)|last (?:time|year|month)|used to)\b"
+)
+# The vocabulary's words (vocabulary.py), and the punctuation that ends clauses.
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[,;.!?/&]")
+
+
+@dataclass
+class Parsed:
+    intent: Intent = Intent.SEARCH
+    language: str = "en"
+    reset: bool = False
+    fresh_request: bool = False  # "I need a hand cream": a new request, not a refinement
+    categories: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    exclude_types: list[str] = field(default_factory=list)
+    brands: list[str] = field(default_factory=list)
+    exclude_brands: list[str] = field(default_factory=list)
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+    exclude_attributes: dict[str, list[str]] = field(default_factory=dict)
+    # Vocabulary values said in passing or about another kind: they rank, never filter.
+    soft_attributes: dict[str, list[str]] = field(default_factory=dict)
+    min_price: float | None = None
+    max_price: float | None = None
+    any_price: bool = False
+    cheap: bool = False
+    approximate: bool = False
+    converted: list[tuple[str, float, float]] = field(default_factory=list)
+    unknown_currency: bool = False
+    relative_price: RelativePrice | None = None
+    min_rating: float | None = None
+    dropped: set[str] = field(default_factory=set)  # "brand", "price", or an attribute key
+    references: list[int] = field(default_factory=list)  # 1-based positions; -1 is the last
+    refers_to_focus: bool = False  # "that one", "it"
+    pick: Pick | None = None  # "the cheaper one", "the best rated one"
+    pick_words: list[str] = field(default_factory=list)  # "the leather one" -> ["leather"]
+    size_change: Literal["up", "down"] | None = None
+    more_options: bool = False  # "show me others": not the ones already shown
+    gift: bool = False
+    recipient: str | None = None
+    needs: list[str] = field(default_factory=list)
+    injections: int = 0
+    clean_text: str = ""  # the message with instruction-like clauses cut (what a model sees)
+    english: str = ""  # the message in canonical English (itself, for English)
+
+
+def parse(
+    text: str,
+    vocab: Vocabulary,
+    category_hint: str | None = None,
+    *,
+    language: str | None = None,
+    currency: str = "USD",
+    rates: Mapping[str, float] | None = None,
+    type_hint: str | None = None,
+) -> Parsed:
+    """One shopper message read with the catalogue's vocabulary. `category_hint` and `type_hint`
+    (the dialogue's current topic) decide which attributes can constrain; `language` is the
+    dialogue's language so far (detected from the message when it says enough)."""
+    clean, injections = neutralise(text)
+    lang = detect_language(clean, language or "en")
+    english = to_english(clean, lang)
+    out = Parsed(injections=injections, clean_text=clean, language=lang, english=english)
+    low = _normalise(english)
+    low = _take_drops(low, out)
+    low = _take_rating(low, out)  # before prices: "at least 4 stars" is not $4
+    prices, low = read_prices(low, currency, rates)
+    out.min_price, out.max_price = prices.min_price, prices.max_price
+    out.any_price, out.cheap, out.approximate = prices.any_price, prices.cheap, prices.approximate
+    out.converted, out.unknown_currency = prices.converted, prices.unknown_currency
+    if out.any_price:
+        out.dropped.add("price")
+    low = _take_gift(low, out)
+    low = _take_picks(low, out)
+    low = _take_size_change(low, out)
+    if lx.CHEAPER.search(low):
+        out.relative_price = "cheaper"
+    elif lx.PRICIER.search(low):
+        out.relative_price = "pricier"
+    worded = low
+    low = _take_references(low, out)
+    out.reset = bool(lx.RESET.search(low))
+    out.more_options = bool(lx.MORE_OPTIONS.search(low))
+    out.intent = _intent(worded, out)
+    _read_vocabulary(low, vocab, out, category_hint, type_hint)
+    out.fresh_request = bool(
+        out.intent is Intent.SEARCH
+        and lx.FRESH.search(worded)
+        and not out.relative_price
+        and not out.references
+        and (out.types or out.categories or out.needs)
+    )
+    small_talk = lx.GREETING.match(worded) or not worded.strip() or lx.THANKS.search(worded)
+    if out.intent is Intent.SEARCH and not _has_content(out) and small_talk:
+        out.intent = Intent.CHAT
+    return out
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+
+
+def _blank(text: str, match: re.Match[str]) -> str:
+    return text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+
+
+def _take_drops(text: str, out: Parsed) -> str:
+    for match in list(lx.DROP.finditer(text)):
+        said = next((g for g in match.groups() if g), "")
+        name = said.split()[-1] if said else ""
+        name = lx.DROP_SYNONYMS.get(name, name)
+        if name in ("it", "that", "this", "one", "which", "what"):
+            continue
+        out.dropped.add(name)
+        text = _blank(text, match)
+    return text
+
+
+def _take_rating(text: str, out: Parsed) -> str:
+    for match in list(lx.RATING.finditer(text)):
+        value = float(next(g for g in match.groups() if g))
+        if 0 < value <= 5:
+            out.min_rating = value
+            text = _blank(text, match)
+    if out.min_rating is None and lx.HIGHLY_RATED.search(text):
+        out.min_rating = 4.0
+    return text
+
+
+def _take_gift(text: str, out: Parsed) -> str:
+    who = lx.RECIPIENT.search(text)
+    if who and who.group("who") not in ("someone", "him", "her", "them"):
+        out.recipient = who.group("who")
+    if who or lx.GIFT.search(text):
+        out.gift = bool(lx.GIFT.search(text)) or out.recipient is not None
+    if who:
+        text = _blank(text, who)
+    return lx.GIFT.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _take_picks(text: str, out: Parsed) -> str:
+    price = lx.PICK_BY_PRICE.search(text)
+    if price:
+        low = price.group("low") or price.group("low2")
+        out.pick = "cheapest" if low else "priciest"
+        text = _blank(text, price)
+    rating = lx.PICK_BY_RATING.search(text)
+    if rating:
+        out.pick = "best_rated"
+        text = _blank(text, rating)
+    return text
+
+
+def _take_size_change(text: str, out: Parsed) -> str:
+    match = lx.SIZE_CHANGE.search(text)
+    if match and lx.SIZE_CONTEXT.search(text):
+        out.size_change = "up" if match.group("up") else "down"
+        text = _blank(text, match)
+    return text
+
+
+def _take_references(text: str, out: Parsed) -> str:
+    pair = lx.COMPARE_PAIR.search(text)
+    if pair:
+        out.references += [int(pair.group(1)), int(pair.group(2))]
+        text = _blank(text, pair)
+    for match in list(lx.ORDINAL.finditer(text)):
+        position = lx.ORDINALS[match.group(1)]
+        count = lx.COUNT_WORDS.get(match.group(2) or "")
+        if count and position == 1:  # "the first two"
+            out.references += list(range(1, count + 1))
+        elif count and position == -1:  # "the last two": resolved against the list later
+            out.references += [-i for i in range(count, 0, -1)]
+        else:
+            out.references.append(position)
+        text = _blank(text, match)
+    for match in list(lx.ORDINAL_ALONE.finditer(text)):
+        out.references.append(lx.ORDINALS[match.group(1)])
+        text = _blank(text, match)
+    for match in list(lx.NUMBERED.finditer(text)):
+        out.references.append(int(match.group(1)))
+        text = _blank(text, match)
+    for match in list(lx.PICK_BY_WORDS.finditer(text)):
+        said = [w for w in match.group(1).split() if w not in lx.FILLER and w not in ("other",)]
+        if said:
+            out.pick_words += said
+            text = _blank(text, match)
+    if lx.FOCUS.search(text):
+        out.refers_to_focus = True
+    return text
+
+
+def _intent(text: str, out: Parsed) -> Intent:
+    referring = bool(out.references) or out.refers_to_focus or bool(out.pick or out.pick_words)
+    for name, pattern in lx.INTENTS:
+        if not pattern.search(text):
+            continue
+        intent = Intent(name)
+        if intent in (Intent.COMPARE, Intent.AGAIN, Intent.SIMILAR) or referring:
+            return intent
+    if out.size_change and (referring or not out.needs):
+        return Intent.SIMILAR  # "do you have it in a bigger size?"
+    if out.references or out.pick or out.pick_words:
+        return Intent.DETAILS  # "the second one?", "and the cheaper one?"
+    if out.relative_price and out.refers_to_focus:
+        return Intent.SIMILAR  # "that but cheaper"
+    return Intent.SEARCH
+
+
+# Vocabulary ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    wants: bool = False
+    owned: bool = False
+    kinds: bool = False  # names a product type or category
+
+
+def _read_vocabulary(
+    text: str,
+    vocab: Vocabulary,
+    out: Parsed,
+    category_hint: str | None,
+    type_hint: str | None,
+) -> None:
+    surface = _TOKEN.findall(text)
+    tokens = [fold_word(w) for w in surface]
+    matches = vocab.find(tokens)
+    negated = negated_matches(tokens, matches)
+    sentences = _sentences(surface, matches)
+    short = sum(1 for t in surface if t.isalnum()) <= _SHORT or len(sentences) == 1
+    kinds = [(m, _kind_entries(m, vocab)) for m in matches]
+    kinds_wanted = _wanted_kinds(kinds, sentences, negated)
+    for match, entries in kinds:
+        for entry in entries:
+            if match in negated:
+                if entry.kind is Kind.TYPE:
+                    out.exclude_types.append(entry.name)
+                continue
+            if match not in kinds_wanted:
+                continue
+            if entry.kind is Kind.TYPE:
+                out.types.append(entry.name)
+                if entry.category:
+                    out.categories.append(entry.category)
+            else:
+                out.categories.append(entry.name)
+    category = out.categories[-1] if out.categories else category_hint
+    kind = out.types[-1] if out.types else (type_hint if not out.categories else None)
+    need = [_is_need(t) for t in surface]
+    for i in _negated_positions(tokens, matches, negated):
+        need[i] = False
+    for match, entries in kinds:
+        if entries:  # the kind is a filter (or not wanted): its words are no need
+            for i in range(match.start, match.end):
+                need[i] = False
+            continue
+        sentence = next((s for s in sentences if s.start <= match.start < s.end), sentences[-1])
+        attached = short or sentence.wants or sentence.kinds
+        keep = _apply(
+            match, tokens, surface, vocab, out, match in negated, attached, category, kind
+        )
+        for i in range(match.start, match.end):
+            need[i] = keep and match not in negated
+    _gather_needs(surface, need, sentences, short, out)
+
+
+def _kind_entries(match: Match, vocab: Vocabulary) -> list[Entry]:
+    """The product types (one, or several for "earbuds") or the category a phrase names, when
+    they can filter."""
+    if {e.kind for e in match.entries} == {Kind.BRAND}:
+        return []
+    types = [
+        e
+        for e in match.entries
+        if e.kind is Kind.TYPE and vocab.coverage(TYPE_KEY, e.category) >= MIN_COVERAGE
+    ]
+    if types:
+        return types
+    return [e for e in match.entries if e.kind is Kind.CATEGORY][:1]
+
+
+def _wanted_kinds(
+    kinds: list[tuple[Match, list[Entry]]], sentences: list[_Sentence], negated: set[Match]
+) -> set[Match]:
+    """The product kinds the shopper asks for, not the ones they say they have: in a sentence
+    that asks for something when there is one, else every kind not said as owned."""
+    named = [(m, e) for m, e in kinds if e and m not in negated]
+    if not named:
+        return set()
+
+    def sentence_of(m: Match) -> _Sentence:
+        return next((s for s in sentences if s.start <= m.start < s.end), sentences[-1])
+
+    asking = [m for m, _ in named if sentence_of(m).wants and not sentence_of(m).owned]
+    if asking:
+        return set(asking)
+    return {m for m, _ in named if not sentence_of(m).owned} or {named[-1][0]}
+
+
+def _sentences(surface: list[str], matches: list[Match]) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    start = 0
+    for i, token in enumerate([*surface, "."]):
+        if token in (".", "!", "?", ";") or i == len(surface):
+            if i > start:
+                words_here = " ".join(surface[start:i])
+                out.append(
+                    _Sentence(
+                        start,
+                        i,
+                        wants=bool(_WANT.search(words_here)),
+                        owned=bool(_OWNED.search(words_here)),
+                    )
+                )
+            start = i + 1
+    if not out:
+        out.append(_Sentence(0, len(surface)))
+    for match in matches:
+        if any(e.kind in (Kind.TYPE, Kind.CATEGORY) for e in match.entries):
+            for s in out:
+                if s.start <= match.start < s.end:
+                    s.kinds = True
+    return out
+
+
+def negated_matches(tokens: list[str], matches: list[Match]) -> set[Match]:
+    """The vocabulary phrases said under a negation: the first one a negation reaches (across
+    small words like "from", "a", "any"), then every one coordinated with it ("or", "and", ",")
+    until the clause ends; also "lavender free" / "lavender-free"."""
+    starting = {m.start: m for m in matches}
+    out: set[Match] = set()
+    for i, token in enumerate(tokens):
+        starts = (
+            (token in lx.NEGATORS and token != "free")
+            or (token == "but" and i > 0 and tokens[i - 1] in ("anything", "everything", "all"))
+            or (token == "other" and i + 1 < len(tokens) and tokens[i + 1] == "than")
+            or (token == "free" and i + 1 < len(tokens) and tokens[i + 1] == "of")
+        )
+        if not starts:
+            continue
+        j = i + 1
+        seen: Match | None = None
+        while j < len(tokens):
+            if tokens[j] in lx.CLAUSE_BREAKS:
+                break
+            match = starting.get(j)
+            if match is not None:
+                if seen is not None and not _same_family(seen, match):
+                    break
+                out.add(match)
+                seen = match
+                j = match.end
+                continue
+            if tokens[j] in lx.NEGATION_BRIDGE or tokens[j] in lx.NEGATORS:
+                j += 1
+                continue
+            if seen is not None and tokens[j] in lx.COORDINATION:
+                j += 1
+                continue
+            break
+    for match in matches:
+        if match.end < len(tokens) and tokens[match.end] == "free":
+            out.add(match)
+    return out
+
+
+def _same_family(a: Match, b: Match) -> bool:
+    """Coordination carries a negation on only to the same kind of thing ("not A or B" for two
+    brands), not from a scent to a product type ("no lavender, a moisturizer")."""
+    kinds_a = {e.kind for e in a.entries}
+    kinds_b = {e.kind for e in b.entries}
+    if Kind.TYPE in kinds_b or Kind.CATEGORY in kinds_b:
+        return Kind.TYPE in kinds_a or Kind.CATEGORY in kinds_a
+    return bool(kinds_a & kinds_b) or {Kind.VALUE, Kind.BRAND} >= kinds_a | kinds_b
+
+
+def _negated_positions(tokens: list[str], matches: list[Match], negated: set[Match]) -> set[int]:
+    """Words under a negation are never searched for ("no parabens" must not find parabens):
+    the negated phrases, and plain words right after a negator."""
+    positions = {i for m in negated for i in range(m.start, m.end)}
+    covered = {i for m in matches for i in range(m.start, m.end)}
+    for i, token in enumerate(tokens):
+        if token in lx.NEGATORS and token != "free":
+            for j in range(i + 1, min(len(tokens), i + 4)):
+                if tokens[j] in lx.CLAUSE_BREAKS or tokens[j] in lx.COORDINATION:
+                    break
+                if j not in covered:
+                    positions.add(j)
+    return positions
+
+
+def _is_need(token: str) -> bool:
+    return (
+        token.isalnum()
+        and token not in lx.FILLER
+        and token not in lx.NEGATORS
+        and not token.replace(".", "").isdigit()
+    )
+
+
+def _gather_needs(
+    surface: list[str],
+    need: list[bool],
+    sentences: list[_Sentence],
+    short: bool,
+    out: Parsed,
+) -> None:
+    """Runs of wanted words become needs; in a long message, only from the sentences about the
+    request (a story about last summer is not what to search for)."""
+    keep_sentences = [s for s in sentences if short or s.wants or s.kinds]
+    for sentence in keep_sentences or sentences:
+        phrase: list[str] = []
+        for i in range(sentence.start, sentence.end + 1):
+            wanted = i < sentence.end and need[i]
+            if wanted:
+                phrase.append(surface[i])
+            elif phrase:
+                out.needs.append(" ".join(phrase))
+                phrase = []
+    out.needs = list(dict.fromkeys(out.needs))
+
+
+def _apply(
+    match: Match,
+    tokens: list[str],
+    surface: list[str],
+    vocab: Vocabulary,
+    out: Parsed,
+    negated: bool,
+    attached: bool,
+    category: str | None,
+    kind: str | None,
+) -> bool:
+    """Records what a brand, value or key phrase says; True when its words are better kept as
+    free text."""
+    entries = match.entries
+    by_kind = {e.kind: e for e in entries}
+    before = tokens[max(0, match.start - 2) : match.start]
+    if Kind.BRAND in by_kind:
+        brand = by_kind[Kind.BRAND]
+        cued = bool({"from", "by", "brand"} & set(before)) or (
+            match.end < len(tokens) and tokens[match.end] in ("brand", "brands")
+        )
+        plain = len(entries) == 1 and not vocab.is_common_word(brand.name)
+        if negated or cued or plain:
+            (out.exclude_brands if negated else out.brands).append(brand.name)
+            return False
+    values = [e for e in entries if e.kind is Kind.VALUE]
+    if values:
+        chosen = _pick_key(values, tokens, match, vocab, category, kind, negated)
+        if chosen is None:
+            return True
+        key, admitted = chosen
+        if negated:
+            target = out.exclude_attributes
+        elif attached:
+            target = out.attributes
+        else:
+            target = out.soft_attributes
+        target.setdefault(key, [])
+        target[key] += [v for v in admitted if v not in target[key]]
+        return not negated and not attached
+
+    if Kind.KEY in by_kind:
+        key = by_kind[Kind.KEY].name
+        if vocab.coverage(key, category, kind) < MIN_COVERAGE:
+            return not negated  # too few products say: keep the words, filter nothing
+        if key in vocab.boolean_keys:
+            value = vocab.boolean_value(key, not negated)
+            if value and (attached or negated):
+                out.attributes.setdefault(key, []).append(value)
+                return False
+            return not negated
+        if negated and (free := vocab.free_value(key)):
+            out.attributes.setdefault(key, []).append(free)  # "no fragrance"
+            return False
+        return not negated  # "noise cancelling": a need in the shopper's words
+    return False
+
+
+def _pick_key(
+    values: list[Entry],
+    tokens: list[str],
+    match: Match,
+    vocab: Vocabulary,
+    category: str | None,
+    kind: str | None,
+    negated: bool = False,
+) -> tuple[str, list[str]] | None:
+    """The attribute a value is a constraint on, and the values it admits, or None to keep it
+    as free text.
+
+    Only keys most products of the kind asked for have can constrain: a filter on a key that
+    most products lack ("Recommended Uses For Product") would hide the products that simply do
+    not say, and a key of another kind ("fine" hair in a sentence about coffee) means nothing
+    for this one. An exclusion may name any key: it can only remove what the shopper refused. A
+    value several keys share ("Rose": a scent or a colour) goes to the key named next to it,
+    else to the only one left. The words said admit every value that holds them ("cast iron":
+    Cast Iron and Enameled Cast Iron).
+    """
+    keys = list(dict.fromkeys(v.key for v in values if v.key))
+    covered = [k for k in keys if vocab.coverage(k, category, kind) >= MIN_COVERAGE]
+    candidates = covered or (keys if negated else [])
+    near = set(tokens[max(0, match.start - _KEY_CONTEXT_WORDS) : match.end + _KEY_CONTEXT_WORDS])
+    named = [k for k in candidates if set(words(k)) & near]
+    if len(named) == 1:
+        key = named[0]
+    elif len(candidates) == 1:
+        key = candidates[0]
+    else:
+        return None
+    phrase = tokens[match.start : match.end]
+    # A one-word value that is also part of a product type ("cream": a colour, and the end of
+    # "night cream") more likely names the kind of product; it stays a free-text need.
+    if not negated and len(phrase) == 1 and phrase[0] in vocab.type_words and not named:
+        return None
+    said = [v.name for v in values if v.key == key]
+    return key, list(dict.fromkeys([*said, *vocab.values_with(key, phrase)]))
+
+
+def _has_content(out: Parsed) -> bool:
+    return bool(
+        out.categories
+        or out.types
+        or out.exclude_types
+        or out.brands
+        or out.exclude_brands
+        or out.attributes
+        or out.exclude_attributes
+        or out.soft_attributes
+        or out.needs
+        or out.min_price is not None
+        or out.max_price is not None
+        or out.min_rating is not None
+        or out.references
+        or out.relative_price
+        or out.any_price
+        or out.cheap
+        or out.dropped
+        or out.pick
+        or out.size_change
+        or out.gift
+    )
+
+
+def negated_positions(tokens: list[str]) -> set[int]:
+    """Positions of words said under a negation, without a vocabulary ("no Black color"
+    claims nothing about black): used by the guardrail on the assistant's own sentences."""
+    positions: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token in lx.NEGATORS and token != "free":
+            for j in range(i + 1, min(len(tokens), i + 4)):
+                if tokens[j] in lx.CLAUSE_BREAKS:
+                    break
+                positions.add(j)
+    return positions

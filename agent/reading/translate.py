@@ -1,0 +1,70 @@
+"""The shopper's language, and their message in canonical English shopping words.
+
+The language is detected per message (Chinese by its script; English and Spanish by lingua), and
+a message too short to tell keeps the dialogue's language. A Chinese or Spanish message is then
+rewritten into the canonical English that parse.py reads: its prices, negations, references and
+intents by the patterns of its language, its product words by a shopping dictionary (lang_zh.py,
+lang_es.py) into the catalogue's English words. Words the dictionary does not know are kept as
+they are (a product name, a brand, an English loanword).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Any
+
+from agent.reading import lang_es, lang_zh
+
+LANGUAGES = ("en", "zh", "es")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPANISH_MARKS = re.compile(
+    r"[¿¡ñáéíóú]|\b(?:quiero|busco|necesito|tienen|tienes|para|algo|por favor|gracias|hola|"
+    r"una|uno|unos|unas|el|la|los|las|que|sin|con|menos|más|barato|barata|precio|marca|"
+    r"mejor|otro|otra|segundo|primero|también|pero|muy|de)\b",
+    re.IGNORECASE,
+)
+_ENGLISH_MARKS = re.compile(
+    r"\b(?:the|and|with|for|under|need|want|looking|please|something|any|one|my|you|have|"
+    r"what|which|show|cheaper|thanks|hi|hello|i'm|i)\b",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).build()
+
+
+def detect_language(text: str, previous: str = "en") -> str:
+    """ "en", "zh" or "es" for one message; `previous` when it says too little to tell."""
+    if _CJK.search(text):
+        return "zh"
+    words = re.findall(r"[^\W\d_]+", text)
+    if not words:
+        return previous
+    spanish = len(_SPANISH_MARKS.findall(text))
+    english = len(_ENGLISH_MARKS.findall(text))
+    if spanish and not english:
+        return "es"
+    if english and not spanish:
+        return "en"
+    if len(words) < 2:
+        return previous
+    values = _detector().compute_language_confidence_values(text)
+    best = values[0]
+    if best.value < 0.7:
+        return previous
+    return "es" if best.language.name == "SPANISH" else "en"
+
+
+def to_english(text: str, language: str) -> str:
+    """The message in the canonical English words parse.py reads."""
+    if language == "zh":
+        return lang_zh.to_english(unicodedata.normalize("NFKC", text))
+    if language == "es":
+        return lang_es.to_english(unicodedata.normalize("NFKC", text))
+    return text

@@ -1,0 +1,326 @@
+"""The catalogue's own words: categories, product types, brands, attribute keys and values.
+
+The rules backend understands a shopper by finding these phrases in what they write, so it knows
+exactly the words of the shop it serves and nothing else. Phrases are matched on folded text
+(lower case, punctuation as spaces, plurals folded), longest first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from agent.types import TYPE_KEY
+from retrieval.types import Product
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+MAX_PHRASE_WORDS = 5
+# Attribute keys that describe logistics, not what a shopper wants.
+_IGNORED_KEYS = frozenset(
+    {
+        "upc",
+        "asin",
+        "brand",
+        "manufacturer",
+        "item model number",
+        "date first available",
+        "is discontinued by manufacturer",
+        "package dimensions",
+        "product dimensions",
+        "item dimensions lxwxh",
+        "item weight",
+        "country of origin",
+        "unit count",
+        "number of items",
+        "global trade identification number",
+    }
+)
+_BOOLEAN = {"yes": True, "true": True, "no": False, "false": False}
+# Values that suit everyone, accepted whatever the shopper asked for of that key.
+_CATCH_ALL = frozenset({"unisex", "universal", "all sizes", "one size", "all", "all skin types"})
+# Words too general to name a kind or a value on their own.
+_GENERIC_WORDS = frozenset(
+    {"care", "supplies", "and", "the", "for", "with", "pack", "light", "lights", "set", "kit",
+     "free", "pro", "extra", "super", "ultra", "classic", "original", "natural", "fresh",
+     "cool", "warm", "soft", "all", "type", "types", "size", "sizes", "hair", "skin", "home",
+     "gear", "tool", "tools", "item", "items"}
+)  # fmt: skip
+
+
+def fold_word(word: str) -> str:
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def surface_words(text: str) -> list[str]:
+    """The words of a text as written (lower case), aligned with words()."""
+    return _TOKEN.findall(text.casefold())
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a text, in order."""
+    return [fold_word(w) for w in _TOKEN.findall(text.casefold())]
+
+
+class Kind(StrEnum):
+    CATEGORY = "category"
+    TYPE = "type"
+    BRAND = "brand"
+    VALUE = "value"  # an attribute value, e.g. Fragrance = Lavender
+    KEY = "key"  # an attribute name, e.g. "fragrance", "waterproof"
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: Kind
+    name: str  # canonical: the category, type, brand or attribute value as the catalogue writes it
+    key: str | None = None  # for VALUE and KEY: the attribute name
+    category: str | None = None  # for TYPE: the category its products belong to
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # word positions in the folded text
+    end: int
+    entries: tuple[Entry, ...]
+
+
+@dataclass
+class Vocabulary:
+    phrases: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
+    # Per attribute key: its values, and the value that suits everyone ("All Skin Types").
+    values: dict[str, set[str]] = field(default_factory=dict)
+    catch_all: dict[str, str] = field(default_factory=dict)
+    boolean_keys: set[str] = field(default_factory=set)
+    categories: list[str] = field(default_factory=list)  # top-level, most products first
+    # How many products have each key, overall (category "") and per category: a key most
+    # products lack cannot be a hard filter ("Recommended Uses For Product"), and a value
+    # several keys share belongs to the key its category has.
+    key_counts: dict[str, Counter[str]] = field(default_factory=dict)
+    category_sizes: Counter[str] = field(default_factory=Counter)
+    type_words: set[str] = field(default_factory=set)  # words of product type and category names
+    top_of: dict[str, str] = field(default_factory=dict)  # category -> its top-level category
+    # Brands whose name is also an everyday word of the catalogue's text ("It", "Pure"): a
+    # shopper means the brand only when they say so ("from It", "the It brand").
+    common_brands: set[str] = field(default_factory=set)
+    # Price quantiles per product type (and per category, and "" overall): "cheap" means the
+    # cheaper part of the kind asked for.
+    prices: dict[str, list[float]] = field(default_factory=dict)
+
+    @classmethod
+    def from_products(cls, products: Iterable[Product], min_count: int = 1) -> Vocabulary:
+        vocab = cls()
+        value_counts: Counter[tuple[str, str]] = Counter()
+        top_counts: Counter[str] = Counter()
+        key_counts: dict[str, Counter[str]] = defaultdict(Counter)
+        type_category: dict[str, Counter[str]] = defaultdict(Counter)
+        brands: set[str] = set()
+        text_words: Counter[str] = Counter()
+        brand_words: dict[str, Counter[str]] = defaultdict(Counter)
+        prices: dict[str, list[float]] = defaultdict(list)
+        for p in products:
+            kind_name = p.attributes.get(TYPE_KEY)
+            groups = ["", *p.category_path, *([_type_group(kind_name)] if kind_name else [])]
+            vocab.category_sizes.update(groups)
+            if p.price is not None:
+                for name in groups:
+                    prices[name].append(p.price)
+            seen = set(words(" ".join([p.title, p.description[:300]])))
+            text_words.update(seen)
+            if p.brand:
+                brand_words[p.brand].update(seen)
+            if p.category_path:
+                top_counts[p.category_path[0]] += 1
+            for name in p.category_path:
+                vocab._add(name, Entry(Kind.CATEGORY, name))
+                vocab.top_of.setdefault(name, p.category_path[0])
+            if p.brand:
+                brands.add(p.brand)
+            for key, value in p.attributes.items():
+                if key.casefold() in _IGNORED_KEYS:
+                    continue
+                for name in groups:
+                    key_counts[name][key] += 1
+                if key == TYPE_KEY:
+                    type_category[value][p.category or ""] += 1
+                    continue
+                # A list value ("Horror, Thriller") offers each of its items as a choice.
+                parts = [part.strip() for part in value.split(", ") if part.strip()]
+                for part in parts if len(parts) > 1 else [value]:
+                    value_counts[(key, part)] += 1
+        for brand in brands:
+            vocab._add(brand, Entry(Kind.BRAND, brand))
+        type_entries = [
+            Entry(Kind.TYPE, kind, category=cats.most_common(1)[0][0] or None)
+            for kind, cats in type_category.items()
+        ]
+        for entry in type_entries:
+            vocab._add(entry.name, entry)
+        for (key, value), count in value_counts.items():
+            if count < min_count or not _usable_value(value):
+                continue
+            vocab.values.setdefault(key, set()).add(value)
+        for key, values in vocab.values.items():
+            if {v.casefold() for v in values} <= set(_BOOLEAN):
+                vocab.boolean_keys.add(key)
+            else:
+                for value in values:
+                    vocab._add(value, Entry(Kind.VALUE, value, key=key))
+                    if value.casefold().startswith("all ") or value.casefold() in _CATCH_ALL:
+                        vocab.catch_all[key] = value
+            vocab._add(key, Entry(Kind.KEY, key, key=key))
+        # Short names come last: a word that already names a value or a key keeps that meaning.
+        vocab._add_short_names(type_entries, list(top_counts) + list(vocab.top_of))
+        key_words = {w for key in vocab.values for w in words(key)}
+        for key, values in vocab.values.items():
+            if key not in vocab.boolean_keys:
+                vocab._add_value_words(key, values, key_words)
+        vocab.categories = [name for name, _ in top_counts.most_common()]
+        vocab.key_counts = dict(key_counts)
+        for brand in brands:
+            folded = words(brand)
+            # A one-word brand that many other products' texts use is an everyday word.
+            if len(folded) == 1:
+                others = text_words[folded[0]] - brand_words[brand][folded[0]]
+                if others >= 3:
+                    vocab.common_brands.add(brand)
+        vocab.prices = {name: sorted(values) for name, values in prices.items()}
+        return vocab
+
+    def is_common_word(self, brand: str) -> bool:
+        return brand in self.common_brands
+
+    def price_quantile(self, q: float, kind: str | None, category: str | None) -> float | None:
+        """The q-quantile of the prices of a product type (else category, else catalogue)."""
+        for name in (_type_group(kind) if kind else None, category, ""):
+            values = self.prices.get(name) if name is not None else None
+            if values:
+                return values[min(len(values) - 1, int(q * len(values)))]
+        return None
+
+    def _add_short_names(self, types: list[Entry], categories: list[str]) -> None:
+        """The short ways shoppers name kinds: the last word of a type ("blocks" for Yoga
+        Block, "earbuds" for both kinds of earbuds), a hyphenated first part ("over-ear"), and
+        a word only one category's name has ("coffee", "dog", "lighting")."""
+        heads: dict[tuple[str, ...], list[Entry]] = defaultdict(list)
+        for entry in types:
+            folded = words(entry.name)
+            if len(folded) > 1:
+                heads[(folded[-1],)].append(entry)
+                if "-" in entry.name.split()[0]:
+                    heads[tuple(words(entry.name.split()[0]))].append(entry)
+        for phrase, entries in heads.items():
+            if phrase in self.phrases or phrase[0] in _GENERIC_WORDS:
+                continue  # a type's own name ("Shampoo") wins over being another's last word
+            for entry in entries:
+                self.phrases.setdefault(phrase, []).append(entry)
+            self.type_words.update(phrase)
+        owners: dict[str, set[str]] = defaultdict(set)
+        for name in dict.fromkeys(categories):
+            for word in words(name):
+                owners[word].add(name)
+        for word, names in owners.items():
+            if len(names) == 1 and (word,) not in self.phrases and word not in _GENERIC_WORDS:
+                self._add(word, Entry(Kind.CATEGORY, next(iter(names))))
+
+    def _add_value_words(self, key: str, values: set[str], key_words: set[str]) -> None:
+        """A distinctive word of a longer value names it too ("nonstick" for Nonstick Ceramic,
+        "cork" wherever it stands); parse.py widens such a match to every value that holds
+        the word."""
+        for value in values:
+            folded = words(value)
+            if len(folded) < 2:
+                continue
+            for word in folded:
+                taken = (word,) in self.phrases or word in key_words
+                if len(word) < 4 or word in _GENERIC_WORDS or taken:
+                    continue
+                self.phrases.setdefault((word,), []).append(Entry(Kind.VALUE, value, key=key))
+
+    def values_with(self, key: str, said: Sequence[str]) -> list[str]:
+        """Every value of `key` holding all the words said ("cast iron": Cast Iron and
+        Enameled Cast Iron)."""
+        wanted = set(said)
+        return sorted(v for v in self.values.get(key, ()) if wanted <= set(words(v)))
+
+    def coverage(self, key: str, category: str | None = None, kind: str | None = None) -> float:
+        """The share of products that have the attribute: among products of type `kind` when
+        given, else in `category`, else in the category where the attribute is most common
+        (whole catalogue when uncategorised)."""
+        if kind and self.category_sizes.get(_type_group(kind)):
+            names = [_type_group(kind)]
+        elif category:
+            names = [category]
+        else:
+            names = [c for c in self.key_counts if c and not c.startswith("type:")] or [""]
+        shares = [
+            self.key_counts.get(name, Counter()).get(key, 0) / self.category_sizes[name]
+            for name in names
+            if self.category_sizes.get(name)
+        ]
+        return max(shares, default=0.0)
+
+    def _add(self, phrase: str, entry: Entry) -> None:
+        key = tuple(words(phrase))
+        if not key or len(key) > MAX_PHRASE_WORDS:
+            return
+        if entry.kind in (Kind.TYPE, Kind.CATEGORY):
+            self.type_words.update(key)
+        bucket = self.phrases.setdefault(key, [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    def find(self, tokens: Sequence[str]) -> list[Match]:
+        """Non-overlapping phrase matches, longest first, left to right."""
+        taken = [False] * len(tokens)
+        found: list[Match] = []
+        for size in range(min(MAX_PHRASE_WORDS, len(tokens)), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                if any(taken[start : start + size]):
+                    continue
+                entries = self.phrases.get(tuple(tokens[start : start + size]))
+                if entries:
+                    found.append(Match(start, start + size, tuple(entries)))
+                    for i in range(start, start + size):
+                        taken[i] = True
+        return sorted(found, key=lambda m: m.start)
+
+    def boolean_value(self, key: str, wanted: bool) -> str | None:
+        for value in self.values.get(key, ()):
+            if _BOOLEAN.get(value.casefold()) is wanted:
+                return value
+        return None
+
+    def free_value(self, key: str) -> str | None:
+        """The "<key>-free" value of a key ("Fragrance-Free"), for "no fragrance"."""
+        for value in self.values.get(key, ()):
+            if words(value)[-1:] == ["free"]:
+                return value
+        return None
+
+
+def _type_group(kind: str) -> str:
+    return f"type:{kind}"
+
+
+def attribute_phrase(key: str, value: str) -> str:
+    """An attribute as words: "waterproof", "not waterproof", "Fragrance-Free" (a value that
+    names its key already), else "Skin Type: Sensitive"."""
+    flag = _BOOLEAN.get(value.casefold())
+    if flag is not None:
+        return key.casefold() if flag else f"not {key.casefold()}"
+    if words(key)[:1] and words(key)[0] in words(value):
+        return value
+    return f"{key}: {value}"
+
+
+def _usable_value(value: str) -> bool:
+    # Long values are sentences, not choices; bare numbers say nothing without their key.
+    tokens = words(value)
+    return 0 < len(tokens) <= 4 and len(value) <= 30 and not all(t[0].isdigit() for t in tokens)

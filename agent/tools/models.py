@@ -1,0 +1,157 @@
+"""What a tool takes and what it gives back, as pydantic models.
+
+The JSON schema a model sees comes from the argument models; the result models are what the loop
+passes back (as JSON to an LLM, as values to the rules backend and the reply). Keys of the results
+are the same ones an LLM has always seen.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.types import ProductCard
+
+
+class ToolError(Exception):
+    """A tool call that cannot be done as asked; the message goes back to the model."""
+
+
+# Arguments ---------------------------------------------------------------------------------
+
+
+class FilterArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_price: float | None = Field(default=None, ge=0, description="lowest price wanted")
+    max_price: float | None = Field(default=None, ge=0, description="highest price wanted")
+    categories: list[str] = Field(default_factory=list, description="catalogue categories")
+    brands: list[str] = Field(default_factory=list, description="only these brands")
+    exclude_brands: list[str] = Field(default_factory=list, description="never these brands")
+    attributes: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='attribute name -> acceptable values, e.g. {"Color": ["Red"]}',
+    )
+    exclude_attributes: dict[str, list[str]] = Field(
+        default_factory=dict, description="attribute name -> values the shopper does not want"
+    )
+    min_rating: float | None = Field(default=None, ge=0, le=5, description="lowest star rating")
+
+
+class SearchProductsArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=300, description="what the shopper wants")
+    filters: FilterArgs = Field(default_factory=FilterArgs)
+    similar_to: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="ids of products the results should resemble (shown or named by the shopper)",
+    )
+
+
+class GetProductArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, description="a product id from a shown list")
+
+
+class CompareProductsArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] = Field(min_length=2, max_length=5, description="2 to 5 shown product ids")
+
+
+class WriteProductCopyArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, description="a product id from a shown list")
+
+
+# Results -----------------------------------------------------------------------------------
+
+
+class ToolResult(BaseModel):
+    """What every tool result may carry: how the call was repaired before it ran."""
+
+    repairs: list[str] = Field(default_factory=list)
+
+    def to_json(self) -> str:
+        """The result as the model reads it (`repairs` only when there were some)."""
+        body = self.model_dump(
+            mode="json", by_alias=True, exclude=None if self.repairs else {"repairs"}
+        )
+        return json.dumps(body, ensure_ascii=False)
+
+
+class ToolFailure(ToolResult):
+    """A call that could not be done as asked; the message tells the model what to do."""
+
+    error: str
+
+
+class ProductSummary(BaseModel):
+    id: str
+    title: str
+    brand: str | None = None
+    price: float | None = None
+    rating: float | None = None
+    rating_count: int = 0
+    long_tail: bool = False
+    attributes: dict[str, str] = Field(default_factory=dict)
+    why: str = ""
+
+    @classmethod
+    def of(cls, card: ProductCard) -> ProductSummary:
+        return cls(
+            id=card.id,
+            title=card.title,
+            brand=card.brand,
+            price=card.price,
+            rating=card.rating,
+            rating_count=card.rating_count,
+            long_tail=card.is_long_tail,
+            attributes=card.attributes,
+            why=card.why,
+        )
+
+
+class ProductDetails(ProductSummary):
+    category: str = ""
+    description: str = ""
+    features: list[str] = Field(default_factory=list)
+    copy_text: str | None = Field(default=None, serialization_alias="copy")
+
+
+class SearchResult(ToolResult):
+    count: int
+    products: list[ProductSummary]
+    applied_filters: dict[str, Any] = Field(default_factory=dict)
+    relaxed: str | None = None  # the one constraint loosened to show anything, if any
+    notes: list[str] = Field(default_factory=list)
+
+
+class DetailsResult(ToolResult):
+    product: ProductDetails
+
+
+class Differences(BaseModel):
+    cheapest: str | None = None
+    highest_rated: str | None = None
+    attributes_that_differ: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+
+class ComparisonResult(ToolResult):
+    products: list[ProductDetails]
+    differences: Differences
+
+
+class CopyResult(ToolResult):
+    id: str
+    title: str
+    copy_text: str = Field(serialization_alias="copy")
+
+
+ToolName = Literal["search_products", "get_product", "compare_products", "write_product_copy"]

@@ -1,0 +1,124 @@
+"""The session log: migrations, turns with impressions, feedback, returning shoppers' profiles,
+product copy beside the record; and its survival across processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from agent.copywriting import Copy
+from agent.errors import RequestError
+from agent.log import CopyStore, SessionLog
+from agent.log.schema import MIGRATIONS
+from agent.types import ProductCard, Reply
+from retrieval.config import RerankSettings
+from retrieval.types import Product
+
+
+def reply_with(*ids):
+    cards = [
+        ProductCard(id=i, title=i, price=1.0, band="tail", score=0.5, propensity=0.25) for i in ids
+    ]
+    return Reply(text="Here.", recommendations=cards, backend="rules")
+
+
+def test_migrations_are_named_and_applied_once(tmp_path):
+    log = SessionLog(tmp_path / "s.sqlite")
+    names = [m.name for m in MIGRATIONS]
+    assert log.applied_migrations() == names
+    assert SessionLog(tmp_path / "s.sqlite").applied_migrations() == names  # idempotent
+    mode = sqlite3.connect(tmp_path / "s.sqlite").execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_turns_impressions_and_history(tmp_path):
+    log = SessionLog(tmp_path / "s.sqlite")
+    log.log_turn("sess", "a lamp", reply_with("p1", "p2"), shopper_id="ann")
+    log.log_turn("sess", "the second one", reply_with("p2"))
+    turns = log.turns("sess")
+    assert [t.position for t in turns] == [0, 1]
+    assert [i.model_dump() for i in turns[0].impressions] == [
+        {"product_id": "p1", "rank": 1, "score": 0.5, "band": "tail", "propensity": 0.25},
+        {"product_id": "p2", "rank": 2, "score": 0.5, "band": "tail", "propensity": 0.25},
+    ]
+    history = log.history("sess")
+    assert [m.role for m in history] == ["user", "assistant", "user", "assistant"]
+    assert "`p2`" in history[1].content
+    assert log.shopper_of("sess") == "ann"
+
+
+def test_feedback_and_profile(tmp_path):
+    log = SessionLog(tmp_path / "s.sqlite")
+    log.log_turn("s1", "lamps", reply_with("p1", "p2", "p3"), shopper_id="ann")
+    log.feedback("s1", "p1", "like")
+    log.feedback("s1", "p2", "cart")
+    log.feedback("s1", "p3", "like")
+    log.feedback("s1", "p3", "dislike")
+    log.feedback("s1", "p2", "purchase")
+    profile = log.profile("ann")
+    assert (profile.liked, profile.carted, profile.bought) == (("p1",), ("p2",), ("p2",))
+    assert profile.product_ids == ("p2", "p1")
+    assert log.interaction_counts() == {"p1": 1.0, "p2": 2.0, "p3": 1.0}
+    log.clear_profile("ann")
+    assert log.profile("ann").product_ids == ()
+    assert len(log.feedback_events("s1")) == 5  # the log keeps the events for evaluation
+    with pytest.raises(RequestError, match="unknown feedback 'love'"):
+        log.feedback("s1", "p1", "love")
+
+
+def test_copy_is_kept_beside_the_record_and_goes_stale(tmp_path):
+    copies = CopyStore(SessionLog(tmp_path / "s.sqlite"))
+    product = Product(id="p1", title="Lamp", description="A lamp.", price=10.0)
+    copies.put(product, Copy("A warm lamp for $10.", "template"))
+    assert copies.text("p1", product) == "A warm lamp for $10."
+    assert product.description == "A lamp."  # the catalogue record is untouched
+    changed = product.model_copy(update={"price": 12.0})
+    assert copies.text("p1", changed) is None  # the record changed: the copy may be wrong now
+
+
+def _write_turns(path: str, name: str, n: int) -> None:
+    log = SessionLog(Path(path))
+    for i in range(n):
+        log.log_turn(f"{name}-{i % 3}", f"turn {i}", reply_with("p1"))
+
+
+def test_two_processes_write_at_once(tmp_path):
+    path = tmp_path / "s.sqlite"
+    SessionLog(path)
+    workers = [
+        multiprocessing.Process(target=_write_turns, args=(str(path), n, 60)) for n in ("a", "b")
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+        assert w.exitcode == 0
+    log = SessionLog(path)
+    assert sum(len(log.turns(s.session_id)) for s in log.sessions()) == 120
+
+
+def test_returning_shopper_profile_seeds_the_next_session(make_agent):
+    agent = make_agent(rerank=RerankSettings(policy="calibrated", lam=0.9))
+    first = agent.respond("day-1", "a dog harness", shopper_id="ann")
+    liked = [c.id for c in first.recommendations if c.band == "tail"][:2] or [
+        first.recommendations[0].id
+    ]
+    for product_id in liked:
+        agent.feedback("day-1", product_id, "like")
+    assert agent.profile("ann").liked == tuple(liked)
+    later = agent.respond("day-2", "wireless earbuds", shopper_id="ann")
+    assert set(liked) <= set(later.preferences.liked)
+    # The calibrated re-ranker follows her taste for long-tail products; an anonymous shopper
+    # gets the default mix (30% tail).
+    anonymous = agent.respond("anon", "wireless earbuds")
+
+    def tail(reply):
+        return sum(c.band == "tail" for c in reply.recommendations)
+
+    assert tail(later) > tail(anonymous)
+    agent.clear_profile("ann")
+    fresh = agent.respond("day-3", "wireless earbuds", shopper_id="ann")
+    assert fresh.preferences.liked == ()

@@ -1,0 +1,144 @@
+"""Folding a conversation into preferences: refinement, revision, references, resets."""
+
+from __future__ import annotations
+
+from agent.reading.catalogue import StaticCatalogue
+from agent.reading.state import read_dialogue
+from agent.render import product_list
+from agent.types import Message, ProductCard
+
+
+def user(text):
+    return Message(role="user", content=text)
+
+
+def shown(*ids, numbered=True):
+    cards = [ProductCard(id=i, title=f"Product {i}", price=10.0) for i in ids]
+    return Message(role="assistant", content="Here:\n\n" + product_list(cards, numbered))
+
+
+def state_of(messages, vocab, demo_products):
+    return read_dialogue(messages, StaticCatalogue(demo_products, vocab))
+
+
+def test_preferences_accumulate_and_can_be_revised(vocab, demo_products):
+    s = state_of(
+        [
+            user("a moisturizer"),
+            shown("demo-00001"),
+            user("under $30"),
+            shown("demo-00007"),
+            user("no lavender"),
+            shown("demo-00010"),
+            user("actually up to $50, and fragrance-free"),
+        ],
+        vocab,
+        demo_products,
+    )
+    prefs = s.preferences
+    assert prefs.product_types == ("Moisturizer",)
+    assert prefs.max_price == 50
+    assert prefs.exclude_attributes == {"Fragrance": ("Lavender",)}
+    assert prefs.attributes == {"Fragrance": ("Fragrance-Free",)}
+    assert s.shown == ["demo-00001", "demo-00007", "demo-00010"]
+
+
+def test_references_resolve_against_the_latest_numbered_list(vocab, demo_products):
+    s = state_of(
+        [
+            user("a moisturizer"),
+            shown("demo-00001", "demo-00003", "demo-00026"),
+            user("tell me about the second one"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.targets == ["demo-00003"] and s.focus == "demo-00003"
+    # A product shown on its own (details) is not a new list: "the first two" still means the
+    # first two of the ranked list.
+    s = state_of(
+        [
+            user("a moisturizer"),
+            shown("demo-00001", "demo-00003", "demo-00026"),
+            user("the second one?"),
+            shown("demo-00003", numbered=False),
+            user("compare the first two"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.targets == ["demo-00001", "demo-00003"]
+
+
+def test_cheaper_is_relative_to_the_product_referred_to(vocab, demo_products):
+    price = {p.id: p.price for p in demo_products}["demo-00003"]
+    s = state_of(
+        [
+            user("a moisturizer"),
+            shown("demo-00001", "demo-00003"),
+            user("something like the second one but cheaper"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.preferences.max_price == round(price - 0.01, 2)
+    assert s.preferences.product_types == ("Moisturizer",)
+
+
+def test_rejections_persist_and_topic_changes_reset(vocab, demo_products):
+    s = state_of(
+        [
+            user("a moisturizer under $40 from Sunward"),
+            shown("demo-00003", "demo-00026"),
+            user("I don't like the first one"),
+            shown("demo-00026"),
+            user("now I need running shoes"),
+        ],
+        vocab,
+        demo_products,
+    )
+    prefs = s.preferences
+    assert prefs.categories == ("Running Shoes",)
+    assert prefs.max_price is None and not prefs.brands and not prefs.product_types
+    assert prefs.rejected == ("demo-00003",)
+
+
+def test_clarification_is_remembered(vocab, demo_products):
+    s = state_of(
+        [
+            user("hi"),
+            Message(role="assistant", content="What are you looking for?"),
+            user("something nice"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.asked_clarification
+
+
+def test_products_named_by_title_are_anchors_and_mentions():
+    from agent.reading.state import similar_to
+    from agent.reading.titles import TitleIndex
+    from agent.reading.vocabulary import Vocabulary
+    from retrieval.types import Product
+
+    films = [
+        Product(id="m1", title="The Babadook (2014)"),
+        Product(id="m2", title="It Follows (2014)"),
+        Product(id="m3", title="It (2017)"),
+        Product(id="m4", title="Up (2009)"),
+    ]
+    titles = TitleIndex(films)
+    assert titles.find("a horror movie like The Babadook (2014) or It Follows (2014)!") == [
+        "m1",
+        "m2",
+    ]  # "It Follows (2014)" is found whole, not as "It"
+    assert titles.find("it follows me up the stairs") == []  # no year: no title
+    messages = [
+        user("something scary like The Babadook (2014)"),
+        Message(role="assistant", content="Have you seen It (2017)?"),
+        user("yes, and It Follows (2014) too"),
+    ]
+    s = read_dialogue(messages, StaticCatalogue(films, Vocabulary()))
+    assert s.mentioned == ["m1", "m3", "m2"]
+    assert s.anchors == ["m2", "m1"] and similar_to(s) == ["m2", "m1"]
