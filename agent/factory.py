@@ -17,41 +17,20 @@ from retrieval.errors import IndexEmptyError
 
 
 def build_shop(settings: Settings, log: SessionLog | None = None) -> Shop:
-    """The search side: embedder, Chroma (folder or server), hybrid retriever, re-ranker,
-    exposure ledger. Bands use the session log's interactions when there is a log."""
-    from retrieval.embedder import HFEmbedder
-    from retrieval.learning.fusion import LinearFusion, hand_weights
-    from retrieval.learning.registry import ModelRegistry
-    from retrieval.learning.relevance import FusedRelevance
-    from retrieval.pipeline import TailSearch
-    from retrieval.rerank.exposure import ExposureLedger
-    from retrieval.search import ChromaRetriever
-    from retrieval.store import ChromaStore
-    from retrieval.text import RECIPE
+    """The search side (retrieval.factory.open_search: embedder, the snapshot of the product
+    store, hybrid retriever, re-ranker, exposure ledger). Bands use the session log's
+    interactions when there is a log."""
+    from retrieval.factory import open_search
 
-    embedder = HFEmbedder(settings.embedder)
-    store = ChromaStore.open(
-        settings.retrieval, settings.chroma_path, embedder.model_id, embedder.dim, RECIPE
-    )
-    if store.count() == 0:
+    logged = log.interaction_counts() if log is not None else None
+    search = open_search(settings, logged)
+    if len(search.retriever.index) == 0:
         raise IndexEmptyError(
-            f"the product index at {settings.chroma_path} is empty; run `tailtalk demo` for the "
+            f"the product index under {settings.data_dir} is empty; run `tailtalk demo` for the "
             "demo catalogue or `tailtalk ingest PATH` for your own"
         )
-    retriever = ChromaRetriever(
-        store, embedder, settings.retrieval.refresh_seconds, settings.retrieval.lexical_weight
-    )
-    # Relevance fuses the signals with the hand-set weights until `tailtalk learn` publishes a
-    # model under <data_dir>/models; a running server picks a new version up by itself.
-    relevance = FusedRelevance(
-        LinearFusion(hand_weights(settings.retrieval.lexical_weight)),
-        ModelRegistry(settings.data_dir / "models", settings.retrieval.refresh_seconds),
-    )
-    ledger = ExposureLedger(settings.ledger_path)
-    search = TailSearch.configured(retriever, settings.rerank, ledger, relevance=relevance)
-    logged = log.interaction_counts() if log is not None else None
     reading = ReadingOptions(settings.agent.currency, settings.agent.currency_rates)
-    return Shop(search, settings.rerank.head_share, settings.rerank.torso_share, logged, reading)
+    return Shop(search, reading)
 
 
 def build_agent(

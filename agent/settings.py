@@ -13,7 +13,12 @@ from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agent.reading.money import DEFAULT_RATES
-from retrieval.config import EmbedderSettings, RerankSettings, RetrievalSettings
+from retrieval.config import (
+    CatalogSettings,
+    EmbedderSettings,
+    RerankSettings,
+    RetrievalSettings,
+)
 
 
 class LLMSettings(BaseModel):
@@ -66,6 +71,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"))
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings)
     rerank: RerankSettings = Field(default_factory=RerankSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     agent: AgentSettings = Field(default_factory=AgentSettings)

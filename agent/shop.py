@@ -1,14 +1,15 @@
 """What the agent knows of the shop: products, their vocabulary and bands, tail-aware search.
 
-A thin layer over retrieval's TailSearch that keeps the derived views (vocabulary, popularity
-bands) in step with the index snapshot: when another process re-ingests and the snapshot reloads,
-they are rebuilt once.
+A thin layer over retrieval's TailSearch that keeps the reader's views of the catalogue
+(vocabulary, titles, product families, the "do we carry it" floor) in step with the index
+snapshot: when a re-ingest publishes a new snapshot, they are rebuilt once. The popularity bands
+are the search's own (TailSearch redraws them per snapshot).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from agent.carried import calibrated_floor
 from agent.reading.catalogue import families, family_of
@@ -16,7 +17,7 @@ from agent.reading.state import ReadingOptions
 from agent.reading.titles import TitleIndex
 from agent.reading.vocabulary import Vocabulary
 from retrieval.pipeline import TailSearch
-from retrieval.popularity import Band, PopularityBands, catalogue_counts, combined_counts
+from retrieval.popularity import Band, PopularityBands
 from retrieval.rerank.base import Ranked, RerankContext
 from retrieval.types import Product, SearchFilters
 
@@ -25,16 +26,10 @@ class Shop:
     def __init__(
         self,
         search: TailSearch,
-        head_share: float = 0.8,
-        torso_share: float = 0.15,
-        logged_counts: Mapping[str, float] | None = None,
         reading_options: ReadingOptions | None = None,
     ) -> None:
         self.search_pipeline = search
         self.reading_options = reading_options or ReadingOptions()
-        self.head_share = head_share
-        self.torso_share = torso_share
-        self.logged_counts = dict(logged_counts or {})
         self._lock = threading.Lock()
         self._seen_index: object = None
         self._vocabulary = Vocabulary()
@@ -52,10 +47,6 @@ class Shop:
             self._title_index = TitleIndex(index.products)
             self._families = families(index.products)
             self._floor = None
-            counts = combined_counts(catalogue_counts(index.products), self.logged_counts)
-            self.search_pipeline.bands = PopularityBands.from_counts(
-                counts, self.head_share, self.torso_share
-            )
             self._seen_index = index
 
     @property
@@ -65,7 +56,6 @@ class Shop:
 
     @property
     def bands(self) -> PopularityBands:
-        self._refresh()
         return self.search_pipeline.bands
 
     def band(self, product_id: str) -> Band:

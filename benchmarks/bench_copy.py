@@ -36,11 +36,8 @@ from eval.simulator import simulate_requests  # noqa: E402
 from retrieval.catalog import load_catalog  # noqa: E402
 from retrieval.config import EmbedderSettings, RetrievalSettings  # noqa: E402
 from retrieval.embedder import HFEmbedder  # noqa: E402
-from retrieval.ingest import ingest  # noqa: E402
+from retrieval.factory import local_index, retriever_for  # noqa: E402
 from retrieval.popularity import Band, PopularityBands, catalogue_counts  # noqa: E402
-from retrieval.search import ChromaRetriever  # noqa: E402
-from retrieval.store import ChromaStore  # noqa: E402
-from retrieval.text import RECIPE  # noqa: E402
 
 BEAUTY = ROOT.parent / "shared" / "data" / "amazon_beauty" / "meta_All_Beauty.jsonl"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -56,27 +53,25 @@ def main() -> None:
     bands = PopularityBands.from_counts(catalogue_counts(products))
     embedder = HFEmbedder(EmbedderSettings())
 
-    def open_store(path: Path) -> ChromaStore:
-        return ChromaStore.open(RetrievalSettings(), path, embedder.model_id, embedder.dim, RECIPE)
-
-    plain = open_store(args.index)
-    print(ingest(products, plain, embedder).summary(), flush=True)
+    plain, report = local_index(args.index, embedder, products)
+    print(report.summary(), flush=True)
     with tempfile.TemporaryDirectory() as folder:
         copied = Path(folder) / "with-copy"
         shutil.copytree(args.index, copied)
-        with_copy = open_store(copied)
         copies = CopyStore(SessionLog(Path(folder) / "log.sqlite"))
         targets = thin_products(products, bands)
         print(enrich(targets, TemplateCopywriter(), copies).summary(), flush=True)
-        print(ingest(products, with_copy, embedder, extra_text=copies.all()).summary(), flush=True)
+        with_copy, report = local_index(copied, embedder, products, extra_text=copies.all())
+        print(report.summary(), flush=True)
 
         requests = simulate_requests(products, bands, args.per_band, args.seed)
         thin_ids = {p.id for p in targets}
         vectors = embedder.embed([r.text for r in requests])
         rows = []
-        for index_name, store in (("plain", plain), ("with copy", with_copy)):
+        for index_name, snapshots in (("plain", plain), ("with copy", with_copy)):
             for mode, weight in (("dense", 0.0), ("hybrid", 0.5)):
-                retriever = ChromaRetriever(store, embedder, lexical_weight=weight)
+                settings = RetrievalSettings(lexical_weight=weight)
+                retriever = retriever_for(snapshots, embedder, settings)
                 lists = [
                     [h.product.id for h in retriever.search_vector(v, r.filters, 10, text=r.text)]
                     for v, r in zip(vectors, requests, strict=True)

@@ -39,14 +39,12 @@ from eval.simulator import SimulatedRequest, simulate_requests  # noqa: E402
 from retrieval.catalog import load_catalog  # noqa: E402
 from retrieval.config import EmbedderSettings, RerankSettings, RetrievalSettings  # noqa: E402
 from retrieval.embedder import HFEmbedder  # noqa: E402
-from retrieval.ingest import ingest  # noqa: E402
+from retrieval.factory import local_index, retriever_for  # noqa: E402
 from retrieval.pipeline import TailSearch  # noqa: E402
 from retrieval.popularity import Band, PopularityBands, catalogue_counts  # noqa: E402
 from retrieval.rerank import ExposureLedger, NoRerank, RerankContext  # noqa: E402
 from retrieval.rerank.factory import build_reranker  # noqa: E402
-from retrieval.search import ChromaRetriever  # noqa: E402
-from retrieval.store import ChromaStore  # noqa: E402
-from retrieval.text import RECIPE  # noqa: E402
+from retrieval.search import Retriever  # noqa: E402
 from retrieval.types import Product  # noqa: E402
 
 BEAUTY = ROOT.parent / "shared" / "data" / "amazon_beauty" / "meta_All_Beauty.jsonl"
@@ -68,7 +66,7 @@ def evaluate(
     lists: Lists,
     requests: Sequence[SimulatedRequest],
     bands: PopularityBands,
-    retriever: ChromaRetriever,
+    retriever: Retriever,
     k: int,
     seconds: float,
 ) -> dict:
@@ -126,12 +124,10 @@ def main() -> None:
         catalogue_counts(products), settings.head_share, settings.torso_share
     )
     embedder = HFEmbedder(EmbedderSettings())
-    store = ChromaStore.open(
-        RetrievalSettings(), args.index, embedder.model_id, embedder.dim, RECIPE
-    )
-    print(ingest(products, store, embedder).summary(), flush=True)
-    hybrid = ChromaRetriever(store, embedder, lexical_weight=RetrievalSettings().lexical_weight)
-    dense = ChromaRetriever(store, embedder, lexical_weight=0.0)
+    folder, report = local_index(args.index, embedder, products)
+    print(report.summary(), flush=True)
+    hybrid = retriever_for(folder, embedder, RetrievalSettings())
+    dense = retriever_for(folder, embedder, RetrievalSettings(lexical_weight=0.0))
     bench = Bench(products, bands, embedder, hybrid, dense, settings, args.per_band, k)
 
     rows = bench.run_all(args.seed)
@@ -174,8 +170,8 @@ class Bench:
         products: Sequence[Product],
         bands: PopularityBands,
         embedder: HFEmbedder,
-        hybrid: ChromaRetriever,
-        dense: ChromaRetriever,
+        hybrid: Retriever,
+        dense: Retriever,
         settings: RerankSettings,
         per_band: int,
         k: int,

@@ -1,18 +1,23 @@
-"""Retrieval benchmark: ingest overhead over the bare encoder, and search latency at 5k and 100k.
+"""Retrieval benchmark: ingest speed per encoder with search quality beside it, and search latency.
 
-    python benchmarks/bench_retrieval.py [--repeats 3] [--synthetic 100000] [--queries 200]
+    python benchmarks/bench_retrieval.py [--beauty-products 5000] [--per-band 100]
+        [--synthetic 100000] [--queries 200] [--encoders-only]
 
-1. Ingest throughput on the shared Amazon beauty catalogue (4,986 products): the whole pipeline
-   (read + validate the file, build texts, hash, embed, write to a fresh Chroma folder) against the
-   bare encoder (tokenise + forward + pooling: HFEmbedder.embed) on the same texts. Runs alternate,
-   medians are reported, and the overhead is their ratio minus one.
-2. Search latency on that catalogue: query encoding alone, then retrieval given the query vector,
-   unfiltered (Chroma HNSW) and filtered (TailTalk's in-memory masks), with Chroma's own `where`
-   filtering on the same filters as the baseline, all in this process.
+1. Ingest at the encoder's limit, all in one run: the whole pipeline (read + validate the file,
+   texts, hashes, embed, write a fresh Chroma folder, publish the snapshot) with PyTorch fp32 at
+   256 tokens (the pipeline before), fp32 with a 128-token budget, ONNX Runtime int8 (exported
+   here from the packaged MiniLM), and int8 with the budget; beside each, NDCG@10 and Recall@10
+   of hybrid search for simulated shoppers (eval/simulator.py) on the beauty catalogue (long
+   texts) and on the demo catalogue (short titles), and the cosine of each product vector to the
+   fp32 one.
+2. Search latency on the beauty catalogue: query encoding alone, then retrieval given the query
+   vector over the snapshot, unfiltered and filtered, with Chroma's own `where` filtering on the
+   same filters as the baseline, all in this process.
 3. The same latencies at N synthetic products (default 100,000): random clustered unit vectors
    written straight to Chroma (no encoder), with realistic category/brand/price/rating columns.
 
-Results are printed as a table and written to benchmarks/results/retrieval.json.
+Results are printed as a table and written to benchmarks/results/retrieval.json (and the encoder
+table to benchmarks/results/retrieval.md).
 """
 
 from __future__ import annotations
@@ -22,11 +27,9 @@ import json
 import os
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -35,14 +38,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from eval import metrics  # noqa: E402
+from eval.simulator import simulate_requests  # noqa: E402
 from retrieval.catalog import load_catalog  # noqa: E402
 from retrieval.config import EmbedderSettings, RetrievalSettings  # noqa: E402
 from retrieval.embedder import HFEmbedder  # noqa: E402
-from retrieval.ingest import ingest  # noqa: E402
-from retrieval.search import ChromaRetriever  # noqa: E402
+from retrieval.factory import retriever_for  # noqa: E402
+from retrieval.ingest import update_index  # noqa: E402
+from retrieval.popularity import PopularityBands, catalogue_counts  # noqa: E402
+from retrieval.search import Retriever  # noqa: E402
+from retrieval.snapshot_build import build_snapshot  # noqa: E402
 from retrieval.store import ChromaStore  # noqa: E402
 from retrieval.text import RECIPE, product_text, record_hash, text_hash  # noqa: E402
 from retrieval.types import Product, SearchFilters  # noqa: E402
+from retrieval.versions import SnapshotFolder  # noqa: E402
 
 BEAUTY = ROOT.parent / "shared" / "data" / "amazon_beauty" / "meta_All_Beauty.jsonl"
 BEAUTY_QUERIES = [
@@ -70,16 +79,6 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95))}
 
 
-def timed(fn: Callable[[], object], repeats: int) -> list[float]:
-    fn()  # warm-up
-    out = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
-
-
 def chroma_where(filters: SearchFilters) -> dict | None:
     """The same constraint in Chroma's own filter language (for the filters it can express)."""
     clauses: list[dict] = []
@@ -99,12 +98,12 @@ def chroma_where(filters: SearchFilters) -> dict | None:
 
 
 def latency_block(
-    retriever: ChromaRetriever,
+    retriever: Retriever,
+    store: ChromaStore,
     vectors: np.ndarray,
     filter_sets: list[SearchFilters],
     k: int = 100,
 ) -> dict[str, dict[str, float]]:
-    store = retriever.store
     unfiltered, ours, theirs = [], [], []
     for i, vector in enumerate(vectors):
         filters = filter_sets[i % len(filter_sets)]
@@ -123,39 +122,79 @@ def latency_block(
             call()
             target.append(time.perf_counter() - start)
     return {
-        "unfiltered (Chroma HNSW)": percentiles(unfiltered),
-        "filtered (TailTalk masks)": percentiles(ours),
+        "unfiltered (snapshot)": percentiles(unfiltered),
+        "filtered (snapshot masks)": percentiles(ours),
         "filtered (Chroma where)": percentiles(theirs),
     }
 
 
-def bench_ingest(embedder: HFEmbedder, repeats: int) -> dict:
-    catalog = load_catalog(BEAUTY)
-    texts = [product_text(p) for p in catalog.products]
-    bare, pipeline = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        embedder.embed(texts)
-        bare.append(time.perf_counter() - start)
+ENCODERS = {
+    "PyTorch fp32, 256 tokens (before)": EmbedderSettings(),
+    "PyTorch fp32, 128-token budget": EmbedderSettings(max_length=128),
+    "ONNX int8, 256 tokens": EmbedderSettings(backend="onnx-int8"),
+    "ONNX int8, 128-token budget": EmbedderSettings(backend="onnx-int8", max_length=128),
+}
+
+
+def quality(
+    retriever: Retriever, products: list[Product], per_band: int, seed: int = 0
+) -> dict[str, float]:
+    """NDCG@10 and Recall@10 of hybrid search for simulated shoppers (eval/simulator.py: one
+    wanted product each, head, torso and tail alike)."""
+    bands = PopularityBands.from_counts(catalogue_counts(products))
+    requests = simulate_requests(products, bands, per_band, seed)
+    ndcg, recall = [], []
+    for request in requests:
+        ranked = [h.product.id for h in retriever.search(request.text, request.filters, 10)]
+        ndcg.append(metrics.ndcg_at_k(ranked, {request.target_id}, 10))
+        recall.append(metrics.recall_at_k(ranked, {request.target_id}, 10))
+    return {"ndcg@10": float(np.mean(ndcg)), "recall@10": float(np.mean(recall)), "n": len(ndcg)}
+
+
+def bench_encoders(beauty_n: int, per_band: int, models: Path) -> dict:
+    """Each encoder through the whole ingest pipeline (read + validate the file, texts, hashes,
+    embed, write Chroma, publish the snapshot) into a fresh folder, then search quality with it,
+    on the beauty catalogue (long texts) and the demo catalogue (short titles)."""
+    from retrieval.demo import demo_products
+    from retrieval.factory import local_index, open_embedder
+
+    beauty = load_catalog(BEAUTY).products[:beauty_n]
+    texts = [product_text(p) for p in beauty]
+    out: dict = {"beauty_products": len(beauty), "variants": {}}
+    reference: np.ndarray | None = None
+    for name, settings in ENCODERS.items():
+        embedder = open_embedder(settings, models)
+        embedder.embed(texts[:8])  # load and warm up outside the timing
         with tempfile.TemporaryDirectory() as folder:
             start = time.perf_counter()
-            products = load_catalog(BEAUTY).products
-            store = ChromaStore.open(
-                RetrievalSettings(), Path(folder), embedder.model_id, embedder.dim, RECIPE
-            )
-            ingest(products, store, embedder)
-            pipeline.append(time.perf_counter() - start)
-        print(f"  ingest run: bare {bare[-1]:.1f} s, pipeline {pipeline[-1]:.1f} s", flush=True)
-    bare_s, pipe_s = statistics.median(bare), statistics.median(pipeline)
-    return {
-        "products": len(texts),
-        "bare_encoder_s": bare_s,
-        "pipeline_s": pipe_s,
-        "bare_products_per_s": len(texts) / bare_s,
-        "pipeline_products_per_s": len(texts) / pipe_s,
-        "overhead": pipe_s / bare_s - 1,
-        "runs": {"bare": bare, "pipeline": pipeline},
-    }
+            products = load_catalog(BEAUTY).products[:beauty_n]
+            snapshots, _ = local_index(Path(folder) / "beauty", embedder, products)
+            seconds = time.perf_counter() - start
+            retriever = retriever_for(snapshots, embedder)
+            beauty_quality = quality(retriever, products, per_band)
+            snapshot = retriever.index
+            vectors = np.asarray(snapshot.vectors[[snapshot.row_of[p.id] for p in beauty]])
+            demo = demo_products()
+            demo_snapshots, _ = local_index(Path(folder) / "demo", embedder, demo)
+            demo_quality = quality(retriever_for(demo_snapshots, embedder), demo, per_band)
+        if reference is None:
+            reference = vectors
+        cosine = (vectors * reference).sum(axis=1)
+        row = {
+            "products_per_s": len(products) / seconds,
+            "seconds": seconds,
+            "beauty": beauty_quality,
+            "demo": demo_quality,
+            "cosine_to_fp32_mean": float(cosine.mean()),
+            "cosine_to_fp32_min": float(cosine.min()),
+        }
+        out["variants"][name] = row
+        print(
+            f"  {name}: {row['products_per_s']:.1f} products/s, NDCG@10 beauty "
+            f"{beauty_quality['ndcg@10']:.3f}, demo {demo_quality['ndcg@10']:.3f}",
+            flush=True,
+        )
+    return out
 
 
 def bench_beauty_search(embedder: HFEmbedder, n_queries: int) -> dict:
@@ -164,8 +203,9 @@ def bench_beauty_search(embedder: HFEmbedder, n_queries: int) -> dict:
             RetrievalSettings(), Path(folder), embedder.model_id, embedder.dim, RECIPE
         )
         products = load_catalog(BEAUTY).products
-        ingest(products, store, embedder)
-        retriever = ChromaRetriever(store, embedder)
+        snapshots = SnapshotFolder(Path(folder) / "snapshots")
+        update_index(products, store, embedder, snapshots)
+        retriever = retriever_for(snapshots, embedder)
         queries = [BEAUTY_QUERIES[i % len(BEAUTY_QUERIES)] for i in range(n_queries)]
         encode = []
         vectors = []
@@ -180,7 +220,7 @@ def bench_beauty_search(embedder: HFEmbedder, n_queries: int) -> dict:
             SearchFilters(brands=tuple(brands[:5])),
             SearchFilters(min_rating=4.0, brands=tuple(brands[:10])),
         ]
-        result = latency_block(retriever, np.stack(vectors), filter_sets)
+        result = latency_block(retriever, store, np.stack(vectors), filter_sets)
         result["query encoding"] = percentiles(encode)
         return {"products": len(products), "latency": result}
 
@@ -243,8 +283,10 @@ def bench_synthetic(embedder: HFEmbedder, n: int, n_queries: int) -> dict:
             )
         store.bump_revision()
         write_s = time.perf_counter() - start
+        snapshots = SnapshotFolder(Path(folder) / "snapshots")
+        build_snapshot(store, snapshots)
         start = time.perf_counter()
-        retriever = ChromaRetriever(store, embedder, refresh_seconds=3600)
+        retriever = retriever_for(snapshots, embedder, RetrievalSettings(refresh_seconds=3600))
         load_s = time.perf_counter() - start
         rng = np.random.default_rng(1)
         queries = vectors[rng.integers(0, n, n_queries)] + 0.3 * rng.standard_normal(
@@ -257,7 +299,7 @@ def bench_synthetic(embedder: HFEmbedder, n: int, n_queries: int) -> dict:
             SearchFilters(min_rating=4.5, brands=("Brand 001", "Brand 002", "Brand 003")),
             SearchFilters(min_rating=4.0),
         ]
-        latency = latency_block(retriever, queries, filter_sets)
+        latency = latency_block(retriever, store, queries, filter_sets)
         index = retriever.index
         return {
             "products": n,
@@ -271,10 +313,14 @@ def bench_synthetic(embedder: HFEmbedder, n: int, n_queries: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--encoders-only", action="store_true", help="skip the latency parts")
+    parser.add_argument(
+        "--beauty-products", type=int, default=5000, help="ingest at most this many (all: 4,986)"
+    )
+    parser.add_argument("--per-band", type=int, default=100, help="simulated shoppers per band")
     default_out = ROOT / "benchmarks" / "results" / "retrieval.json"
     parser.add_argument("--out", type=Path, default=default_out)
     args = parser.parse_args()
@@ -286,34 +332,52 @@ def main() -> None:
     embedder = HFEmbedder(EmbedderSettings())
     results: dict = {"machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads()}}
     if not args.skip_ingest:
-        print("ingest: bare encoder vs whole pipeline on the beauty catalogue", flush=True)
-        results["ingest"] = bench_ingest(embedder, args.repeats)
-    print("search latency at 5k (beauty)", flush=True)
-    results["beauty"] = bench_beauty_search(embedder, args.queries)
-    print(f"search latency at {args.synthetic} synthetic products", flush=True)
-    results["synthetic"] = bench_synthetic(embedder, args.synthetic, args.queries)
+        print("ingest: each encoder through the whole pipeline, with search quality", flush=True)
+        with tempfile.TemporaryDirectory() as models:
+            results["encoders"] = bench_encoders(args.beauty_products, args.per_band, Path(models))
+    if not args.encoders_only:
+        print("search latency at 5k (beauty)", flush=True)
+        results["beauty"] = bench_beauty_search(embedder, args.queries)
+        print(f"search latency at {args.synthetic} synthetic products", flush=True)
+        results["synthetic"] = bench_synthetic(embedder, args.synthetic, args.queries)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
+    args.out.with_suffix(".md").write_text(report(results) + "\n")
     print(report(results))
     print(f"\nwritten to {args.out}")
 
 
 def report(results: dict) -> str:
     lines = []
-    if "ingest" in results:
-        ing = results["ingest"]
+    if "encoders" in results:
+        enc = results["encoders"]
+        variants = enc["variants"]
+        base = next(iter(variants.values()))
         lines += [
-            f"ingest of {ing['products']} products (median of {len(ing['runs']['bare'])} runs):",
-            f"  bare encoder   {ing['bare_products_per_s']:.1f} products/s",
-            f"  whole pipeline {ing['pipeline_products_per_s']:.1f} products/s",
-            f"  overhead       {ing['overhead'] * 100:+.1f}%",
+            f"| ingest of {enc['beauty_products']:,} beauty products, whole pipeline | products/s "
+            "| speed-up | NDCG@10 beauty (vs before) | NDCG@10 demo, short titles | cosine to fp32 "
+            "mean / min |",
+            "|---|---|---|---|---|---|",
         ]
+        for name, row in variants.items():
+            change = row["beauty"]["ndcg@10"] / base["beauty"]["ndcg@10"] - 1
+            lines.append(
+                f"| {name} | {row['products_per_s']:.1f} | "
+                f"{row['products_per_s'] / base['products_per_s']:.2f}x | "
+                f"{row['beauty']['ndcg@10']:.3f} ({change * 100:+.1f}%) | "
+                f"{row['demo']['ndcg@10']:.3f} | {row['cosine_to_fp32_mean']:.4f} / "
+                f"{row['cosine_to_fp32_min']:.4f} |"
+            )
     for key in ("beauty", "synthetic"):
+        if key not in results:
+            continue
         block = results[key]
         lines.append(f"\nsearch, {block['products']} products, k=100 (p50 / p95 ms):")
         for name, stats in block["latency"].items():
             lines.append(f"  {name:28s} {stats['p50_ms']:7.2f} / {stats['p95_ms']:7.2f}")
+    if "synthetic" not in results:
+        return "\n".join(lines)
     syn = results["synthetic"]
     lines.append(
         f"\nsynthetic: Chroma write {syn['chroma_write_products_per_s']:.0f} products/s, snapshot "

@@ -1,6 +1,7 @@
 """Load: many concurrent shoppers holding multi-turn conversations with `tailtalk serve`.
 
     python benchmarks/load_test.py [--shoppers 50] [--seconds 60] [--workers 1] [--url URL]
+        [--reingest CATALOGUE [--reingest-at 10]]
 
 Without --url it starts `tailtalk serve --no-ui` on loopback with the rules backend and the demo
 catalogue (in data/load-test), samples the server's memory (RSS) every second, and stops it at
@@ -11,6 +12,11 @@ shown products and topic changes, then starts over with a new session, until tim
 Writes benchmarks/results/load.{json,md,png} (load-Nworkers.* for N > 1): turns, errors,
 throughput, p50/p95/p99 turn latency, memory (the server and its workers) at the start, at half
 time and at the end, and latency and memory over time.
+
+With --reingest, `tailtalk ingest CATALOGUE` runs into the serving data folder while the shoppers
+talk (started --reingest-at seconds in; the run lasts at least until the new catalogue is served,
+plus 10 s), as a shop updating its catalogue live would; results go to load-reingest.*, with the
+ingest's duration and the catalogue size the server reported before and after.
 """
 
 from __future__ import annotations
@@ -60,16 +66,26 @@ class Stats:
     memory: list[tuple[float, float]] = field(default_factory=list)  # (at, MiB)
 
 
-async def shopper(number: int, url: str, deadline: float, stats: Stats, started: float) -> None:
+@dataclass
+class Clock:
+    started: float
+    deadline: float  # may move later while a re-ingest is still running
+
+    def over(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+
+async def shopper(number: int, url: str, clock: Clock, stats: Stats) -> None:
     rng = random.Random(number)
+    started = clock.started
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
         conversation = 0
-        while time.monotonic() < deadline:
+        while not clock.over():
             script = rng.choice(SCRIPTS)
             session = f"load-{number}-{conversation}"
             messages: list[dict[str, str]] = []
             for text in script:
-                if time.monotonic() >= deadline:
+                if clock.over():
                     return
                 messages.append({"role": "user", "content": text})
                 body = {"model": "tailtalk", "messages": messages, "user": session}
@@ -86,10 +102,43 @@ async def shopper(number: int, url: str, deadline: float, stats: Stats, started:
             conversation += 1
 
 
-async def sample_memory(pid: int, deadline: float, stats: Stats, started: float) -> None:
-    while time.monotonic() < deadline:
-        stats.memory.append((time.monotonic() - started, rss_mib(pid)))
+async def sample_memory(pid: int, clock: Clock, stats: Stats) -> None:
+    while not clock.over():
+        stats.memory.append((time.monotonic() - clock.started, rss_mib(pid)))
         await asyncio.sleep(1)
+
+
+def products_served(url: str) -> int:
+    return int(httpx.get(f"{url}/health", timeout=30).json()["products"])
+
+
+async def reingest(catalogue: Path, at: float, url: str, clock: Clock, report: dict) -> None:
+    """`tailtalk ingest` into the serving data folder, then wait until the server shows it."""
+    await asyncio.sleep(at)
+    report["products_before"] = await asyncio.to_thread(products_served, url)
+    began = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        *CLI,
+        "ingest",
+        str(catalogue),
+        cwd=ROOT,
+        env=server_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    clock.deadline = float("inf")  # the shoppers keep going until the new catalogue is served
+    out, _ = await process.communicate()
+    report["ingest_s"] = time.monotonic() - began
+    report["ingest_exit"] = process.returncode
+    report["ingest_tail"] = out.decode(errors="replace").splitlines()[-4:]
+    while True:
+        size = await asyncio.to_thread(products_served, url)
+        if size != report["products_before"] or process.returncode != 0:
+            break
+        await asyncio.sleep(0.5)
+    report["served_after_s"] = time.monotonic() - began
+    report["products_after"] = size
+    clock.deadline = max(clock.started + report["seconds"], time.monotonic() + 10)
 
 
 def rss_mib(pid: int) -> float:
@@ -115,17 +164,25 @@ def rss_mib(pid: int) -> float:
     return total
 
 
+DATA = ROOT / "data" / "load-test"
+
+
+def server_env() -> dict[str, str]:
+    env = {**os.environ, "TAILTALK_DATA_DIR": str(DATA)}
+    env.pop("TAILTALK_LLM__BASE_URL", None)  # the rules backend
+    return env
+
+
 def start_server(workers: int) -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "TAILTALK_DATA_DIR": str(ROOT / "data" / "load-test")}
-    env.pop("TAILTALK_LLM__BASE_URL", None)  # the rules backend
-    log = (ROOT / "data" / "load-test.log").open("w")
+    DATA.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no data/ yet
+    log = (DATA.parent / "load-test.log").open("w")
     server = subprocess.Popen(
         [*CLI, "serve", "--no-ui", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
-        env=env,
+        env=server_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -142,15 +199,27 @@ def start_server(workers: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not start in 300 s; see data/load-test.log")
 
 
-async def run(url: str, pid: int | None, shoppers: int, seconds: float) -> Stats:
+async def run(
+    url: str,
+    pid: int | None,
+    shoppers: int,
+    seconds: float,
+    catalogue: Path | None = None,
+    reingest_at: float = 10.0,
+    report: dict | None = None,
+) -> tuple[Stats, float]:
+    """The shoppers' turns, and how long the run lasted."""
     stats = Stats()
     started = time.monotonic()
-    deadline = started + seconds
-    tasks = [shopper(i, url, deadline, stats, started) for i in range(shoppers)]
+    clock = Clock(started, started + seconds)
+    tasks = [shopper(i, url, clock, stats) for i in range(shoppers)]
     if pid is not None:
-        tasks.append(sample_memory(pid, deadline, stats, started))
+        tasks.append(sample_memory(pid, clock, stats))
+    if catalogue is not None and report is not None:
+        report["seconds"] = seconds
+        tasks.append(reingest(catalogue, reingest_at, url, clock, report))
     await asyncio.gather(*tasks)
-    return stats
+    return stats, time.monotonic() - started
 
 
 def summary(stats: Stats, shoppers: int, seconds: float) -> dict:
@@ -213,7 +282,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=1, help="`tailtalk serve --workers`")
     parser.add_argument("--url", help="an already running server (memory is then not sampled)")
+    parser.add_argument("--reingest", type=Path, help="ingest this catalogue during the run")
+    parser.add_argument("--reingest-at", type=float, default=10.0, help="seconds into the run")
     args = parser.parse_args()
+    if args.reingest and args.url:
+        raise SystemExit("--reingest needs the server this script starts (leave out --url)")
     server = None
     url = args.url
     if url is None:
@@ -225,19 +298,33 @@ def main() -> None:
             timeout=60,
             json={"model": "tailtalk", "messages": [{"role": "user", "content": "a lamp"}]},
         )
-        stats = asyncio.run(run(url, server.pid if server else None, args.shoppers, args.seconds))
+        reingest_report: dict = {}
+        stats, seconds = asyncio.run(
+            run(
+                url,
+                server.pid if server else None,
+                args.shoppers,
+                args.seconds,
+                args.reingest,
+                args.reingest_at,
+                reingest_report,
+            )
+        )
     finally:
         if server is not None:
             server.terminate()
             server.wait(30)
-    result = {**summary(stats, args.shoppers, args.seconds), "workers": args.workers}
+    result = {**summary(stats, args.shoppers, seconds), "workers": args.workers}
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "load" if args.workers == 1 else f"load-{args.workers}workers"
+    if args.reingest:
+        name = name.replace("load", "load-reingest", 1)
+        result["reingest"] = {**reingest_report, "catalogue": args.reingest.name}
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     plot(stats, RESULTS / f"{name}.png")
     lat, mem = result["latency_ms"], result["rss_mib"]
     text = (
-        f"{args.workers} worker(s), {args.shoppers} concurrent shoppers for {args.seconds:.0f} s: "
+        f"{args.workers} worker(s), {args.shoppers} concurrent shoppers for {seconds:.0f} s: "
         f"{result['turns']} turns, "
         f"{result['errors']} errors, {result['turns_per_second']:.1f} turns/s; turn latency p50 "
         f"{lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms, p99 {lat['p99']:.0f} ms"
@@ -246,6 +333,14 @@ def main() -> None:
         text += (
             f"; server RSS {mem['start']:.0f} MiB at the start, {mem['half_time']:.0f} MiB at half "
             f"time, {mem['end']:.0f} MiB at the end (max {mem['max']:.0f})"
+        )
+    if args.reingest:
+        r = result["reingest"]
+        text += (
+            f". During the run, `tailtalk ingest {r['catalogue']}` into the serving data folder "
+            f"(exit {r.get('ingest_exit')}) took {r.get('ingest_s', 0):.0f} s; the server went "
+            f"from {r.get('products_before')} to {r.get('products_after')} products "
+            f"{r.get('served_after_s', 0):.0f} s after the ingest began"
         )
     (RESULTS / f"{name}.md").write_text(text + ".\n")
     print(text)

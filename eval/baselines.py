@@ -11,16 +11,16 @@ from collections.abc import Mapping
 import numpy as np
 
 from retrieval.learning.collaborative import ItemKNN
-from retrieval.search import ChromaRetriever
+from retrieval.search import Retriever
 from retrieval.types import SearchFilters
 
 
-def popularity_scores(retriever: ChromaRetriever, counts: Mapping[str, float]) -> np.ndarray:
+def popularity_scores(retriever: Retriever, counts: Mapping[str, float]) -> np.ndarray:
     return np.array([counts.get(p.id, 0.0) for p in retriever.index.products])
 
 
 def popularity(
-    retriever: ChromaRetriever,
+    retriever: Retriever,
     scores: np.ndarray,
     filters: SearchFilters,
     k: int,
@@ -36,13 +36,11 @@ def popularity(
     return _best(retriever, score, filters, k)
 
 
-def bm25(retriever: ChromaRetriever, text: str, filters: SearchFilters, k: int) -> list[str]:
+def bm25(retriever: Retriever, text: str, filters: SearchFilters, k: int) -> list[str]:
     return _best(retriever, retriever.index.lexical.scores(text).astype(float), filters, k)
 
 
-def _best(
-    retriever: ChromaRetriever, score: np.ndarray, filters: SearchFilters, k: int
-) -> list[str]:
+def _best(retriever: Retriever, score: np.ndarray, filters: SearchFilters, k: int) -> list[str]:
     """The k best-scored products among those the filters allow."""
     index = retriever.index
     mask = index.mask(filters)
@@ -52,14 +50,14 @@ def _best(
     return [index.products[i].id for i in order if np.isfinite(score[i])]
 
 
-def dense(retriever: ChromaRetriever, text: str, filters: SearchFilters, k: int) -> list[str]:
+def dense(retriever: Retriever, text: str, filters: SearchFilters, k: int) -> list[str]:
     vector = retriever.embed_query(text or "products")
     hits = retriever.search_vector(vector, filters, k)  # no text: dense only
     return [h.product.id for h in hits]
 
 
 def itemknn(
-    retriever: ChromaRetriever,
+    retriever: Retriever,
     model: ItemKNN | None,
     anchors: list[str],
     fallback: np.ndarray,

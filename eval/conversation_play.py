@@ -28,7 +28,7 @@ from agent.types import Message, Reply
 from eval.conversation_checks import Check, Shown, check_turn
 from eval.conversations import Case
 from eval.harness import Harness
-from retrieval.pipeline import TailSearch
+from retrieval.factory import open_search
 from retrieval.rerank import ExposureLedger
 from retrieval.types import Product
 
@@ -84,10 +84,11 @@ def case_agents(harness: Harness) -> Callable[[], AbstractContextManager[Agent]]
     def make() -> Iterator[Agent]:
         with tempfile.TemporaryDirectory(prefix="tailtalk-conversation-") as scratch:
             folder = Path(scratch)
-            search = TailSearch.configured(
-                harness.retriever, rerank, ExposureLedger(folder / "exposure.sqlite")
+            ledger = ExposureLedger(folder / "exposure.sqlite")
+            search = open_search(
+                harness.settings, harness.logged, harness.retriever, rerank, ledger
             )
-            shop = Shop(search, rerank.head_share, rerank.torso_share, harness.logged)
+            shop = Shop(search)
             settings = harness.settings.model_copy(
                 update={"data_dir": folder, "llm": llm, "agent": agent_settings}
             )

@@ -21,17 +21,14 @@ from agent.settings import Settings
 from agent.shop import Shop
 from eval.learning import DEDUP, EvalShop
 from retrieval.catalog import load_catalog
-from retrieval.embedder import HFEmbedder
-from retrieval.ingest import ingest
+from retrieval.embedder import Embedder
+from retrieval.factory import config_embedder, local_index, open_search, retriever_for
 from retrieval.learning.fusion import LinearFusion, hand_weights
 from retrieval.learning.registry import LearnedModel
 from retrieval.learning.relevance import FusedRelevance
-from retrieval.pipeline import TailSearch
 from retrieval.popularity import PopularityBands, catalogue_counts, combined_counts
 from retrieval.rerank import ExposureLedger
-from retrieval.search import ChromaRetriever
-from retrieval.store import ChromaStore
-from retrieval.text import RECIPE
+from retrieval.search import Retriever
 from retrieval.types import Product
 
 POLICIES = ("none", "default", "mmr", "xquad", "calibrated", "exposure")
@@ -41,7 +38,7 @@ class CachedEmbedder:
     """The encoder with a memory of the texts it embedded: every policy, protocol and fold of a
     run (and the training of each fold) asks for the same session queries, embedded once."""
 
-    def __init__(self, embedder: HFEmbedder) -> None:
+    def __init__(self, embedder: Embedder) -> None:
         self.inner = embedder
         self.model_id = embedder.model_id
         self.dim = embedder.dim
@@ -58,7 +55,7 @@ class CachedEmbedder:
 @dataclass
 class Harness:
     settings: Settings
-    retriever: ChromaRetriever
+    retriever: Retriever
     products: list[Product]
     bands: PopularityBands
     logged: Mapping[str, float]
@@ -80,18 +77,20 @@ class Harness:
         backend: str,
     ) -> Harness:
         loaded = load_catalog(catalog, fmt)
-        embedder = CachedEmbedder(HFEmbedder(settings.embedder))
+        embedder = CachedEmbedder(config_embedder(settings))
         fingerprint = hashlib.sha256(str(catalog.resolve()).encode()).hexdigest()[:8]
         name = f"eval-{catalog.stem}-{fingerprint}"
-        retrieval = settings.retrieval.model_copy(update={"collection": name[:60]})
         folder = settings.data_dir / "eval" / name
-        store = ChromaStore.open(retrieval, folder, embedder.model_id, embedder.dim, RECIPE)
-        with tqdm(total=len(loaded.products), desc="index", unit="product") as bar:
-            report = ingest(loaded.products, store, embedder, on_progress=bar.update)
-        print(report.summary(), flush=True)
-        retriever = ChromaRetriever(
-            store, embedder, refresh_seconds=3600, lexical_weight=retrieval.lexical_weight
+        # Its own collection, Chroma folder and snapshots: evaluation never touches the shop's.
+        retrieval = settings.retrieval.model_copy(
+            update={"collection": name[:60], "refresh_seconds": 3600}
         )
+        with tqdm(total=len(loaded.products), desc="index", unit="product") as bar:
+            snapshots, report = local_index(
+                folder, embedder, loaded.products, retrieval, on_progress=bar.update
+            )
+        print(report.summary(), flush=True)
+        retriever = retriever_for(snapshots, embedder, retrieval)
         counts = combined_counts(catalogue_counts(loaded.products), logged)
         bands = PopularityBands.from_counts(
             counts, settings.rerank.head_share, settings.rerank.torso_share
@@ -115,12 +114,10 @@ class Harness:
                 )
             rerank = rerank.model_copy(update={"policy": policy})
         ledger = ExposureLedger(self.scratch / f"{policy}-{protocol}-exposure.sqlite")
-        search = TailSearch.configured(
-            self.retriever, rerank, ledger, relevance=self.relevance(model)
+        search = open_search(
+            self.settings, self.logged, self.retriever, rerank, ledger, self.relevance(model)
         )
-        return EvalShop(
-            search, rerank.head_share, rerank.torso_share, self.logged, self.named, protocol
-        )
+        return EvalShop(search, self.named, protocol)
 
     def agent(
         self,

@@ -85,13 +85,10 @@ class EvalShop(Shop):
     def __init__(
         self,
         search: TailSearch,
-        head_share: float,
-        torso_share: float,
-        logged_counts: Mapping[str, float] | None,
         named: Mapping[str, frozenset[str]],
         protocol: str = DEDUP,
     ) -> None:
-        super().__init__(search, head_share, torso_share, logged_counts)
+        super().__init__(search)
         self.named = named
         self.protocol = protocol
 

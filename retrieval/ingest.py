@@ -3,8 +3,12 @@
 Each stored product keeps a hash of its record and of its embedded text. Unchanged products are
 skipped, products whose text is unchanged get their record updated without embedding, and only new
 or re-worded products are embedded. Batches are written as they are embedded, so an interrupted
-ingest resumes where it stopped. Existing products are never deleted unless `prune` is asked for,
-and then only after every batch has been written.
+ingest resumes where it stopped. Existing products are never deleted unless `replace` is asked
+for, and then only after every batch has been written.
+
+Searches never read the store while it is written: `update_index` holds the data folder's ingest
+lock, writes the store, then publishes a new snapshot version (snapshot_build.py) that every
+searcher switches to at once. Until then they answer from the previous version.
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from retrieval.embedder import Embedder
+from retrieval.snapshot_build import sync_snapshot
+from retrieval.snapshot_writer import IVF_MIN_ROWS
 from retrieval.store import ChromaStore
 from retrieval.text import product_text, record_hash, text_hash
 from retrieval.types import Product
+from retrieval.versions import SnapshotFolder
 
 Progress = Callable[[int], None]
 
@@ -44,12 +51,14 @@ def ingest(
     store: ChromaStore,
     embedder: Embedder,
     batch_size: int = 512,
-    prune: bool = False,
+    replace: bool = False,
     on_progress: Progress | None = None,
     extra_text: Mapping[str, str] | None = None,
 ) -> IngestReport:
-    """`extra_text` (product id -> text) is indexed after a product's own text: generated copy,
-    when the shop indexes it. A product whose extra text changed is re-embedded."""
+    """Writes `products` into the store. `replace`: afterwards remove every stored product that
+    `products` does not have. `extra_text` (product id -> text) is indexed after a product's own
+    text: generated copy, when the shop indexes it. A product whose extra text changed is
+    re-embedded."""
     started = time.perf_counter()
     extra_text = extra_text or {}
     stored = store.hashes()
@@ -69,6 +78,13 @@ def ingest(
     if on_progress and unchanged:
         on_progress(unchanged)
 
+    keep = {p.id for p in products}
+    gone = [pid for pid in stored if pid not in keep] if replace else []
+    changes = bool(to_embed or to_update or gone)
+    if changes:
+        # Until the revision moves on, what the store holds is not a catalogue anyone should
+        # build a snapshot of (a server machine reading a shared Chroma checks this).
+        store.set_ingesting(True)
     # Similar lengths in one batch waste less of the encoder on padding.
     to_embed.sort(key=lambda item: len(item[1]))
     _embed_and_write(to_embed, store, embedder, batch_size, on_progress)
@@ -78,20 +94,17 @@ def ingest(
         if on_progress:
             on_progress(len(chunk))
 
-    pruned = 0
-    if prune:
-        keep = {p.id for p in products}
-        gone = [pid for pid in stored if pid not in keep]
+    if gone:
         store.delete(gone)
-        pruned = len(gone)
-    if to_embed or to_update or pruned:
+    if changes:
         store.bump_revision()
+        store.set_ingesting(False)
     return IngestReport(
         total=len(products),
         embedded=len(to_embed),
         updated=len(to_update),
         unchanged=unchanged,
-        pruned=pruned,
+        pruned=len(gone),
         seconds=time.perf_counter() - started,
     )
 
@@ -124,3 +137,22 @@ def _embed_and_write(
                 on_progress(len(chunk))
         if pending is not None:
             pending.result()
+
+
+def update_index(
+    products: Sequence[Product],
+    store: ChromaStore,
+    embedder: Embedder,
+    folder: SnapshotFolder,
+    batch_size: int = 512,
+    replace: bool = False,
+    on_progress: Progress | None = None,
+    extra_text: Mapping[str, str] | None = None,
+    ivf_min_rows: int = IVF_MIN_ROWS,
+) -> tuple[IngestReport, str | None]:
+    """Ingest, then publish the snapshot searches switch to; returns the report and the snapshot
+    version now current. One ingest per data folder at a time (IngestBusyError otherwise)."""
+    with folder.ingest_lock():
+        report = ingest(products, store, embedder, batch_size, replace, on_progress, extra_text)
+        version = sync_snapshot(store, folder, ivf_min_rows)
+    return report, version

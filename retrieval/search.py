@@ -1,14 +1,20 @@
 """Search: embed the query, take the best products that pass the hard filters.
 
 Relevance is hybrid: (1 - w) * cosine(query, product) + w * LEXICAL_SCALE * bm25 / best bm25, with w
-the lexical weight (0 turns it into dense-only search). The dense side of unfiltered queries goes to
-Chroma's HNSW index; filtered queries are scored exactly over the rows the in-memory snapshot allows
-(see index.py), which keeps them as fast as unfiltered ones. The lexical side scores every row with
-BM25 (lexical.py). The best k of each side are merged and scored exactly on both.
+the lexical weight (0 turns it into dense-only search). Both sides run over the current snapshot
+(snapshot.py): the hard filters are a mask over its columns, the dense side scores the allowed
+rows (exactly, or through the inverted lists of a large catalogue, see dense.py), the lexical side
+adds up the BM25 postings of the query's words. The best k of each side are merged and scored
+exactly on both.
+
+The snapshot in use switches atomically to a newly published version (`LiveSnapshot`): a search
+runs wholly on the snapshot it started with, so an ingest elsewhere never shows it half a
+catalogue.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Protocol
@@ -16,10 +22,12 @@ from typing import Protocol
 import numpy as np
 
 from retrieval.embedder import Embedder
-from retrieval.errors import CatalogError, IndexEmptyError
-from retrieval.index import ProductIndex
-from retrieval.store import ChromaStore
-from retrieval.types import Product, ProductHit, SearchFilters
+from retrieval.errors import CatalogError, IndexEmptyError, SnapshotError
+from retrieval.snapshot import Snapshot
+from retrieval.types import Product, ProductHit, SearchFilters, Signals
+from retrieval.versions import SnapshotFolder
+
+log = logging.getLogger(__name__)
 
 # BM25 divided by the catalogue's best score for the query lies in [0, 1]; scaled to 0.6, about the
 # cosine of a good MiniLM match, the two halves of a hybrid score weigh alike.
@@ -27,52 +35,98 @@ LEXICAL_SCALE = 0.6
 
 
 class Retriever(Protocol):
+    """What the tail-aware pipeline and the agent need of a search backend."""
+
+    embedder: Embedder  # embeds queries (learning embeds many at once)
+    lexical_weight: float  # the lexical share of the hybrid score (the hand-set fusion's)
+
+    @property
+    def index(self) -> Snapshot:
+        """The snapshot searches use now; read rows of one search from the same snapshot."""
+        ...
+
     def search(
         self, query: str, filters: SearchFilters | None = None, k: int = 10
     ) -> list[ProductHit]: ...
 
+    def search_vector(
+        self,
+        vector: np.ndarray,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        index: Snapshot | None = None,
+        text: str | None = None,
+    ) -> list[ProductHit]: ...
+
+    def embed_query(self, query: str) -> np.ndarray: ...
+
     def get(self, product_id: str) -> Product | None: ...
 
 
-class ChromaRetriever:
+class LiveSnapshot:
+    """The current snapshot of a snapshot folder, re-checked at most every `refresh_seconds`.
+
+    Reading the pointer is a tiny file read; opening a version only maps files, so the switch
+    costs a search nothing noticeable. A version that fails to open is logged and skipped: the
+    searches go on with the one they have."""
+
     def __init__(
-        self,
-        store: ChromaStore,
-        embedder: Embedder,
-        refresh_seconds: float = 5.0,
-        lexical_weight: float = 0.5,
+        self, folder: SnapshotFolder, refresh_seconds: float = 2.0, probe_lists: int = 32
     ) -> None:
-        self.store = store
-        self.embedder = embedder
+        self.folder = folder
         self.refresh_seconds = refresh_seconds
-        self.lexical_weight = lexical_weight
-        self._index = ProductIndex.load(store)
+        self.probe_lists = probe_lists
+        snapshot = folder.open_current(probe_lists)
+        if snapshot is None:
+            raise IndexEmptyError(
+                f"no search snapshot under {folder.root}; run `tailtalk ingest PATH` (or "
+                "`tailtalk demo`), or `tailtalk snapshot` to build one from the product store"
+            )
+        self._current = snapshot
         self._checked_at = time.monotonic()
-        self._reload_lock = threading.Lock()
+        self._lock = threading.Lock()
+
+    def current(self) -> Snapshot:
+        if time.monotonic() - self._checked_at >= self.refresh_seconds:
+            self.refresh()
+        return self._current
+
+    def refresh(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            return  # another thread is switching; this search uses the one it has
+        try:
+            self._checked_at = time.monotonic()
+            name = self.folder.current_name()
+            if name is None or name == self._current.version:
+                return
+            try:
+                fresh = self.folder.open_current(self.probe_lists)
+            except SnapshotError as exc:
+                log.error("keeping snapshot %s: %s", self._current.version, exc)
+                return
+            if fresh is not None:
+                self._current = fresh
+                log.info("search snapshot %s (%d products)", fresh.version, len(fresh))
+        finally:
+            self._lock.release()
+
+
+class SnapshotRetriever:
+    def __init__(self, live: LiveSnapshot, embedder: Embedder, lexical_weight: float = 0.5):
+        self.live = live
+        self.embedder = embedder
+        self.lexical_weight = lexical_weight
 
     @property
-    def index(self) -> ProductIndex:
-        self._maybe_reload()
-        return self._index
+    def index(self) -> Snapshot:
+        return self.live.current()
 
     def reload(self) -> None:
-        """Rebuilds the snapshot from Chroma, e.g. after an ingest in this process."""
-        with self._reload_lock:
-            self._index = ProductIndex.load(self.store)
-            self._checked_at = time.monotonic()
-
-    def _maybe_reload(self) -> None:
-        # Another process may have re-ingested; a cheap revision check, at most every few seconds.
-        if time.monotonic() - self._checked_at < self.refresh_seconds:
-            return
-        self._checked_at = time.monotonic()
-        if self.store.revision() != self._index.revision:
-            self.reload()
+        """Switches to the newest published snapshot now, e.g. after an ingest in this process."""
+        self.live.refresh()
 
     def get(self, product_id: str) -> Product | None:
-        index = self.index
-        row = index.row_of.get(product_id)
-        return None if row is None else index.products[row]
+        return self.index.get(product_id)
 
     def embed_query(self, query: str) -> np.ndarray:
         if not query.strip():
@@ -91,57 +145,52 @@ class ChromaRetriever:
         vector: np.ndarray,
         filters: SearchFilters | None = None,
         k: int = 10,
-        index: ProductIndex | None = None,
+        index: Snapshot | None = None,
         text: str | None = None,
     ) -> list[ProductHit]:
         """Hits for a query vector, hybrid when the query `text` is given and the lexical weight
-        is above 0. Pass `index` (a snapshot taken from .index) when the caller reads rows of the
-        same snapshot afterwards, so a reload in between cannot misalign them."""
+        is above 0 (with text, the lexical signals are reported either way). Pass `index` (a
+        snapshot taken from .index) when the caller reads rows of the same snapshot afterwards."""
         index = self.index if index is None else index
         if len(index) == 0:
             raise IndexEmptyError(
                 "the product index is empty; run `tailtalk ingest PATH` "
                 "(or `make run` for the demo catalogue)"
             )
+        vector = np.asarray(vector, np.float32)
         mask = index.mask(filters or SearchFilters())
-        if mask is None:
-            dense = [
-                (index.row_of[pid], score)
-                for pid, score in self.store.query(vector, k)
-                if pid in index.row_of
-            ]
-        else:
-            dense = index.top(vector, mask, k)
-        scored = dense
-        if text and self.lexical_weight > 0:
-            scored = self._hybrid(index, vector, text, mask, [row for row, _ in dense], k)
-        return [
-            ProductHit(product=index.products[row], score=score, rank=rank)
-            for rank, (row, score) in enumerate(scored, start=1)
-        ]
-
-    def _hybrid(
-        self,
-        index: ProductIndex,
-        vector: np.ndarray,
-        text: str,
-        mask: np.ndarray | None,
-        dense_rows: list[int],
-        k: int,
-    ) -> list[tuple[int, float]]:
-        lexical = index.lexical.scores(text)
-        # Normalised by the whole catalogue's best, so a product's score does not depend on the
-        # filters (filtered and unfiltered searches rank shared products alike).
-        best = float(lexical.max()) if len(lexical) else 0.0
-        allowed = lexical if mask is None else np.where(mask, lexical, 0.0)
-        n = min(k, int(np.count_nonzero(allowed)))
-        lexical_rows = np.argpartition(-allowed, n - 1)[:n] if n > 0 else np.zeros(0, np.int64)
-        rows = np.unique(np.concatenate([np.asarray(dense_rows, np.int64), lexical_rows]))
+        dense_rows, _ = index.dense.top(vector, mask, k)
+        rows = dense_rows
+        lexical: np.ndarray | None = None
+        best = 0.0
+        if text:
+            scored, lexical = index.lexical.scored_rows(text)
+            best = float(lexical[scored].max()) if len(scored) else 0.0
+            if self.lexical_weight > 0:
+                allowed = scored if mask is None else scored[mask[scored]]
+                n = min(k, len(allowed))
+                if n > 0:
+                    picked = allowed[np.argpartition(-lexical[allowed], n - 1)[:n]]
+                    rows = np.unique(np.concatenate([dense_rows, picked]))
         if len(rows) == 0:
             return []
-        w = self.lexical_weight
-        fused = (1 - w) * (index.vectors[rows] @ vector)
-        if best > 0:
-            fused += w * LEXICAL_SCALE * lexical[rows] / best
+        cosine = index.vectors[rows] @ vector
+        fused = cosine.astype(np.float64)
+        share = np.zeros(len(rows))
+        if lexical is not None and best > 0:
+            share = lexical[rows] / best
+        if lexical is not None and self.lexical_weight > 0:
+            w = self.lexical_weight
+            fused = (1 - w) * cosine + w * LEXICAL_SCALE * share
         order = np.argsort(-fused, kind="stable")[:k]
-        return [(int(rows[i]), float(fused[i])) for i in order]
+        hits = []
+        for rank, i in enumerate(order, start=1):
+            signals = {Signals.DENSE: float(cosine[i])}
+            if lexical is not None:
+                signals[Signals.LEXICAL] = float(share[i])
+                signals[Signals.BM25] = float(lexical[rows[i]])
+            product = index.products[int(rows[i])]
+            hits.append(
+                ProductHit(product=product, score=float(fused[i]), rank=rank, signals=signals)
+            )
+        return hits

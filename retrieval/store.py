@@ -29,6 +29,7 @@ class Meta:
     RECIPE = "tailtalk_recipe"
     REVISION = "tailtalk_revision"
     INDEX_COPY = "tailtalk_index_copy"  # generated product copy is part of the indexed text
+    INGESTING = "tailtalk_ingesting"  # set while an ingest writes: its batches are not a catalogue
 
     PRODUCT = "product"  # the whole Product as JSON: the record of truth for search results
     RECORD_HASH = "record_hash"
@@ -63,7 +64,18 @@ def open_client(settings: RetrievalSettings, path: Path) -> Any:
             settings=chroma_settings,
         )
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises many kinds (sqlite, Rust bindings) on a bad folder
+        raise unreadable(path, exc) from exc
+
+
+def unreadable(path: Path, exc: BaseException) -> ConfigError:
+    return ConfigError(
+        f"the Chroma index at {path} cannot be read ({type(exc).__name__}: {exc}). If it is "
+        f"damaged, move it away (`mv {path} {path}.damaged`) and ingest the catalogue again "
+        f"with `tailtalk ingest PATH`; searches keep using the last snapshot meanwhile"
+    )
 
 
 class ChromaStore:
@@ -82,7 +94,15 @@ class ChromaStore:
     def open(
         cls, settings: RetrievalSettings, path: Path, model_id: str, dim: int, recipe: str
     ) -> ChromaStore:
-        return cls(open_client(settings, path), settings.collection, model_id, dim, recipe)
+        client = open_client(settings, path)
+        if settings.chroma_host:
+            return cls(client, settings.collection, model_id, dim, recipe)
+        try:
+            return cls(client, settings.collection, model_id, dim, recipe)
+        except IndexMismatchError:
+            raise
+        except Exception as exc:  # a damaged folder fails here, in sqlite or the Rust bindings
+            raise unreadable(path, exc) from exc
 
     def _open_collection(self) -> Any:
         from chromadb.errors import NotFoundError
@@ -138,6 +158,13 @@ class ChromaStore:
 
     def bump_revision(self) -> None:
         self._set_metadata({Meta.REVISION: uuid.uuid4().hex})
+
+    def ingesting(self) -> bool:
+        fresh = self.client.get_collection(self.name, embedding_function=None)
+        return bool((fresh.metadata or {}).get(Meta.INGESTING, False))
+
+    def set_ingesting(self, value: bool) -> None:
+        self._set_metadata({Meta.INGESTING: value})
 
     def count(self) -> int:
         return int(self.collection.count())
@@ -207,6 +234,17 @@ class ChromaStore:
                 )
             ]
             yield rows, np.asarray(batch["embeddings"], dtype=np.float32).reshape(-1, self.dim)
+
+    def snapshot_pages(
+        self, page: int = 5000
+    ) -> Iterator[tuple[list[str], list[str], list[str], np.ndarray]]:
+        """(ids, product records as JSON, embedded texts, vectors) page by page, for a snapshot:
+        the records stay JSON text, no Product is made."""
+        for batch in self._pages(include=["metadatas", "embeddings", "documents"], page=page):
+            records = [str(meta[Meta.PRODUCT]) for meta in batch["metadatas"]]
+            texts = [document or "" for document in batch["documents"]]
+            vectors = np.asarray(batch["embeddings"], dtype=np.float32).reshape(-1, self.dim)
+            yield list(batch["ids"]), records, texts, vectors
 
     def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(id, cosine similarity) of the n nearest products by Chroma's own HNSW index."""

@@ -179,11 +179,22 @@ def attribute_values(value: str) -> set[str]:
     return {whole, *(part.strip() for part in whole.split(", ") if part.strip())}
 
 
+class Signals:
+    """Names of the per-signal scores behind a hit's relevance (ProductHit.signals)."""
+
+    DENSE = "dense"  # cosine similarity of query and product vectors
+    LEXICAL = "lexical"  # BM25 divided by the catalogue's best BM25 for the query, in [0, 1]
+    BM25 = "bm25"  # the raw BM25 score
+
+
 class ProductHit(BaseModel):
-    """A search result: the product, its cosine similarity to the query and its rank (1-based)."""
+    """A search result: the product, its relevance (hybrid: see retrieval/search.py), its rank
+    (1-based) and the per-signal scores the relevance was fused from (keys from `Signals`; the
+    lexical ones only when the search had query text)."""
 
     model_config = ConfigDict(frozen=True)
 
     product: Product
     score: float
     rank: int = Field(ge=1)
+    signals: dict[str, float] = Field(default_factory=dict)

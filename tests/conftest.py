@@ -75,16 +75,37 @@ def open_store(path: Path, embedder, model_id: str | None = None, recipe: str | 
     )
 
 
-@pytest.fixture(scope="session")
-def demo_index(tmp_path_factory, embedder, demo_products):
-    """The demo catalogue ingested once into a real Chroma folder; tests must not write to it."""
-    from retrieval.ingest import ingest
-    from retrieval.search import ChromaRetriever
+def index_products(path: Path, embedder, products, **ingest_args):
+    """`products` ingested into a real Chroma folder under `path` with a published snapshot;
+    returns (store, snapshot folder)."""
+    from retrieval.ingest import update_index
+    from retrieval.versions import SnapshotFolder
 
-    path = tmp_path_factory.mktemp("demo-chroma")
-    store = open_store(path, embedder)
-    ingest(demo_products, store, embedder)
-    return ChromaRetriever(store, embedder, refresh_seconds=0)
+    store = open_store(path / "chroma", embedder)
+    folder = SnapshotFolder(path / "snapshots")
+    update_index(products, store, embedder, folder, **ingest_args)
+    return store, folder
+
+
+def retriever_on(folder, embedder, lexical_weight: float = 0.5, refresh_seconds: float = 0.0):
+    from retrieval.config import RetrievalSettings
+    from retrieval.factory import retriever_for
+
+    settings = RetrievalSettings(lexical_weight=lexical_weight, refresh_seconds=refresh_seconds)
+    return retriever_for(folder, embedder, settings)
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory, embedder, demo_products):
+    """The demo catalogue ingested once (Chroma + snapshot); tests must not write to it."""
+    _, folder = index_products(tmp_path_factory.mktemp("demo-index"), embedder, demo_products)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_index(demo_folder, embedder):
+    """A hybrid retriever on the demo catalogue's snapshot."""
+    return retriever_on(demo_folder, embedder)
 
 
 # An agent on the real demo index, with a fresh exposure ledger and session log per test. The

@@ -7,6 +7,7 @@ stderr and exit status 2; nothing else is caught.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -22,7 +23,8 @@ from retrieval.formats import FORMATS
 from retrieval.types import ProductHit, SearchFilters
 
 if TYPE_CHECKING:
-    from retrieval.embedder import HFEmbedder
+    from retrieval.embedder import Embedder
+    from retrieval.pipeline import TailSearch
     from retrieval.store import ChromaStore
 
 DEMO_FILE = "demo_catalog.jsonl"
@@ -61,12 +63,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--on-error", default="fail", choices=("fail", "skip"))
     ingest.add_argument(
+        "--encoding",
+        help="the file's text encoding (default: detected; e.g. utf-8, cp1252, latin-1, utf-16)",
+    )
+    ingest.add_argument(
         "--report", type=Path, help="where skipped rows are written (default: next to the data)"
     )
     ingest.add_argument(
-        "--prune", action="store_true", help="remove indexed products that the file no longer has"
+        "--replace",
+        "--prune",
+        dest="replace",
+        action="store_true",
+        help="switch to this catalogue: products the file does not have leave the index "
+        "(after the new ones are written)",
     )
     ingest.set_defaults(run=_run_ingest)
+
+    snapshot = commands.add_parser(
+        "snapshot", help="rebuild the search snapshot from the product store (Chroma)"
+    )
+    snapshot.set_defaults(run=_run_snapshot)
 
     demo = commands.add_parser("demo", help="write the demo catalogue and index it")
     demo.set_defaults(run=_run_demo)
@@ -133,49 +149,84 @@ def _grouped(items: Sequence[str], flag: str) -> dict[str, tuple[str, ...]]:
     return grouped
 
 
-def _open_store(settings: Settings) -> tuple[ChromaStore, HFEmbedder]:
+def _open_store(settings: Settings) -> tuple[ChromaStore, Embedder]:
     # Heavy imports (torch, chromadb) only for the commands that need them.
-    from retrieval.embedder import HFEmbedder
-    from retrieval.store import ChromaStore
-    from retrieval.text import RECIPE
+    from retrieval.factory import config_embedder, open_store
 
-    embedder = HFEmbedder(settings.embedder)
-    store = ChromaStore.open(
-        settings.retrieval, settings.chroma_path, embedder.model_id, embedder.dim, RECIPE
-    )
-    return store, embedder
+    embedder = config_embedder(settings)
+    return open_store(settings, embedder), embedder
 
 
 def _run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from retrieval.catalog import load_catalog, write_rejections
-    from retrieval.ingest import ingest
+    from retrieval.factory import snapshot_folder
+    from retrieval.ingest import update_index
 
     mapping = _pairs(args.map, "--map")
-    catalog = load_catalog(args.path, args.format, mapping, args.on_error)
-    print(f"read {len(catalog.products)} products from {args.path} ({catalog.format})")
+    catalog = load_catalog(
+        args.path, args.format, mapping, args.on_error, args.encoding, settings.catalog
+    )
+    print(
+        f"read {len(catalog.products)} products from {args.path} "
+        f"({catalog.format}, {catalog.encoding})"
+    )
     if catalog.duplicate_ids:
         shown = ", ".join(catalog.duplicate_ids[:5])
         print(f"{len(catalog.duplicate_ids)} duplicate ids (first kept): {shown}")
-    if catalog.rejected:
+    if catalog.rejected or catalog.dropped:
         report = args.report or settings.data_dir / f"{args.path.stem}.rejected.jsonl"
-        write_rejections(catalog.rejected, report)
-        print(f"skipped {len(catalog.rejected)} malformed rows; reasons in {report}")
+        write_rejections(catalog.rejected, report, catalog.dropped)
+        if catalog.rejected:
+            print(f"skipped {len(catalog.rejected)} malformed rows; reasons in {report}")
+        if catalog.dropped:
+            print(f"left out {len(catalog.dropped)} urls that are not http(s); listed in {report}")
     store, embedder = _open_store(settings)
     extra = _indexed_copy(store, settings)
     with tqdm(total=len(catalog.products), unit="product", desc="ingest") as bar:
-        result = ingest(
+        result, version = update_index(
             catalog.products,
             store,
             embedder,
+            snapshot_folder(settings),
             batch_size=settings.retrieval.upsert_batch,
-            prune=args.prune,
+            replace=args.replace,
             on_progress=bar.update,
             extra_text=extra,
+            ivf_min_rows=settings.retrieval.ivf_min_rows,
         )
     print(result.summary())
     print(f"index now holds {store.count()} products")
+    _say_published(version, settings)
+    return 0
+
+
+def _say_published(version: str | None, settings: Settings) -> None:
+    if version is None:
+        print("the store changed while the search snapshot was built; run `tailtalk snapshot`")
+        return
+    print(
+        f"search snapshot {version} published: running servers switch to it within "
+        f"{settings.retrieval.refresh_seconds:g} s"
+    )
+
+
+def _run_snapshot(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from retrieval.factory import snapshot_folder
+    from retrieval.snapshot_build import build_snapshot
+
+    store, _ = _open_store(settings)
+    with (
+        snapshot_folder(settings).ingest_lock(),
+        tqdm(total=store.count(), unit="product", desc="snapshot") as bar,
+    ):
+        version = build_snapshot(
+            store, snapshot_folder(settings), settings.retrieval.ivf_min_rows, bar.update
+        )
+    _say_published(version, settings)
     return 0
 
 
@@ -200,12 +251,12 @@ def _run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     )
     from agent.log import CopyStore, SessionLog
     from agent.reading.vocabulary import Vocabulary
-    from retrieval.index import ProductIndex
-    from retrieval.ingest import ingest
+    from retrieval.factory import open_retriever, snapshot_folder
+    from retrieval.ingest import update_index
     from retrieval.popularity import PopularityBands, catalogue_counts, combined_counts
 
     store, embedder = _open_store(settings)
-    products = ProductIndex.load(store).products
+    products = list(open_retriever(settings, embedder).index.products)
     log = SessionLog(settings.log_path)
     counts = combined_counts(catalogue_counts(products), log.interaction_counts())
     bands = PopularityBands.from_counts(
@@ -226,15 +277,18 @@ def _run_enrich(args: argparse.Namespace, settings: Settings) -> int:
     if args.index:
         store.set_indexes_copy(True)
         with tqdm(total=len(products), unit="product", desc="index copy") as bar:
-            result = ingest(
+            result, version = update_index(
                 products,
                 store,
                 embedder,
+                snapshot_folder(settings),
                 settings.retrieval.upsert_batch,
                 on_progress=bar.update,
                 extra_text=copies.all(),
+                ivf_min_rows=settings.retrieval.ivf_min_rows,
             )
         print(f"indexed the copy: {result.summary()}")
+        _say_published(version, settings)
     return 0
 
 
@@ -245,21 +299,32 @@ def _run_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(f"wrote the demo catalogue to {path}")
     return _run_ingest(
         argparse.Namespace(
-            path=path, format="jsonl", map=[], on_error="fail", report=None, prune=False
+            path=path,
+            format="jsonl",
+            map=[],
+            on_error="fail",
+            report=None,
+            replace=False,
+            encoding=None,
         ),
         settings,
     )
 
 
 def ensure_index(settings: Settings) -> None:
-    """A fresh data folder gets the demo catalogue first, so the first run needs nothing else."""
-    store, _ = _open_store(settings)
-    if store.count() == 0:
-        print("the product index is empty: indexing the demo catalogue first")
+    """A fresh data folder gets the demo catalogue first, so the first run needs nothing else.
+    A data folder whose index vanished is an error that says what to run (never a silent demo);
+    a missing snapshot of a complete store is rebuilt from it."""
+    from retrieval.factory import IndexState, check_index
+
+    if check_index(settings) is IndexState.FRESH:
+        print("a new data folder: indexing the demo catalogue first")
         _run_demo(argparse.Namespace(), settings)
 
 
 def _run_search(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.cli_learn import fused_search
+
     filters = SearchFilters(
         min_price=args.min_price,
         max_price=args.max_price,
@@ -271,12 +336,9 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
         min_rating=args.min_rating,
         exclude_ids=frozenset(args.exclude_id),
     )
-    store, embedder = _open_store(settings)
+    search = fused_search(settings)
     if args.json:
-        return _search_json(args, settings, store, embedder, filters)
-    from ui.cli_learn import fused_search
-
-    search = fused_search(settings, store, embedder)
+        return _search_json(args, search, filters)
 
     def table(query: str) -> str:
         ranked = search.search(query, filters, args.k, record=False, like=args.like)
@@ -290,7 +352,9 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
     if args.query:
         print(table(args.query))
         return 0
-    print(f"{store.count()} products indexed. Type a search, or an empty line to quit.")
+    print(
+        f"{len(search.retriever.index)} products indexed. Type a search, or an empty line to quit."
+    )
     while True:
         try:
             query = input("search> ").strip()
@@ -305,20 +369,11 @@ def _run_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _search_json(
-    args: argparse.Namespace,
-    settings: Settings,
-    store: ChromaStore,
-    embedder: HFEmbedder,
-    filters: SearchFilters,
-) -> int:
+def _search_json(args: argparse.Namespace, search: TailSearch, filters: SearchFilters) -> int:
     """JSON lines, for scripts: the query's hits, or, without a query, one query per stdin
     line (no prompt; a query that fails prints {"error": ...} and the next line is read)."""
-    import json
+    from ui.cli_learn import print_lines, search_json
 
-    from ui.cli_learn import fused_search, print_lines, search_json
-
-    search = fused_search(settings, store, embedder)
     if args.query:
         print_lines(search_json(search, args.query, filters, args.k, args.like))
         return 0

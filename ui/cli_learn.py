@@ -220,34 +220,13 @@ def search_json(
         )
 
 
-def fused_search(settings: Settings, store: Any, embedder: Any) -> TailSearch:
-    """The shop's relevance (learned model if published, else hand-set) without re-ranking."""
-    from retrieval.learning.fusion import LinearFusion, hand_weights
-    from retrieval.learning.relevance import FusedRelevance
-    from retrieval.pipeline import TailSearch
-    from retrieval.popularity import PopularityBands, catalogue_counts
-    from retrieval.rerank.policies import NoRerank
-    from retrieval.search import ChromaRetriever
+def fused_search(settings: Settings) -> TailSearch:
+    """The shop's relevance (learned model if published, else hand-set) without re-ranking:
+    what `tailtalk search` shows."""
+    from retrieval.factory import open_search
 
-    retriever = ChromaRetriever(
-        store, embedder, settings.retrieval.refresh_seconds, settings.retrieval.lexical_weight
-    )
-    relevance = FusedRelevance(
-        LinearFusion(hand_weights(settings.retrieval.lexical_weight)), registry(settings)
-    )
-    bands = PopularityBands.from_counts(
-        catalogue_counts(retriever.index.products),
-        settings.rerank.head_share,
-        settings.rerank.torso_share,
-    )
-    return TailSearch(
-        retriever,
-        bands,
-        NoRerank(),
-        settings.rerank.floor,
-        settings.rerank.candidates,
-        relevance=relevance,
-    )
+    rerank = settings.rerank.model_copy(update={"policy": "none"})
+    return open_search(settings, rerank=rerank)
 
 
 def print_lines(lines: Sequence[str] | Iterable[str]) -> None:

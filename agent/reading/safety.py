@@ -33,8 +33,8 @@ _PATTERNS = [
     r"|verbatim|your (instructions|rules|prompt|guidelines|configuration))",
     r"\bwhat (are|were) your (instructions|rules|guidelines)\b",
     r"\bsummari[sz]e (them|those|your|the rules|the instructions)\b",
-    r"\b(reveal|dump|leak|expose|give me|tell me|share)\b.{0,25}\byour\b.{0,15}\b(instructions|rules"
-    r"|prompt|guidelines|configuration|setup)",
+    r"\b(reveal|dump|leak|expose|give me|tell me|share)\b.{0,25}\byour\b.{0,15}"
+    r"\b(instructions|rules|prompt|guidelines|configuration|setup)",
     r"(^|\n)\s*(system|admin|developer|root)\s*:",
     r"\b(the user|i) (is|am) (an? )?(admin|administrator|developer|owner|root)\b",
     r"\byou (are|have)\b.{0,30}\bno (rules|limits|restrictions|filters)\b",

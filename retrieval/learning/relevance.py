@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.index import ProductIndex
 from retrieval.learning.collaborative import ItemKNN
 from retrieval.learning.fusion import LinearFusion
 from retrieval.learning.registry import LearnedModel, ModelRegistry
@@ -27,6 +26,7 @@ from retrieval.learning.signals import (
     signal_matrix,
 )
 from retrieval.popularity import Band, PopularityBands
+from retrieval.snapshot import Snapshot
 from retrieval.types import ProductHit, SearchFilters
 
 NEIGHBOURS = 100  # collaborative neighbours of the session's products added to the pool
@@ -60,7 +60,7 @@ class FusedRelevance:
         self._terms_index: int | None = None
         self._terms: dict[int, ProductTerms] = {}
 
-    def _terms_of(self, index: ProductIndex, rows: np.ndarray) -> list[ProductTerms]:
+    def _terms_of(self, index: Snapshot, rows: np.ndarray) -> list[ProductTerms]:
         if id(index) != self._terms_index:
             self._terms, self._terms_index = {}, id(index)
         cache = self._terms
@@ -86,7 +86,7 @@ class FusedRelevance:
             return learned.fusion, learned.collaborative, learned.version or "learned"
         return self.fusion, None, "hand-set"
 
-    def _demand_of(self, index: ProductIndex, learned: LearnedModel | None) -> np.ndarray:
+    def _demand_of(self, index: Snapshot, learned: LearnedModel | None) -> np.ndarray:
         key = (id(index), id(learned))
         if key != self._demand_key:
             extra = learned.demand if learned is not None else {}
@@ -100,7 +100,7 @@ class FusedRelevance:
 
     def score(
         self,
-        index: ProductIndex,
+        index: Snapshot,
         query: str,
         vector: np.ndarray,
         hits: Sequence[ProductHit],
@@ -144,7 +144,7 @@ class FusedRelevance:
 
     def _extra_rows(
         self,
-        index: ProductIndex,
+        index: Snapshot,
         filters: SearchFilters,
         session: SessionItems,
         collaborative: ItemKNN | None,

@@ -79,13 +79,11 @@ def hair_clip_shop(tmp_path_factory, embedder):
     """A catalogue where "Long" is a hair type, as in the Amazon beauty data (a value counts
     when two products have it)."""
     from agent.shop import Shop
-    from retrieval.ingest import ingest
     from retrieval.pipeline import TailSearch
     from retrieval.popularity import PopularityBands
     from retrieval.rerank import NoRerank
-    from retrieval.search import ChromaRetriever
     from retrieval.types import Product
-    from tests.conftest import open_store
+    from tests.conftest import index_products, retriever_on
 
     products = [
         Product(
@@ -109,9 +107,8 @@ def hair_clip_shop(tmp_path_factory, embedder):
             ]
         )
     ]
-    store = open_store(tmp_path_factory.mktemp("clips"), embedder)
-    ingest(products, store, embedder)
-    retriever = ChromaRetriever(store, embedder, refresh_seconds=0)
+    _, folder = index_products(tmp_path_factory.mktemp("clips"), embedder, products)
+    retriever = retriever_on(folder, embedder)
     return Shop(TailSearch(retriever, PopularityBands({}, {}), NoRerank(), 0.3, 100))
 
 

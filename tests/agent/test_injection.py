@@ -63,9 +63,7 @@ SHOPPER_ATTACKS = [
 @pytest.fixture(scope="module")
 def planted_index(tmp_path_factory, embedder, demo_products):
     """The demo catalogue plus moisturizers whose texts carry injections."""
-    from retrieval.ingest import ingest
-    from retrieval.search import ChromaRetriever
-    from tests.conftest import open_store
+    from tests.conftest import index_products, retriever_on
 
     planted = [
         Product(
@@ -80,9 +78,9 @@ def planted_index(tmp_path_factory, embedder, demo_products):
         )
         for i, text in enumerate(PLANTED)
     ]
-    store = open_store(tmp_path_factory.mktemp("planted-chroma"), embedder)
-    ingest([*demo_products, *planted], store, embedder)
-    return ChromaRetriever(store, embedder, refresh_seconds=0)
+    path = tmp_path_factory.mktemp("planted-index")
+    _, folder = index_products(path, embedder, [*demo_products, *planted])
+    return retriever_on(folder, embedder)
 
 
 @pytest.fixture

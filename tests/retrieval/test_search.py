@@ -7,10 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retrieval.errors import CatalogError, IndexEmptyError
-from retrieval.index import ProductIndex
-from retrieval.search import ChromaRetriever
+from retrieval.snapshot import Snapshot
 from retrieval.types import SearchFilters
-from tests.conftest import open_store
+from tests.conftest import index_products, retriever_on
 
 QUERIES = [
     "fragrance-free moisturizer for sensitive skin",
@@ -78,7 +77,8 @@ def test_filtered_scores_match_unfiltered_scores(demo_index):
 def test_empty_query_and_empty_index(tmp_path, embedder, demo_index):
     with pytest.raises(CatalogError, match="empty"):
         demo_index.search("   ")
-    empty = ChromaRetriever(open_store(tmp_path, embedder), embedder)
+    _, folder = index_products(tmp_path, embedder, [])
+    empty = retriever_on(folder, embedder)
     with pytest.raises(IndexEmptyError, match="tailtalk ingest"):
         empty.search("shoes")
 
@@ -93,7 +93,7 @@ def test_min_price_above_max_price_is_rejected():
 )
 @given(data=st.data())
 def test_index_mask_agrees_with_reference_filter(demo_index, demo_products, data):
-    index: ProductIndex = demo_index.index
+    index: Snapshot = demo_index.index
     categories = sorted({c for p in demo_products for c in p.category_path})
     brands = sorted({p.brand for p in demo_products if p.brand})
     pairs = sorted({(k, v) for p in demo_products for k, v in p.attributes.items()})
@@ -129,7 +129,7 @@ def test_index_mask_agrees_with_reference_filter(demo_index, demo_products, data
 
 def test_each_filter_alone_at_its_boundaries(demo_index, demo_products):
     # One constraint at a time, at values taken from the catalogue, so every boundary is exercised.
-    index: ProductIndex = demo_index.index
+    index: Snapshot = demo_index.index
     p = demo_products[0]
     cases = [
         SearchFilters(min_rating=r) for r in {x.average_rating for x in demo_products[:40]} if r

@@ -81,10 +81,10 @@ def test_failed_ingest_loses_nothing(tmp_path, embedder, small):
     assert store.get([small[0].id]) == [small[0]]
 
 
-def test_prune_removes_only_products_gone_from_the_file(tmp_path, embedder, small):
+def test_replace_removes_only_products_gone_from_the_file(tmp_path, embedder, small):
     store = open_store(tmp_path, embedder)
     ingest(small, store, embedder)
     kept = ingest(small[:30], store, embedder)
     assert kept.pruned == 0 and store.count() == 40
-    pruned = ingest(small[:30], store, embedder, prune=True)
+    pruned = ingest(small[:30], store, embedder, replace=True)
     assert pruned.pruned == 10 and store.count() == 30
