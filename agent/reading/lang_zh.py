@@ -73,8 +73,12 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"写一段(?:介绍|描述|文案)|写个(?:介绍|描述|文案)|产品文案|描述一下", " write a description "),
     (r"(?:我)?不喜欢", " i don't like "),
     (r"(?:我)?(?:喜欢|爱)(?:这个|那个)", " i like that one "),
+    (r"换个牌子|换个品牌|别的牌子|别的品牌|其他牌子|其他品牌|不同的牌子", " a different brand "),
     (r"换(?:一个|个|些)|别的|其他的?|还有(?:别的|其他)吗?", " other options "),
-    (r"重新开始|重来|算了|换个话题", " start over "),
+    (r"重新开始|重来|换个话题", " start over "),
+    (r"算了", " ok "),
+    (r"(?:质量)?最好的|质量好的|好点的", " the best one "),
+    (r"([a-z][a-z ]*?)\s*的?\s*(?:那|这)(?:个|款|件)", r" the \1 one "),
     (r"这个|那个|这款|那款|它", " that one "),
     # Gifts.
     (r"(?:送给|送|给)(?:我)?(?:的)?(妈妈|母亲|老妈|妈)", " for my mom gift "),
@@ -90,6 +94,10 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"谢谢|多谢|感谢", " thanks "),
 ]  # fmt: skip
 # Requests first: "有没有" holds "没有", which is a negation on its own.
+_OWNED = (
+    r"我已经有了?|已经有了?|我有(?:一个|一款)?|之前买的|以前买的|我买过|买过|用过",
+    " i already have ",
+)
 _REQUESTS = (
     r"我(?:想要|需要|想找|想买|在找|想|要)|帮我找|给我推荐|推荐|有没有|有吗|请问|能不能",
     " i want ",
@@ -176,6 +184,10 @@ def to_english(text: str) -> str:
     low = _CN_NUMBER.sub(
         lambda m: (m.group("pre") or "") + _number(cn2an, m.group("a") or m.group("b")), low
     )
+    # A currency sign before the number ("￥300"): the word after it, as the patterns read.
+    low = re.sub(r"[¥￥]\s*(\d+(?:\.\d+)?)", r" \1元 ", low)
+    low = re.sub(r"(?:us)?\$\s*(\d+(?:\.\d+)?)", r" \1美元 ", low)
+    low = re.sub(_OWNED[0], _OWNED[1], low)
     low = re.sub(_REQUESTS[0], _REQUESTS[1], low)
     low = _products().sub(lambda m: f" {PRODUCTS[m.group(0)]} ", low)
     for pattern, english in _PATTERNS:

@@ -66,6 +66,11 @@ DISLIKED_AFTER = re.compile(
     r"are awful|is too|are too|is terrible|are terrible|never works?|doesn'?t work)\b"
 )
 
+# "What's the best one you have?": a wish for quality, not a reference to a shown product.
+BEST_ONE = re.compile(
+    r"\b(?:the )?best (?:one|ones|option|options|pick)(?: you have| you've got| you got| "
+    r"available| there is)?\b|\bbest quality\b"
+)
 # Asking for the same product in another size.
 SIZE_CHANGE = re.compile(
     r"\b(?P<up>bigger|larger|bigger size|larger size|next size up|size up|more of it|family "

@@ -32,7 +32,7 @@ _UNITS = (
     r"x\b|times|people|kids|dogs?|lumens?|k\b"
 )
 _CURRENCY_WORDS = r"dollars?|bucks?|usd|dlls|euros?|eur|pounds?|gbp|quid|yuan|rmb|cny|pesos?|mxn"
-_SYMBOL = r"(?:us\$|\$|€|£|¥|￥)"
+_SYMBOL = r"(?:us\$|\$|€|£|¥|￥|(?:usd|eur|gbp|cny|rmb|mxn)(?=\s*\d))"
 _NUMBER = r"\d+(?:[.,]\d{3})*(?:[.,]\d{1,2})?|\d+"
 # An amount: symbol before or currency word after, or neither (a bare number).
 _AMOUNT = (

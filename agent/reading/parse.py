@@ -27,6 +27,7 @@ from typing import Literal
 
 from agent.reading import lexicon as lx
 from agent.reading.money import read_prices
+from agent.reading.references import MEASURE, SIZE_KEYS, measure, same_size
 from agent.reading.safety import neutralise
 from agent.reading.translate import detect_language, to_english
 from agent.reading.typos import correct
@@ -51,6 +52,7 @@ Pick = Literal["cheapest", "priciest", "best_rated"]
 MIN_COVERAGE = 0.5  # share of a kind's products that must have a key for it to filter
 _KEY_CONTEXT_WORDS = 2  # "rose scent", "scent: rose": a key this close names the value's key
 _SHORT = 14  # words: a message this short is all about the request
+_SIZE_TOLERANCE = 0.06  # "1 oz" is 1 fl oz (29.6 ml against 28.3 g)
 _WANT = re.compile(
     r"\b(?:need|needs|want|wanted|looking|look for|searching|after|prefer|must|has to|have to|"
     r"should|only|show|find|get me|recommend|suggest|shopping|buy|would like|i'd like|"
@@ -100,6 +102,7 @@ class Parsed:
     other_brand: bool = False  # "from a different brand": not the brand just talked about
     unrequired: list[str] = field(default_factory=list)  # "doesn't have to be cork"
     needs: list[str] = field(default_factory=list)
+    matched: bool = False  # the message used any word of the catalogue's vocabulary
     injections: int = 0
     clean_text: str = ""  # the message with instruction-like clauses cut (what a model sees)
     english: str = ""  # the message in canonical English (itself, for English)
@@ -138,6 +141,7 @@ def parse(
     if lx.OTHER_BRAND.search(low):
         out.other_brand = True
         low = lx.OTHER_BRAND.sub(lambda m: " " * len(m.group(0)), low)
+    low = lx.BEST_ONE.sub(lambda m: " " * len(m.group(0)), low)
     low = _take_picks(low, out)
     low = _take_size_change(low, out)
     if lx.CHEAPER.search(low):
@@ -299,7 +303,7 @@ def _intent(text: str, out: Parsed) -> Intent:
         intent = Intent(name)
         if intent in (Intent.COMPARE, Intent.AGAIN, Intent.SIMILAR) or referring:
             return intent
-    if out.size_change and (referring or not out.needs):
+    if out.size_change and referring:
         return Intent.SIMILAR  # "do you have it in a bigger size?"
     if out.references or out.pick or out.pick_words:
         return Intent.DETAILS  # "the second one?", "and the cheaper one?"
@@ -330,6 +334,7 @@ def _read_vocabulary(
     surface = _TOKEN.findall(text)
     tokens = [fold_word(w) for w in surface]
     matches = vocab.find(tokens)
+    out.matched = bool(matches)
     negated = negated_matches(tokens, matches) | _disliked(surface, matches)
     sentences = _sentences(surface, matches)
     short = sum(1 for t in surface if t.isalnum()) <= _SHORT or len(sentences) == 1
@@ -358,6 +363,7 @@ def _read_vocabulary(
                 out.categories.append(entry.name)
     out.types = list(dict.fromkeys(out.types))
     out.categories = list(dict.fromkeys(out.categories))
+    _read_sizes(text, vocab, out, short, category_hint)
     kind_categories = [c for c in out.categories if c in _categories_of(out.types, vocab)]
     if out.types and kind_categories:
         # A named kind says its category; a category word said beside it ("dog shampoo for
@@ -381,6 +387,31 @@ def _read_vocabulary(
         for i in range(match.start, match.end):
             need[i] = keep and match not in negated
     _gather_needs(surface, need, sentences, short, out)
+
+
+def _read_sizes(
+    text: str, vocab: Vocabulary, out: Parsed, attached: bool, category_hint: str | None
+) -> None:
+    """ "the 1 oz one", "a 12 inch skillet": a size said as a measure becomes the size-like
+    attribute values of that measure (1 oz and 1 fl oz alike), for the kind asked for."""
+    category = out.categories[-1] if out.categories else category_hint
+    kind = out.types[-1] if out.types else None
+    for match in MEASURE.finditer(text):
+        said = measure(match.group(0))
+        if not said:
+            continue
+        for key in SIZE_KEYS:
+            if vocab.coverage(key, category, kind) < MIN_COVERAGE:
+                continue
+            same = [
+                v
+                for v in sorted(vocab.values.get(key, ()))
+                if (m := measure(v)) is not None and same_size(m, said, _SIZE_TOLERANCE)
+            ]
+            if same:
+                target = out.attributes if attached else out.soft_attributes
+                target.setdefault(key, [])
+                target[key] += [v for v in same if v not in target[key]]
 
 
 def _categories_of(types: list[str], vocab: Vocabulary) -> set[str]:

@@ -11,15 +11,20 @@ from agent.reading.vocabulary import words
 from retrieval.types import Product
 
 Lookup = Callable[[str], Product | None]
-_SIZE_KEYS = ("Size", "Capacity", "Weight", "Liquid Volume", "Dog Size", "Unit Count")
+SIZE_KEYS = ("Size", "Capacity", "Weight", "Liquid Volume", "Dog Size", "Unit Count")
 _LETTER_SIZES = {"xxs": 0, "xs": 1, "s": 2, "small": 2, "m": 3, "medium": 3, "l": 4, "large": 4,
                  "xl": 5, "xxl": 6, "xxxl": 7}  # fmt: skip
-_UNIT_SCALE = {
-    "fl oz": 29.57, "oz": 28.35, "ml": 1.0, "l": 1000.0, "g": 1.0, "kg": 1000.0, "lb": 453.6,
-    "lbs": 453.6, "inch": 2.54, "in": 2.54, "cm": 1.0, "quart": 946.0, "qt": 946.0,
-    "count": 1.0, "pack": 1.0, "hours": 1.0,
+# unit -> (size in the dimension's base unit, dimension). "oz" is either a volume or a weight:
+# it compares with both (an ounce of cream and a fluid ounce differ by 4%).
+_UNITS: dict[str, tuple[float, str]] = {
+    "fl oz": (29.57, "volume"), "oz": (29.57, "oz"), "ml": (1.0, "volume"),
+    "l": (1000.0, "volume"), "quart": (946.0, "volume"), "qt": (946.0, "volume"),
+    "g": (1.0, "weight"), "kg": (1000.0, "weight"), "lb": (453.6, "weight"),
+    "lbs": (453.6, "weight"), "inch": (2.54, "length"), "in": (2.54, "length"),
+    "cm": (1.0, "length"), "count": (1.0, "count"), "pack": (1.0, "count"),
+    "hours": (1.0, "hours"),
 }  # fmt: skip
-_MEASURE = re.compile(
+MEASURE = re.compile(
     r"(\d+(?:\.\d+)?)\s*(fl\.?\s*oz|oz|ml|l|g|kg|lbs?|inch|in|cm|quarts?|qt|count|pack|hours)\b",
     re.IGNORECASE,
 )
@@ -85,27 +90,35 @@ def another_size(product_id: str, direction: str, catalogue: Catalogue) -> str |
 
 def size_of(product: Product) -> float | None:
     """A comparable size: from a size-like attribute, else from the title."""
-    for key in _SIZE_KEYS:
-        value = product.attributes.get(key)
-        if value:
-            measured = _measure(value)
-            if measured is not None:
-                return measured
-    return _measure(product.title)
+    for text in [*(product.attributes.get(k, "") for k in SIZE_KEYS), product.title]:
+        measured = measure(text) if text else None
+        if measured is not None:
+            return measured[0]
+    return None
 
 
-def _measure(text: str) -> float | None:
+def measure(text: str) -> tuple[float, str] | None:
+    """A size as one comparable number and its dimension (a volume in ml, a weight in g, a
+    length in cm, a letter size's order), or None."""
     letter = text.strip().casefold()
     if letter in _LETTER_SIZES:
-        return float(_LETTER_SIZES[letter])
-    match = _MEASURE.search(text)
+        return float(_LETTER_SIZES[letter]), "letter"
+    match = MEASURE.search(text)
     if not match:
         return None
     unit = re.sub(r"\s+", " ", match.group(2).casefold().replace(".", ""))
-    unit = (
-        "fl oz" if unit.startswith("fl") else unit.rstrip("s") if unit.endswith("quarts") else unit
-    )
-    return float(match.group(1)) * _UNIT_SCALE.get(unit, 1.0)
+    if unit.startswith("fl"):
+        unit = "fl oz"
+    elif unit.endswith("quarts"):
+        unit = "quart"
+    scale, dimension = _UNITS.get(unit, (1.0, unit))
+    return float(match.group(1)) * scale, dimension
+
+
+def same_size(a: tuple[float, str], b: tuple[float, str], tolerance: float) -> bool:
+    dims = {a[1], b[1]}
+    comparable = len(dims) == 1 or ("oz" in dims and dims & {"volume", "weight"})
+    return bool(comparable) and abs(a[0] - b[0]) <= tolerance * max(a[0], b[0])
 
 
 def _line(product: Product) -> tuple[tuple[str, str], str]:
@@ -113,7 +126,7 @@ def _line(product: Product) -> tuple[tuple[str, str], str]:
     Demo titles are "Brand Line Kind, Detail, Detail, Size", so the part before the first comma
     names the line; long marketplace titles vary more, so their first words must agree."""
     head = product.title.split(",")[0]
-    stem = [w for w in words(_MEASURE.sub(" ", head.casefold())) if not w[0].isdigit()]
+    stem = [w for w in words(MEASURE.sub(" ", head.casefold())) if not w[0].isdigit()]
     return family_of(product), " ".join(stem[:6])
 
 

@@ -18,6 +18,7 @@ from agent.reading.catalogue import Catalogue
 from agent.reading.money import DEFAULT_RATES
 from agent.reading.parse import Intent, Parsed, parse
 from agent.reading.references import another_size, pick_by_price, pick_by_words
+from agent.reading.translate import detect_language, to_english
 from agent.reading.vocabulary import Vocabulary, words
 from agent.render import format_price
 from agent.types import TYPE_KEY, Message, Outcome, Preferences
@@ -42,8 +43,9 @@ _OWNED_BEFORE = re.compile(
 
 _ASKED_BEFORE = re.compile(
     r"\b(?:do you (?:have|sell|carry|stock)|(?:i|we) (?:want|need|would like|d like)|i m "
-    r"looking for|looking for|show me|find me|get me|is there|where is|how much is|price of|"
-    r"can i get|can i buy|i ll take|i d like|searching for)\b"
+    r"looking for|looking for|show me|find me|get me|is there|is the|are the|where is|how much "
+    r"is|price of|can i get|can i buy|i ll take|i d like|searching for|what about|how about|"
+    r"tell me about|any|got the|still have)\b"
 )
 
 
@@ -103,9 +105,15 @@ def read_dialogue(
             _read_assistant(state, message)
             state.safe_dialogue.append(message)
         elif message.role == "user":
-            _read_user(state, message.content, catalogue, options)
-            state.requested = [pid for pid in named if _wanted(message.content, pid, lookup)]
-            owned = [pid for pid in named if pid not in state.requested]
+            language = detect_language(message.content, state.language)
+            gloss = to_english(message.content, language)
+            requested = [pid for pid in named if _wanted(gloss, pid, lookup)]
+            owned = [pid for pid in named if pid not in requested]
+            # A product the shopper has is context, not a wish: its brand and colour must not
+            # become constraints ("I already have the Motiv Studio Yoga Mat, want another").
+            text = _without_titles(message.content, owned, lookup)
+            _read_user(state, text, catalogue, options)
+            state.requested = requested
             if named:
                 state.anchors = [
                     *reversed(owned or named),
@@ -115,6 +123,24 @@ def read_dialogue(
     state.language = state.parsed.language if state.user_turns else "en"
     state.preferences = state.preferences.model_copy(update={"language": state.language})
     return state
+
+
+def _without_titles(text: str, product_ids: Sequence[str], lookup: Lookup) -> str:
+    """`text` with the titles (or title lines) of these products replaced by their kind."""
+    for product_id in product_ids:
+        product = lookup(product_id)
+        if product is None:
+            continue
+        kind = product.attributes.get(TYPE_KEY, "")
+        for name in (product.title, product.title.split(",")[0]):
+            surface = re.findall(r"[^\W_]+", name.casefold())
+            if not surface:
+                continue
+            pattern = re.compile(r"\b" + r"[\W_]+".join(map(re.escape, surface)) + r"\b", re.I)
+            text, found = pattern.subn(f" {kind} ", text)
+            if found:
+                break
+    return text
 
 
 def _wanted(text: str, product_id: str, lookup: Lookup) -> bool:

@@ -200,6 +200,10 @@ class Vocabulary:
         vocab.prices = {name: sorted(values) for name, values in prices.items()}
         return vocab
 
+    def has_types(self) -> bool:
+        """The catalogue says the kind of each product (a Type attribute most products have)."""
+        return self.coverage(TYPE_KEY) >= 0.5
+
     def known_words(self) -> frozenset[str]:
         """Every word of the catalogue's phrases (what typos.py may correct a word to)."""
         if self._known is None:

@@ -55,7 +55,8 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
     if not ranked and filters.exclude_ids:
         # Nothing new fits: the ones already shown that meet every constraint are the answer
         # (only what the shopper refused stays out).
-        refused = frozenset(prefs.rejected) | asked.exclude_ids
+        owned = set(state.mentioned) - set(requested)
+        refused = frozenset(prefs.rejected) | asked.exclude_ids | owned
         filters = filters.model_copy(update={"exclude_ids": refused})
         ranked = shop.search(query, filters, turn.k, turn.context, like)
     if _not_carried(shop, state, query, ranked, requested):
@@ -173,6 +174,10 @@ def _not_carried(
         return False
     if not parsed.needs or parsed.intent is not Intent.SEARCH:
         return False
+    if shop.vocabulary.has_types() and not parsed.matched:
+        # A catalogue that names its kinds: a request in none of its words ("a laptop" where
+        # only laptop backpacks are sold) is for something it does not carry.
+        return True
     best = ranked[0].candidate.score if ranked else 0.0
     return best < shop.match_floor()
 
