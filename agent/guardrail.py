@@ -24,7 +24,7 @@ from agent.types import GuardrailReport, Preferences, ProductCard
 from retrieval.types import attribute_values
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_MONEY = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d{1,2})?)")
+_MONEY = re.compile(r"([$€£¥])\s?(\d[\d,]*(?:\.\d{1,2})?)")
 _NAMED = re.compile(r"\*\*(.+?)\*\*|\"([^\"]{6,120})\"|“([^”]{6,120})”")
 _LEAK_WORDS = 7  # this many words in a row from the system prompt is a leak
 
@@ -150,7 +150,14 @@ class Guardrail:
         results: list[ProductCard],
         prefs: Preferences,
     ) -> bool:
-        amounts = [float(a.replace(",", "")) for a in _MONEY.findall(sentence)]
+        said = prefs.budget_note or ""
+        amounts = [
+            float(amount.replace(",", ""))
+            for symbol, amount in _MONEY.findall(sentence)
+            # An amount in another currency may only be the shopper's own budget as they said
+            # it ("€15.00 ≈ $16.20"); the shop's prices are in its own currency.
+            if symbol == "$" or f"{symbol}{float(amount.replace(',', '')):,.2f}" not in said
+        ]
         if not amounts:
             return False
         budget = {p for p in (prefs.min_price, prefs.max_price) if p is not None}

@@ -251,3 +251,15 @@ SHOPPING_WORDS = frozenset(
      "wireless", "maximum", "minimum", "least", "most", "quality", "gift", "present",
      "birthday", "thanks", "options", "other", "others", "again", "cancelling", "canceling"}
 )  # fmt: skip
+
+# Everyday names for what the catalogue calls otherwise, read as the catalogue's word.
+SYNONYMS = {
+    "pup": "dog", "pups": "dogs", "puppy": "dog", "puppies": "dogs", "doggo": "dog",
+    "doggy": "dog", "doggie": "dog", "pooch": "dog", "canine": "dog", "kitty": "cat",
+    "headset": "headphones", "buds": "earbuds", "earphones": "earbuds", "sneakers": "shoes",
+    "trainers": "shoes", "runners": "running shoes", "rucksack": "backpack", "pack": "backpack",
+    "frying pan": "skillet", "fry pan": "skillet", "teapot": "tea", "joe": "coffee",
+}  # fmt: skip
+SYNONYM = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(SYNONYMS, key=len, reverse=True)) + r")\b"
+)

@@ -169,7 +169,9 @@ def read_prices(
                 out.max_price = value
                 text = _blank(text, match)
     if out.min_price is not None and out.max_price is not None and out.min_price > out.max_price:
-        out.min_price, out.max_price = out.max_price, out.min_price
+        # "over $100 ... under $30" cannot both hold: the cap stays (a shopper is never shown
+        # more than they said they would pay), the floor goes.
+        out.min_price = None
     return out, text
 
 

@@ -128,6 +128,7 @@ def parse(
     low = _normalise(english)
     if lang == "en":
         low = correct(low, _known_words(vocab))
+    low = lx.SYNONYM.sub(lambda m: _synonym(m.group(0), vocab), low)
     low = _take_drops(low, out)
     low = _take_rating(low, out)  # before prices: "at least 4 stars" is not $4
     prices, low = read_prices(low, currency, rates)
@@ -156,7 +157,7 @@ def parse(
     _read_vocabulary(low, vocab, out, category_hint, type_hint)
     out.fresh_request = bool(
         out.intent is Intent.SEARCH
-        and lx.FRESH.search(worded)
+        and _names_a_new_thing(worded)
         and not out.relative_price
         and not out.references
         and (out.types or out.categories or out.needs)
@@ -169,6 +170,13 @@ def parse(
     if out.intent is Intent.SEARCH and not _has_content(out) and small_talk:
         out.intent = Intent.CHAT
     return out
+
+
+def _synonym(word: str, vocab: Vocabulary) -> str:
+    """The catalogue's word for an everyday one, unless the catalogue uses the word itself."""
+    if tuple(words(word)) in vocab.phrases:
+        return word
+    return lx.SYNONYMS[word]
 
 
 def _known_words(vocab: Vocabulary) -> frozenset[str]:
@@ -216,6 +224,16 @@ def _take_gift(text: str, out: Parsed) -> str:
     if who:
         text = _blank(text, who)
     return lx.GIFT.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _names_a_new_thing(text: str) -> bool:
+    """ "I need a backpack", "looking for some tea": a request that names something, unlike "I
+    want a good one" (about what is on the screen)."""
+    for match in lx.FRESH.finditer(text):
+        following = re.match(r"\s*([a-z0-9-]+)", text[match.end() :])
+        if following and following.group(1) not in lx.FILLER:
+            return True
+    return False
 
 
 def _take_unrequired(text: str, out: Parsed) -> str:

@@ -248,7 +248,11 @@ class Vocabulary:
             for word in words(name):
                 owners[word].add(name)
         for word, names in owners.items():
-            if len(names) == 1 and (word,) not in self.phrases and word not in _GENERIC_WORDS:
+            bucket = self.phrases.get((word,), [])
+            # Beside a kind's short name ("tea" for Loose Leaf Tea) the category stays, for when
+            # the dialogue is not about that category yet.
+            free = not bucket or all(e.short for e in bucket)
+            if len(names) == 1 and free and word not in _GENERIC_WORDS:
                 self._add(word, Entry(Kind.CATEGORY, next(iter(names))))
 
     def _add_value_words(self, key: str, values: set[str], key_words: set[str]) -> None:

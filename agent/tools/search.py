@@ -172,6 +172,8 @@ def _not_carried(
     prefs, parsed = state.preferences, state.parsed
     if requested or prefs.product_types or prefs.categories or prefs.brands:
         return False
+    if state.asked_clarification or prefs.recipient or parsed.gift:
+        return False  # an answer to our question, or a gift: search with what is known
     if not parsed.needs or parsed.intent is not Intent.SEARCH:
         return False
     if shop.vocabulary.has_types() and not parsed.matched:
