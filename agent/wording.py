@@ -29,10 +29,39 @@ def kind_of(prefs: Preferences, count: int = 2, language: str = "en") -> str:
     return phrases(language).say("products_word", count)
 
 
+# Nouns with no singular: one of them is "a pair of" or "a set of".
+_PAIRS = frozenset(
+    {
+        "earbuds",
+        "headphones",
+        "shoes",
+        "sneakers",
+        "boots",
+        "glasses",
+        "jeans",
+        "leggings",
+        "shorts",
+        "pants",
+        "scissors",
+        "tweezers",
+        "gloves",
+        "socks",
+    }
+)
+_SETS = frozenset({"bands", "lights", "pods", "bags", "weights", "strips", "lashes"})
+
+
 def kind_name(name: str, count: int, language: str) -> str:
     if language == "en":
         lowered = name.casefold()
-        return lowered if count == 1 else plural(lowered)
+        if count != 1:
+            return plural(lowered)
+        last = lowered.split()[-1] if lowered else ""
+        if last in _PAIRS:
+            return f"pair of {lowered}"
+        if last in _SETS:
+            return f"set of {lowered}"
+        return lowered
     native = native_name(name, language)
     if native is None:
         return name

@@ -166,7 +166,7 @@ def _details_reply(state: DialogueState, product: ProductDetails) -> str:
     description = (product.copy_text or product.description or "").strip()
     text = say(
         "details",
-        product.title,
+        product.title if state.language == "en" else _short(product.title),
         format_price(product.price),
         f"{product.rating:.1f}" if product.rating is not None else "",
         product.rating_count,

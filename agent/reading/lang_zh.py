@@ -110,6 +110,9 @@ _CN_NUMBER = re.compile(
 )
 
 PRODUCTS: dict[str, str] = {
+    "做饭": "cooking", "下厨": "cooking", "烹饪": "cooking", "暖光": "warm white",
+    "暖白": "warm white", "冷白": "cool white", "白光": "cool white", "帮帮我": "help me",
+    "能帮我吗": "can you help me",
     "狗狗的床": "dog bed", "狗的床": "dog bed", "小型犬": "small dog", "中型犬": "medium dog",
     "大型犬": "large dog", "大狗": "large dog", "小狗": "small dog", "深烘": "dark roast",
     "中烘": "medium roast", "浅烘": "light roast", "皮的": "leather", "橡胶": "rubber",

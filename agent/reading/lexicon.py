@@ -66,6 +66,12 @@ DISLIKED_AFTER = re.compile(
     r"are awful|is too|are too|is terrible|are terrible|never works?|doesn'?t work)\b"
 )
 
+# "What's the cheapest one you have?": the cheapest of the kind in the shop, whatever the
+# budget said before, not a pick among the shown ones.
+CHEAPEST_IN_SHOP = re.compile(
+    r"\b(?:what'?s |what is |show me )?the cheapest(?: one| ones| option)?s? (?:that )?you "
+    r"(?:do |actually )?(?:have|sell|carry|got|stock)\b|\bcheapest (?:thing|option) you have\b"
+)
 # "What's the best one you have?": a wish for quality, not a reference to a shown product.
 BEST_ONE = re.compile(
     r"\b(?:the )?best (?:one|ones|option|options|pick)(?: you have| you've got| you got| "
@@ -140,6 +146,12 @@ GREETING = re.compile(
     r"^\s*(?:hi+|hello|hey+|hiya|yo|good (?:morning|afternoon|evening)|thanks?|thank you|thx|ty|"
     r"ok+|okay|cool|great|nice|awesome|bye|goodbye|cheers|perfect|got it|sounds good)\b"
     r"[\s!.,:)]*(?:there|so much|a lot|again)?[\s!.,:)]*$"
+)
+# Asking for help, with nothing to look for yet: the same as a greeting.
+HELP = re.compile(
+    r"\b(?:can|could|would) you (?:please )?help(?: me)?(?: out)?|\bhelp me(?: out| please)?\b|"
+    r"\bi need (?:some )?help\b|\bwhatever you (?:recommend|suggest|think)\b|\bsurprise me\b|"
+    r"\bjust (?:browsing|looking)\b"
 )
 THANKS = re.compile(r"\b(?:thanks|thank you|thx|ty|cheers|bye|goodbye|that'?s all)\b")
 MORE_OPTIONS = re.compile(
@@ -257,8 +269,8 @@ SYNONYMS = {
     "pup": "dog", "pups": "dogs", "puppy": "dog", "puppies": "dogs", "doggo": "dog",
     "doggy": "dog", "doggie": "dog", "pooch": "dog", "canine": "dog", "kitty": "cat",
     "headset": "headphones", "buds": "earbuds", "earphones": "earbuds", "sneakers": "shoes",
-    "trainers": "shoes", "runners": "running shoes", "rucksack": "backpack", "pack": "backpack",
-    "frying pan": "skillet", "fry pan": "skillet", "teapot": "tea", "joe": "coffee",
+    "trainers": "shoes", "runners": "running shoes", "rucksack": "backpack",
+    "frying pan": "skillet", "fry pan": "skillet", "cooking": "cookware", "cooks": "cookware",
 }  # fmt: skip
 SYNONYM = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(SYNONYMS, key=len, reverse=True)) + r")\b"

@@ -100,6 +100,7 @@ class Parsed:
     gift: bool = False
     recipient: str | None = None
     other_brand: bool = False  # "from a different brand": not the brand just talked about
+    cheapest: bool = False  # "the cheapest one you have": the cheapest of the kind, shown first
     unrequired: list[str] = field(default_factory=list)  # "doesn't have to be cork"
     needs: list[str] = field(default_factory=list)
     matched: bool = False  # the message used any word of the catalogue's vocabulary
@@ -143,6 +144,11 @@ def parse(
         out.other_brand = True
         low = lx.OTHER_BRAND.sub(lambda m: " " * len(m.group(0)), low)
     low = lx.BEST_ONE.sub(lambda m: " " * len(m.group(0)), low)
+    low = lx.HELP.sub(lambda m: " " * len(m.group(0)), low)
+    if lx.CHEAPEST_IN_SHOP.search(low):
+        out.cheapest = True
+        out.dropped.add("price")
+        low = lx.CHEAPEST_IN_SHOP.sub(lambda m: " " * len(m.group(0)), low)
     low = _take_picks(low, out)
     low = _take_size_change(low, out)
     if lx.CHEAPER.search(low):
@@ -313,12 +319,22 @@ def _take_references(text: str, out: Parsed, vocab: Vocabulary) -> str:
     return text
 
 
+_ASKS_FOR_MORE = re.compile(
+    r"\b(?:show me|find me|got any|do you have|any other|i want|i need|looking for)\b"
+)
+
+
 def _intent(text: str, out: Parsed) -> Intent:
     referring = bool(out.references) or out.refers_to_focus or bool(out.pick or out.pick_words)
+    # "Panterra is the one my mom has. show me Panterra ones": a request for products, whatever
+    # else the sentence refers to, unless it points at a shown one by position or by a word.
+    searching = _ASKS_FOR_MORE.search(text) and not (out.references or out.pick or out.pick_words)
     for name, pattern in lx.INTENTS:
         if not pattern.search(text):
             continue
         intent = Intent(name)
+        if searching and intent in (Intent.DETAILS, Intent.LIKE):
+            continue
         if intent in (Intent.COMPARE, Intent.AGAIN, Intent.SIMILAR) or referring:
             return intent
     if out.size_change and referring:
@@ -352,7 +368,6 @@ def _read_vocabulary(
     surface = _TOKEN.findall(text)
     tokens = [fold_word(w) for w in surface]
     matches = vocab.find(tokens)
-    out.matched = bool(matches)
     negated = negated_matches(tokens, matches) | _disliked(surface, matches)
     sentences = _sentences(surface, matches)
     short = sum(1 for t in surface if t.isalnum()) <= _SHORT or len(sentences) == 1
@@ -364,6 +379,15 @@ def _read_vocabulary(
             if e.kind in (Kind.CATEGORY, Kind.TYPE) and not e.short
         }
     kinds = [(m, _kind_entries(m, vocab, context)) for m in matches]
+    # "coffee machine", "dog crate", "yoga pants": a kind's word before a noun the catalogue does
+    # not know describes that noun; the request is for the noun.
+    modifiers = {
+        m
+        for m, entries in kinds
+        if entries and (_describes_unknown(m, tokens, vocab) or _in_passing(m, tokens, vocab))
+    }
+    kinds = [(m, [] if m in modifiers else entries) for m, entries in kinds]
+    out.matched = any(m not in modifiers for m in matches)
     kinds_wanted = _most_specific(kinds, _wanted_kinds(kinds, sentences, negated))
     for match, entries in kinds:
         for entry in entries:
@@ -430,6 +454,34 @@ def _read_sizes(
                 target = out.attributes if attached else out.soft_attributes
                 target.setdefault(key, [])
                 target[key] += [v for v in same if v not in target[key]]
+
+
+def _in_passing(match: Match, tokens: list[str], vocab: Vocabulary) -> bool:
+    """A top-level category said after a preposition ("something for home", "at the kitchen
+    table") places the request; it does not name a kind."""
+    tops = [
+        e for e in match.entries if e.kind is Kind.CATEGORY and vocab.top_of.get(e.name) == e.name
+    ]
+    before = tokens[match.start - 1] if match.start else ""
+    return (
+        bool(tops)
+        and len(tops) == len(match.entries)
+        and before in ("for", "at", "in", "around", "to", "the")
+    )
+
+
+def _describes_unknown(match: Match, tokens: list[str], vocab: Vocabulary) -> bool:
+    """A one-word kind name (a category's word, a kind's last word) right before a word the
+    catalogue and the reader do not know."""
+    if match.end - match.start != 1 or match.end >= len(tokens):
+        return False
+    named = {words(e.name)[-1:] == tokens[match.start : match.end] for e in match.entries}
+    full_names = any(
+        tuple(words(e.name)) == tuple(tokens[match.start : match.end]) for e in match.entries
+    )
+    following = tokens[match.end]
+    unknown = following.isalpha() and len(following) >= 3 and following not in _known_words(vocab)
+    return unknown and not full_names and bool(named or match.entries)
 
 
 def _categories_of(types: list[str], vocab: Vocabulary) -> set[str]:

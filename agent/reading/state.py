@@ -99,7 +99,7 @@ def read_dialogue(
     lookup = catalogue.get
     state = DialogueState(preferences=seed or Preferences())
     for message in messages:
-        named = catalogue.named_in(message.content) if message.content else []
+        named = catalogue.named_in(_prose(message)) if message.content else []
         state.mentioned.extend(i for i in named if i not in state.mentioned)
         if message.role == "assistant":
             _read_assistant(state, message)
@@ -114,6 +114,9 @@ def read_dialogue(
             text = _without_titles(message.content, owned, lookup)
             _read_user(state, text, catalogue, options)
             state.requested = requested
+            if requested and state.intent in (Intent.DETAILS, Intent.LIKE, Intent.COPY):
+                state.targets = requested[:1]  # "what about the X?": that product, by name
+                state.focus = requested[0]
             if named:
                 state.anchors = [
                     *reversed(owned or named),
@@ -125,21 +128,22 @@ def read_dialogue(
     return state
 
 
+def _prose(message: Message) -> str:
+    """What a message says in words: an answer's product lines are what it showed (read as
+    such), not products it mentions."""
+    if message.role != "assistant":
+        return message.content
+    return _FEATURED.sub("", _LISTED.sub("", message.content))
+
+
 def _without_titles(text: str, product_ids: Sequence[str], lookup: Lookup) -> str:
     """`text` with the titles (or title lines) of these products replaced by their kind."""
     for product_id in product_ids:
         product = lookup(product_id)
-        if product is None:
-            continue
-        kind = product.attributes.get(TYPE_KEY, "")
-        for name in (product.title, product.title.split(",")[0]):
-            surface = re.findall(r"[^\W_]+", name.casefold())
-            if not surface:
-                continue
-            pattern = re.compile(r"\b" + r"[\W_]+".join(map(re.escape, surface)) + r"\b", re.I)
-            text, found = pattern.subn(f" {kind} ", text)
-            if found:
-                break
+        where = _title_span(text.casefold(), product) if product is not None else None
+        if product is not None and where is not None:
+            kind = product.attributes.get(TYPE_KEY, "")
+            text = f"{text[: where[0]]} {kind} {text[where[1] :]}"
     return text
 
 
@@ -150,15 +154,26 @@ def _wanted(text: str, product_id: str, lookup: Lookup) -> bool:
     product = lookup(product_id)
     if product is None:
         return False
-    title = words(product.title)
-    flat = words(text)
-    head = " ".join(title[:3])
-    joined = " ".join(flat)
-    at = joined.find(head) if head else -1
-    sentence = re.split(r"[.!?]", text.casefold())[-1] if at < 0 else joined[:at]
+    low = text.casefold().replace("’", "'")
+    where = _title_span(low, product)
+    before = low[: where[0]] if where else low
+    sentence = re.split(r"[.!?]", before)[-1]
     if _OWNED_BEFORE.search(sentence):
         return False
-    return bool(_ASKED_BEFORE.search(sentence)) or len(flat) <= len(title) + 3
+    rest = len(words(low)) - len(words(product.title))
+    return bool(_ASKED_BEFORE.search(" ".join(words(sentence)))) or rest <= 3
+
+
+def _title_span(text: str, product: Product) -> tuple[int, int] | None:
+    """Where the product's title (or its line, the part before the first comma) stands in a
+    lower-cased text."""
+    for name in (product.title, product.title.split(",")[0]):
+        surface = re.findall(r"[^\W_]+", name.casefold())
+        if surface:
+            found = re.search(r"\b" + r"[\W_]+".join(map(re.escape, surface)) + r"\b", text)
+            if found:
+                return found.span()
+    return None
 
 
 def _read_assistant(state: DialogueState, message: Message) -> None:

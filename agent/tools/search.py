@@ -55,9 +55,7 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
     if not ranked and filters.exclude_ids:
         # Nothing new fits: the ones already shown that meet every constraint are the answer
         # (only what the shopper refused stays out).
-        owned = set(state.mentioned) - set(requested)
-        refused = frozenset(prefs.rejected) | asked.exclude_ids | owned
-        filters = filters.model_copy(update={"exclude_ids": refused})
+        filters = filters.model_copy(update={"exclude_ids": _refused(state, asked, requested)})
         ranked = shop.search(query, filters, turn.k, turn.context, like)
     if _not_carried(shop, state, query, ranked, requested):
         turn.listed = []
@@ -71,7 +69,11 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
         )
     relaxed = None
     if not ranked and not requested:
-        ranked, relaxed, filters = _relaxed(shop, query, filters, turn, like)
+        refused = _refused(state, asked, requested)
+        ranked, relaxed, filters = _relaxed(shop, query, filters, turn, like, refused)
+    if state.parsed.cheapest and ranked:
+        wide = shop.search(query, filters, turn.k * 8, turn.context, like)
+        ranked = _by_price(wide or ranked, turn.k)
     products = [*(shop.get_many(requested)), *(r.candidate.product for r in ranked)]
     ranks = {r.candidate.product.id: r for r in ranked}
     cards: list[ProductCard] = []
@@ -122,28 +124,50 @@ def _known(state: DialogueState, requested: list[str]) -> frozenset[str]:
     return frozenset([*shown, *state.mentioned]) - set(requested)
 
 
+def _refused(state: DialogueState, asked: SearchFilters, requested: list[str]) -> frozenset[str]:
+    """What stays out even when shown products come back: what the shopper turned down or
+    has, and what the model excluded."""
+    owned = set(state.mentioned) - set(requested)
+    return frozenset(state.preferences.rejected) | asked.exclude_ids | owned
+
+
 def _relaxed(
-    shop: Shop, query: str, filters: SearchFilters, turn: Turn, like: Sequence[str]
+    shop: Shop,
+    query: str,
+    filters: SearchFilters,
+    turn: Turn,
+    like: Sequence[str],
+    refused: frozenset[str],
 ) -> tuple[list[Ranked], str | None, SearchFilters]:
     """The closest results when nothing meets every constraint: those that break only one,
-    the first of RELAX_ORDER that brings any (nearest price first when it is the budget)."""
+    the first of RELAX_ORDER that brings any (nearest price first when it is the budget);
+    new products first, else ones shown before (never the `refused`)."""
     for name in RELAX_ORDER:
         loosened = without(filters, name)
         if loosened == filters:
             continue
         ranked = shop.search(query, loosened, turn.k * 4, turn.context, like)
+        if not ranked and loosened.exclude_ids != refused:
+            loosened = loosened.model_copy(update={"exclude_ids": refused})
+            ranked = shop.search(query, loosened, turn.k * 4, turn.context, like)
         if not ranked:
             continue
         if name in ("max_price", "min_price"):
-
-            def price(r: Ranked) -> float:
-                value = r.candidate.product.price
-                return float("inf") if value is None else value
-
-            ranked = sorted(ranked, key=price, reverse=name == "min_price")
-        ranked = [replace(r, rank=i) for i, r in enumerate(ranked[: turn.k], start=1)]
-        return ranked, name, loosened
+            return _by_price(ranked, turn.k, descending=name == "min_price"), name, loosened
+        return [replace(r, rank=i) for i, r in enumerate(ranked[: turn.k], start=1)], name, loosened
     return [], None, filters
+
+
+def _by_price(ranked: Sequence[Ranked], k: int, descending: bool = False) -> list[Ranked]:
+    """The nearest prices first (to a budget that could not be met, or the cheapest asked
+    for), ranks renumbered."""
+
+    def price(r: Ranked) -> float:
+        value = r.candidate.product.price
+        return float("inf") if value is None else value
+
+    ordered = sorted(ranked, key=price, reverse=descending)[:k]
+    return [replace(r, rank=i) for i, r in enumerate(ordered, start=1)]
 
 
 def without(filters: SearchFilters, name: str) -> SearchFilters:
