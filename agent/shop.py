@@ -44,7 +44,11 @@ class Shop:
             if index is self._seen_index:
                 return
             self._vocabulary = Vocabulary.from_products(index.products)
-            self._title_index = TitleIndex(index.products)
+            self._title_index = TitleIndex(
+                index.products,
+                self._vocabulary.generic_words(),
+                frozenset(self._vocabulary.type_words),
+            )
             self._families = families(index.products)
             self._floor = None
             self._seen_index = index

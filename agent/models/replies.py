@@ -108,7 +108,9 @@ def _search_reply(state: DialogueState, result: SearchResult, shop: Shop) -> str
     say = phrases(language).say
     prefs = state.preferences
     if result.not_carried:
-        asked = " ".join(state.parsed.needs[:1]) or state.parsed.english
+        parsed = state.parsed
+        named = parsed.things or parsed.needs or list(prefs.needs[-1:])
+        asked = named[0] if named else parsed.english
         closest = joined([kind_of_category(c, language) for c in result.closest], language)
         return say("not_carried", asked, closest)
     limits = constraints(prefs, language)

@@ -46,7 +46,9 @@ class StaticCatalogue:
         items = list(products)
         self.by_id = {p.id: p for p in items}
         self._vocabulary = vocabulary if vocabulary is not None else Vocabulary.from_products(items)
-        self.titles = TitleIndex(items)
+        self.titles = TitleIndex(
+            items, self._vocabulary.generic_words(), frozenset(self._vocabulary.type_words)
+        )
         self._families = families(items)
 
     @property

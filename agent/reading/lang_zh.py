@@ -110,6 +110,11 @@ _CN_NUMBER = re.compile(
 )
 
 PRODUCTS: dict[str, str] = {
+    "化纤": "synthetic", "合成纤维": "synthetic", "真人发": "human hair", "真发": "human hair",
+    "人发": "human hair", "充电器": "charger", "充电宝": "power bank", "数据线": "cable",
+    "唇彩": "lip gloss", "唇釉": "lip gloss", "润唇膏": "lip balm", "眼影": "eyeshadow",
+    "美甲": "nails", "护手": "hand cream",
+    "手部": "hand", "干手": "dry hands", "手干": "dry hands",
     "做饭": "cooking", "下厨": "cooking", "烹饪": "cooking", "暖光": "warm white",
     "暖白": "warm white", "冷白": "cool white", "白光": "cool white", "帮帮我": "help me",
     "能帮我吗": "can you help me",
@@ -183,7 +188,8 @@ def _products() -> re.Pattern[str]:
 def to_english(text: str) -> str:
     import cn2an
 
-    low = re.sub(r"[一1](?:个|款|件|双|瓶|支|条|套|台|只|份)", " ", text.casefold())
+    # "一个" says nothing, except in "最后一个" (the last one) and "第一个" (the first).
+    low = re.sub(r"(?<![最后第])[一1](?:个|款|件|双|瓶|支|条|套|台|只|份)", " ", text.casefold())
     low = _CN_NUMBER.sub(
         lambda m: (m.group("pre") or "") + _number(cn2an, m.group("a") or m.group("b")), low
     )

@@ -139,7 +139,8 @@ FRESH = re.compile(
     r"(?:i(?:'m| am)?\s+(?:also\s+)?(?:need|want|looking for|searching for|after|shopping for|"
     r"in the market for|hunting for)|i'd like|i would like|looking for|show me|find me|"
     r"do you (?:have|sell|carry)|can you (?:recommend|suggest|find)|any suggestions for|"
-    r"recommend|what about|how about|got any)\s+"
+    r"recommend|what about|how about|got any|(?:just\s+)?any(?=\s+(?!(?:colou?r|size|price|"
+    r"scent|shade|material|style|of|other|more|will|is|would|works?|one|kind|type)\b)))\s+"
     r"(?:a|an|some|another|new|any)?\s*(?!(?:cheaper|better|different|similar|other|one|more)\b)"
 )
 GREETING = re.compile(
@@ -249,6 +250,34 @@ FILLER = frozenset(
      "lately", "another", "same", "such", "order", "shop",
      "store", "site", "website", "available", "sell", "carry", "stock", "offer", "recommendation",
      "recommendations", "decent", "solid", "quality", "top", "mom", "dad"}
+)  # fmt: skip
+
+# A need said after these is what the product is for, made with or instead of ("for dry
+# skin", "from lipstick"), not the product itself (parse._thing).
+NOT_A_THING_AFTER = frozenset(
+    {"for", "with", "without", "from", "except", "than", "of", "against", "like", "besides",
+     "instead", "in", "on", "not", "no", "but", "about", "into", "onto", "under", "over"}
+)  # fmt: skip
+# Verbs of looking: what follows "looking for" is the thing itself.
+SEEKING = frozenset(
+    {"looking", "searching", "shopping", "hunting", "ask", "asking", "options",
+     "recommendations", "suggestions", "ideas", "d", "would", "really"}
+)  # fmt: skip
+DETERMINERS = frozenset(
+    {"a", "an", "the", "my", "your", "her", "his", "their", "our", "some", "any", "this",
+     "that", "these", "those", "one", "two", "new", "good", "nice"}
+)  # fmt: skip
+# Vague nouns: the words before them describe, they do not name a product ("cute stuff").
+VAGUE_NOUNS = frozenset(
+    {"stuff", "thing", "things", "one", "ones", "item", "items", "product", "products",
+     "something", "anything", "gift", "gifts", "present", "presents", "option", "options",
+     "kind", "type", "sort", "brand", "brands", "choice", "choices", "pick", "picks"}
+)  # fmt: skip
+
+# Words that end a phrase without being what it names ("running shoes size 9").
+NOT_A_HEAD = frozenset(
+    {"size", "sizes", "color", "colour", "colors", "colours", "shade", "shades", "pack",
+     "version", "style", "model", "please", "pls", "asap", "ok", "okay", "thanks"}
 )  # fmt: skip
 
 # Words shoppers misspell that the reader must know to read prices and requests (typos.py

@@ -103,6 +103,8 @@ class Parsed:
     cheapest: bool = False  # "the cheapest one you have": the cheapest of the kind, shown first
     unrequired: list[str] = field(default_factory=list)  # "doesn't have to be cork"
     needs: list[str] = field(default_factory=list)
+    things: list[str] = field(default_factory=list)  # needs that may name the product: _thing
+    story: bool = False  # a long message of several sentences, most of them not the request
     matched: bool = False  # the message used any word of the catalogue's vocabulary
     injections: int = 0
     clean_text: str = ""  # the message with instruction-like clauses cut (what a model sees)
@@ -664,6 +666,8 @@ def _gather_needs(
     """Runs of wanted words become needs; in a long message, only from the sentences about the
     request (a story about last summer is not what to search for)."""
     keep_sentences = [s for s in sentences if short or s.wants or s.kinds]
+    out.story = not short
+    wished: list[str] = []  # in a long message, the things of sentences that ask come first
     for sentence in keep_sentences or sentences:
         phrase: list[str] = []
         for i in range(sentence.start, sentence.end + 1):
@@ -672,8 +676,41 @@ def _gather_needs(
                 phrase.append(surface[i])
             elif phrase:
                 out.needs.append(" ".join(phrase))
+                start = i - len(phrase)
+                at = start - 1
+                while at >= sentence.start and surface[at] in lx.DETERMINERS:
+                    at -= 1  # "for my face", "like the first one": the word before those
+                before = surface[at] if at >= sentence.start else ""
+                if before in ("for", "like") and at > sentence.start:
+                    # "looking for a shampoo", "I'd like a shampoo" name it; "for curly hair"
+                    # and "something like it" do not
+                    before = "" if surface[at - 1] in lx.SEEKING else before
+                follow = (w for w in surface[i : sentence.end] if w.isalnum())
+                after = next(follow, "")  # "fragrance-free": the word past the hyphen
+                thing = _thing(phrase, before, after)
+                if thing:
+                    (wished if sentence.wants and not short else out.things).append(thing)
                 phrase = []
     out.needs = list(dict.fromkeys(out.needs))
+    out.things = list(dict.fromkeys([*wished, *out.things]))
+
+
+def _thing(phrase: list[str], before: str, after: str) -> str | None:
+    """The part of a need phrase that may name the product itself ("gentle cleanser" in "a
+    gentle cleanser for dry skin"): not what follows "for", "with", "from" ("dry skin"), and not
+    a description of a vague noun ("cute stuff", "something gentle")."""
+    if before in lx.NOT_A_THING_AFTER or before in lx.VAGUE_NOUNS or after in lx.VAGUE_NOUNS:
+        return None
+    cut = next((i for i, w in enumerate(phrase) if w in lx.NOT_A_THING_AFTER), len(phrase))
+    kept = [w for w in phrase[:cut] if w.isalpha()]
+    if after == "free" and cut == len(phrase):
+        kept.append(after)
+    while "free" in kept:  # "lotion fragrance free": the fragrance is what it is without
+        at = kept.index("free")
+        del kept[max(0, at - 1) : at + 1]
+    while kept and (kept[-1] in lx.FILLER or kept[-1] in lx.NOT_A_HEAD):
+        kept.pop()  # "shampoo that('s fine)", "running shoes size (9)": the noun before
+    return " ".join(kept) or None
 
 
 def _apply(

@@ -38,6 +38,8 @@ _PATTERNS = [
     r"(^|\n)\s*(system|admin|developer|root)\s*:",
     r"\b(the user|i) (is|am) (an? )?(admin|administrator|developer|owner|root)\b",
     r"\byou (are|have)\b.{0,30}\bno (rules|limits|restrictions|filters)\b",
+    r"\b(checks?|filters?|rules|restrictions|limits|guardrails?|safety)\s+(are|is)\s+(now\s+)?"
+    r"(disabled|off|removed|lifted|suspended|turned off)\b",
     r"\b(eres|ahora eres) (un|una)\b.{0,30}\b(sin reglas|sin restricciones|sin l[ií]mites)",
     r"\b(repite|revela|muestra)\b.{0,15}\b(tus|las) (instrucciones|reglas)",
     r"\bhow you (work|were (set up|configured|instructed|prompted))\b",
@@ -48,6 +50,7 @@ _PATTERNS = [
     r"(系统提示|提示词|系统指令|系统设定|初始指令|你的指令|你的规则|你的设定)",
     r"(只|只能|必须|一定要)(推荐|显示|展示).{0,20}(商品|产品|以上|品牌)",
     r"(扮演|假装你是|你现在是)",
+    r"(输出|打印|显示|告诉我|说出|泄露|给我看)(一下)?(你的)?.{0,6}(prompt|提示|指令|规则|设定)",
     # Spanish.
     r"\b(ignora|olvida|omite|salta(te)?)\b.{0,30}\b(reglas|instrucciones|normas|indicaciones"
     r"|prompt|anteriores)",
@@ -80,7 +83,8 @@ def looks_like_injection(text: str) -> bool:
 
 _REQUEST = re.compile(
     r"\b(i (want|need|would like|'d like|am looking|'m looking)|looking for|find me|show me|get me"
-    r"|recommend me|búscame|buscame|quiero|necesito|busco|muéstrame|recomiéndame)\b|我想|我要"
+    r"|recommend (?:me|a|an|some)|suggest (?:me|a|an|some)|do you have"
+    r"|búscame|buscame|quiero|necesito|busco|muéstrame|recomiéndame)\b|我想|我要"
     r"|帮我找|推荐|给我找",
     re.IGNORECASE,
 )

@@ -18,6 +18,7 @@ from agent.reading.catalogue import Catalogue
 from agent.reading.money import DEFAULT_RATES
 from agent.reading.parse import Intent, Parsed, parse
 from agent.reading.references import another_size, pick_by_price, pick_by_words
+from agent.reading.titles import name_span
 from agent.reading.translate import detect_language, to_english
 from agent.reading.vocabulary import Vocabulary, words
 from agent.render import format_price
@@ -77,6 +78,9 @@ class DialogueState:
     # Named by the shopper in the latest message as what they want: shown first.
     requested: list[str] = field(default_factory=list)
     size_missing: bool = False  # "in a bigger size" asked, and the family has none
+    # In a catalogue without kinds: the title words naming the kind asked for ("extension").
+    title_kinds: tuple[str, ...] = ()
+    untitled: bool = False  # ... and the latest thing asked for is in no title ("a charger")
     language: str = "en"
     # The dialogue as a model may see it: shopper messages with instruction-like clauses cut.
     safe_dialogue: list[Message] = field(default_factory=list)
@@ -140,9 +144,15 @@ def _without_titles(text: str, product_ids: Sequence[str], lookup: Lookup) -> st
     """`text` with the titles (or title lines) of these products replaced by their kind."""
     for product_id in product_ids:
         product = lookup(product_id)
-        where = _title_span(text.casefold(), product) if product is not None else None
+        where = name_span(text.casefold(), product) if product is not None else None
         if product is not None and where is not None:
-            kind = product.attributes.get(TYPE_KEY, "")
+            # Without a kind, the words said after the brand tell what it is ("Kopari Peptide
+            # Glow moisturizer" -> "peptide glow moisturizer").
+            said = text[where[0] : where[1]]
+            brand = product.brand or ""
+            kind = product.attributes.get(TYPE_KEY) or re.sub(
+                re.escape(brand), " ", said, flags=re.I
+            )
             text = f"{text[: where[0]]} {kind} {text[where[1] :]}"
     return text
 
@@ -155,25 +165,14 @@ def _wanted(text: str, product_id: str, lookup: Lookup) -> bool:
     if product is None:
         return False
     low = text.casefold().replace("’", "'")
-    where = _title_span(low, product)
+    where = name_span(low, product)
     before = low[: where[0]] if where else low
     sentence = re.split(r"[.!?]", before)[-1]
     if _OWNED_BEFORE.search(sentence):
         return False
-    rest = len(words(low)) - len(words(product.title))
+    said = low[where[0] : where[1]] if where else product.title
+    rest = len(words(low)) - len(words(said))
     return bool(_ASKED_BEFORE.search(" ".join(words(sentence)))) or rest <= 3
-
-
-def _title_span(text: str, product: Product) -> tuple[int, int] | None:
-    """Where the product's title (or its line, the part before the first comma) stands in a
-    lower-cased text."""
-    for name in (product.title, product.title.split(",")[0]):
-        surface = re.findall(r"[^\W_]+", name.casefold())
-        if surface:
-            found = re.search(r"\b" + r"[\W_]+".join(map(re.escape, surface)) + r"\b", text)
-            if found:
-                return found.span()
-    return None
 
 
 def _read_assistant(state: DialogueState, message: Message) -> None:
@@ -241,6 +240,12 @@ def _read_user(
         prefs = Preferences(liked=prefs.liked, rejected=prefs.rejected)
         state.topic = None
         state.anchors = []
+        state.title_kinds, state.untitled = (), False
+    if not vocab.has_types() and parsed.intent not in _ASKING and parsed.things:
+        # A new request, by its first thing; one that no title names is not sold here.
+        head = vocab.title_head(parsed.things[0])
+        state.title_kinds = (head,) if head else ()
+        state.untitled = head is None and not parsed.story  # a story's words are no request
     if leaf and (state.topic is None or _new_topic(leaf, state.topic, vocab)):
         state.topic = leaf
     if parsed.intent not in _ASKING:
@@ -449,10 +454,14 @@ def _relative_price(
     anchor = lookup(anchor_id) if (anchor_id := _anchor_id(state)) else None
     if anchor is None or anchor.price is None:
         return prefs
+    # Cheaper than that one is the new range: an earlier floor goes with the earlier cap
+    # ("between 10 and 20", then "cheaper than the first" at $11.88), and the other way round.
     if parsed.relative_price == "cheaper":
         high = round(anchor.price - 0.01, 2)
-        return prefs.model_copy(update={"max_price": high, "cheap": False})
-    return prefs.model_copy(update={"min_price": round(anchor.price + 0.01, 2)})
+        low = parsed.min_price  # one said in this very message stays
+        return prefs.model_copy(update={"max_price": high, "min_price": low, "cheap": False})
+    low = round(anchor.price + 0.01, 2)
+    return prefs.model_copy(update={"min_price": low, "max_price": parsed.max_price})
 
 
 def listed_ids(text: str) -> list[str]:

@@ -1,20 +1,29 @@
-"""Finding catalogue products named by title in free text ("something like The Babadook (2014)").
+"""Finding catalogue products named by title in free text ("something like The Babadook (2014)"),
+and whether a title names a kind (for catalogues that name their kinds only in titles).
 
 Titles are matched as whole runs of folded words. Only titles of 2 to 8 words are indexed: people
-type short titles (a film, a named product line), never a 20-word marketplace title, and this
-keeps the index small for big catalogues.
+type short titles (a film, a named product line), never a 20-word marketplace title. A long
+marketplace title is named short, by its brand and a few of its distinctive words.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
 
+from agent.reading.lexicon import FILLER
 from agent.reading.vocabulary import words
 from retrieval.types import Product
 
 MIN_WORDS, MAX_WORDS = 2, 8
+_DESCRIBED = 300  # how much of a description may say what the product is
+# Names said short: at most this many words after the brand, matching at most this many
+# variants, with a word at most this many of the brand's titles have; brands this big are
+# too big to tell their products apart by a few words.
+_MAX_SAID, _MAX_VARIANTS, _RARE, _MAX_BRAND = 5, 3, 2, 2000
 
 
 class TitleIndex:
@@ -22,13 +31,26 @@ class TitleIndex:
     when it starts with the product's brand and has 3 to 8 words: "Motiv Studio Yoga Mat" for
     "Motiv Studio Yoga Mat, Natural Rubber, Purple"), which names every variant of the line."""
 
-    def __init__(self, products: Iterable[Product]) -> None:
+    def __init__(
+        self,
+        products: Iterable[Product],
+        generic: frozenset[str] = frozenset(),
+        kinds: frozenset[str] = frozenset(),
+    ) -> None:
+        """`generic`: words of kinds and values, which never name one product ("purple");
+        `kinds`: those of kinds and categories ("trail running shoe")."""
+        self._generic, self._kinds = generic | kinds, kinds
         self._by_first: dict[str, dict[tuple[str, ...], list[str]]] = defaultdict(dict)
         self._exact: dict[tuple[str, ...], str] = {}  # every title, for `exact`
         self._words: dict[str, frozenset[str]] = {}
+        # Brand (by its first word) -> its products' folded titles, for names said short.
+        self._brands: dict[str, dict[tuple[str, ...], list[tuple[str, ...]]]] = defaultdict(dict)
         for product in products:
             key = tuple(sys.intern(w) for w in words(product.title))
             self._exact[key] = product.id
+            brand = tuple(words(product.brand or ""))
+            if brand and key:
+                self._brands[brand[0]].setdefault(brand, []).append(key)
             if MIN_WORDS <= len(key) <= MAX_WORDS:
                 self._by_first[key[0]].setdefault(key, []).append(product.id)
             line = _line(product)
@@ -54,7 +76,9 @@ class TitleIndex:
                 (k for k in bucket if tuple(tokens[i : i + len(k)]) == k), key=len, default=None
             )
             if key is None:
-                i += 1
+                said, ids = self._by_brand(tokens, i)
+                found.extend(pid for pid in ids if pid not in found)
+                i += max(1, said)
                 continue
             ids = bucket[key]
             if len(ids) > 1:
@@ -62,6 +86,61 @@ class TitleIndex:
             found.extend(pid for pid in ids if pid not in found)
             i += len(key)
         return found
+
+    def _by_brand(self, tokens: list[str], i: int) -> tuple[int, list[str]]:
+        """A product named short, by its brand and distinctive words of its long title ("the
+        Kopari Peptide Glow moisturizer" for "Kopari Peptide Glow Hydrating Moisturizer Face
+        Cream | ..."): the words after the brand must be in one product's title (or a few
+        variants'), at least two of them, one that few of the brand's titles have and that names
+        no kind or value (or three of them). "A Motiv yoga mat" names a brand and a kind.
+        Returns (words used, ids)."""
+        for brand, titles in self._brands.get(tokens[i], {}).items():
+            if tuple(tokens[i : i + len(brand)]) != brand or len(titles) > _MAX_BRAND:
+                continue
+            run = list(itertools.takewhile(lambda w: w not in FILLER, tokens[i + len(brand) :]))
+            said = set(run[:_MAX_SAID])
+            if len(said) < 2:
+                return 0, []
+            sets = [set(t) for t in titles]
+            scores = [len(said & t) for t in sets]
+            best = max(scores)
+            winners = [n for n, score in enumerate(scores) if score == best]
+            shared = said & sets[winners[0]]
+            rare = [w for w in shared if sum(w in t for t in sets) <= _RARE]
+            # A rare word that is no kind or value tells a product; so do three shared words
+            # with a rare one that is no kind.
+            telling = bool(set(rare) - self._generic) or (
+                best >= 3 and bool(set(rare) - self._kinds)
+            )
+            if best < max(2, len(said) - 1) or len(winners) > _MAX_VARIANTS or not telling:
+                return 0, []
+            return len(brand) + len(run[:_MAX_SAID]), [self._exact[titles[n]] for n in winners]
+        return 0, []
+
+
+def name_span(text: str, product: Product) -> tuple[int, int] | None:
+    """Where the product is named in a lower-cased text: its title, its line (the part before
+    the first comma), else its brand and the title's words that follow it."""
+    for name in (product.title, product.title.split(",")[0]):
+        surface = re.findall(r"[^\W_]+", name.casefold())
+        if surface:
+            found = re.search(r"\b" + r"[\W_]+".join(map(re.escape, surface)) + r"\b", text)
+            if found:
+                return found.span()
+    brand = re.findall(r"[^\W_]+", (product.brand or "").casefold())
+    if not brand:
+        return None
+    found = re.search(r"\b" + r"[\W_]+".join(map(re.escape, brand)) + r"\b", text)
+    if found is None:
+        return None
+    title = set(words(product.title))
+    base = end = found.end()
+    for word in re.finditer(r"[^\W_]+", text[base:]):
+        gap = text[end : base + word.start()]
+        if gap.strip() or not set(words(word.group(0))) <= title:
+            break
+        end = base + word.end()
+    return found.start(), end
 
 
 def _line(product: Product) -> tuple[str, ...] | None:
@@ -73,3 +152,10 @@ def _line(product: Product) -> tuple[str, ...] | None:
     if not (3 <= len(key) <= MAX_WORDS) or key[: len(brand)] != brand:
         return None
     return key
+
+
+def titled(product: Product, heads: Iterable[str], described: bool = False) -> bool:
+    """Whether the product's title (or, `described`, the start of its description) has any
+    of these (folded) head words."""
+    have = set(words(product.description[:_DESCRIBED] if described else product.title))
+    return any(h in have for h in heads)

@@ -2,8 +2,9 @@
 "under50"), and misspellings of words the reader knows ("matt", "undr", "dollers").
 
 A word is corrected only to a word of the catalogue's vocabulary or of the shopping lexicon,
-only when it is not itself such a word, and only when it is one slip away (rapidfuzz ratio): so
-"fire headphones" stays, "yoga matt" becomes "yoga mat".
+only when it is not itself such a word nor a common English word (wordfreq), and only when it is
+one slip away (rapidfuzz ratio): so "fire headphones" stays, "yoga matt" becomes "yoga mat", and
+"phone" in a beauty shop is not read as "prone" (as in acne-prone).
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from collections.abc import Collection
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
 _WORD = re.compile(r"[a-z]+")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=(?:dollars?|bucks|usd|euros?|pounds?)\b)")
 _MIN_LENGTH = 4
 _CUTOFF = {4: 85.0, 5: 80.0}  # one slip in a short word; longer words may take two
+# How common (Zipf scale: 3 is once per million words) a word must be to be taken as meant.
+# Four-letter words need more: "matt" is a name before it is a word, and a slip for "mat".
+_COMMON = 3.0
+_COMMON_SHORT = 5.0
 
 
 def correct(text: str, known: Collection[str]) -> str:
@@ -27,12 +33,16 @@ def correct(text: str, known: Collection[str]) -> str:
 
 
 def _fix(word: str, known: Collection[str]) -> str:
-    if len(word) < _MIN_LENGTH or word in known or _plural_known(word, known):
+    if len(word) < _MIN_LENGTH or word in known or _plural_known(word, known) or _common(word):
         return word
     split = _split(word, known)
     if split:
         return split
     return _closest(word, frozenset(known) if not isinstance(known, frozenset) else known)
+
+
+def _common(word: str) -> bool:
+    return zipf_frequency(word, "en") >= (_COMMON_SHORT if len(word) == _MIN_LENGTH else _COMMON)
 
 
 def _plural_known(word: str, known: Collection[str]) -> bool:

@@ -97,6 +97,9 @@ class Match:
     entries: tuple[Entry, ...]
 
 
+_MIN_TITLES = 3
+
+
 @dataclass
 class Vocabulary:
     phrases: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
@@ -118,6 +121,10 @@ class Vocabulary:
     # Price quantiles per product type (and per category, and "" overall): "cheap" means the
     # cheaper part of the kind asked for.
     prices: dict[str, list[float]] = field(default_factory=dict)
+    # A catalogue whose products carry no kind names it only in titles ("Clip In Hair
+    # Extensions ..."): the (folded) words of its titles are its kind words (title_head), when
+    # a few titles have them (one odd listing with "laptop" in it does not make a laptop shop).
+    title_words: frozenset[str] = frozenset()
     _known: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -131,6 +138,7 @@ class Vocabulary:
         text_words: Counter[str] = Counter()
         brand_words: dict[str, Counter[str]] = defaultdict(Counter)
         prices: dict[str, list[float]] = defaultdict(list)
+        title_words: Counter[str] = Counter()
         for p in products:
             kind_name = p.attributes.get(TYPE_KEY)
             groups = ["", *p.category_path, *([_type_group(kind_name)] if kind_name else [])]
@@ -138,6 +146,7 @@ class Vocabulary:
             if p.price is not None:
                 for name in groups:
                     prices[name].append(p.price)
+            title_words.update(set(words(p.title)))
             seen = set(words(" ".join([p.title, p.description[:300]])))
             text_words.update(seen)
             if p.brand:
@@ -198,6 +207,10 @@ class Vocabulary:
                 if others >= 3:
                     vocab.common_brands.add(brand)
         vocab.prices = {name: sorted(values) for name, values in prices.items()}
+        if not vocab.has_types():
+            vocab.title_words = frozenset(
+                w for w, n in title_words.items() if n >= _MIN_TITLES and w.isalpha()
+            )
         return vocab
 
     def has_types(self) -> bool:
@@ -205,10 +218,23 @@ class Vocabulary:
         return self.coverage(TYPE_KEY) >= 0.5
 
     def known_words(self) -> frozenset[str]:
-        """Every word of the catalogue's phrases (what typos.py may correct a word to)."""
+        """Every word of the catalogue's phrases, and its title words where they name its kinds
+        (what typos.py may correct a word to)."""
         if self._known is None:
-            self._known = frozenset(w for phrase in self.phrases for w in phrase if w.isalpha())
+            said = frozenset(w for phrase in self.phrases for w in phrase if w.isalpha())
+            self._known = said | self.title_words
         return self._known
+
+    def generic_words(self) -> frozenset[str]:
+        """Words of its attribute values: they describe many products, never name one."""
+        return frozenset(w for vs in self.values.values() for v in vs for w in words(v))
+
+    def title_head(self, phrase: str) -> str | None:
+        """In a catalogue that names its kinds only in titles, the kind a phrase names: its
+        head word (the last: "hair extensions" -> "extension") when some title has it."""
+        said = words(phrase)
+        head = said[-1] if said else ""
+        return head if len(head) > 2 and head in self.title_words else None
 
     def is_common_word(self, brand: str) -> bool:
         return brand in self.common_brands

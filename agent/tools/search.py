@@ -17,6 +17,7 @@ from agent.explain import card
 from agent.reading.parse import Intent
 from agent.reading.safety import neutralise
 from agent.reading.state import DialogueState, similar_to
+from agent.reading.titles import titled
 from agent.reading.vocabulary import Entry, Kind, Vocabulary, words
 from agent.tools.models import FilterArgs, ProductSummary, SearchProductsArgs, SearchResult
 from agent.tools.turn import Turn
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 # first that brings results is the one the answer names: the kind of product is kept longest,
 # exclusions ("not from X") never go.
 RELAX_ORDER = ("attributes", "min_rating", "brands", "max_price", "min_price", "product_types")
+_TITLE_WIDENING = 10  # how many more results to draw when the kind is read from titles
 
 
 def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> SearchResult:
@@ -51,20 +53,20 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
     turn.trace.injections += cut
     query = clean_query or query
     turn.context = replace(turn.context, session=session_items(state, like))
-    ranked = shop.search(query, filters, turn.k, turn.context, like)
+    ranked = _find(shop, query, filters, turn, like)
     if not ranked and filters.exclude_ids:
         # Nothing new fits: the ones already shown that meet every constraint are the answer
         # (only what the shopper refused stays out).
         filters = filters.model_copy(update={"exclude_ids": _refused(state, asked, requested)})
-        ranked = shop.search(query, filters, turn.k, turn.context, like)
-    if _not_carried(shop, state, query, ranked, requested):
+        ranked = _find(shop, query, filters, turn, like)
+    if _not_carried(shop, state, query, ranked, requested, turn):
         turn.listed = []
         return SearchResult(
             count=0,
             products=[],
             applied_filters=filters.model_dump(exclude_defaults=True, mode="json"),
             not_carried=True,
-            closest=shop.closest_categories(query),
+            closest=_closest(shop, query),
             notes=notes,
         )
     relaxed = None
@@ -72,7 +74,7 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
         refused = _refused(state, asked, requested)
         ranked, relaxed, filters = _relaxed(shop, query, filters, turn, like, refused)
     if state.parsed.cheapest and ranked:
-        wide = shop.search(query, filters, turn.k * 8, turn.context, like)
+        wide = _find(shop, query, filters, turn, like, turn.k * 8)
         ranked = _by_price(wide or ranked, turn.k)
     products = [*(shop.get_many(requested)), *(r.candidate.product for r in ranked)]
     ranks = {r.candidate.product.id: r for r in ranked}
@@ -101,6 +103,27 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
         requested=[pid for pid in requested if pid in ranks or pid in {c.id for c in cards}],
         notes=notes,
     )
+
+
+def _find(
+    shop: Shop,
+    query: str,
+    filters: SearchFilters,
+    turn: Turn,
+    like: Sequence[str],
+    k: int | None = None,
+) -> list[Ranked]:
+    """One search. In a catalogue whose kinds show only in titles, the kind asked for is a
+    constraint on the title: a wider search, kept to the products whose titles name it (else
+    whose descriptions do: an "Eau de Parfum" is a perfume its title does not call one)."""
+    k = k or turn.k
+    kinds = turn.state.title_kinds
+    if not kinds:
+        return shop.search(query, filters, k, turn.context, like)
+    wide = shop.search(query, filters, max(k * _TITLE_WIDENING, 50), turn.context, like)
+    kept = [r for r in wide if titled(r.candidate.product, kinds)]
+    kept = kept or [r for r in wide if titled(r.candidate.product, kinds, described=True)]
+    return [replace(r, rank=i) for i, r in enumerate(kept[:k], start=1)]
 
 
 def session_items(state: DialogueState, like: Sequence[str]) -> SessionItems:
@@ -146,10 +169,10 @@ def _relaxed(
         loosened = without(filters, name)
         if loosened == filters:
             continue
-        ranked = shop.search(query, loosened, turn.k * 4, turn.context, like)
+        ranked = _find(shop, query, loosened, turn, like, turn.k * 4)
         if not ranked and loosened.exclude_ids != refused:
             loosened = loosened.model_copy(update={"exclude_ids": refused})
-            ranked = shop.search(query, loosened, turn.k * 4, turn.context, like)
+            ranked = _find(shop, query, loosened, turn, like, turn.k * 4)
         if not ranked:
             continue
         if name in ("max_price", "min_price"):
@@ -188,24 +211,43 @@ def without(filters: SearchFilters, name: str) -> SearchFilters:
 
 
 def _not_carried(
-    shop: Shop, state: DialogueState, query: str, ranked: Sequence[Ranked], requested: list[str]
+    shop: Shop,
+    state: DialogueState,
+    query: str,
+    ranked: Sequence[Ranked],
+    requested: list[str],
+    turn: Turn,
 ) -> bool:
     """The shop does not sell what was asked for: no kind, category or brand of the catalogue
-    was named, and even the best match is weaker than the catalogue's own products match
-    their kind (the floor is calibrated per catalogue, Shop.match_floor)."""
+    was named (nor, where kinds show only in titles, a kind its titles name), and even the
+    best match, whatever the price or rating asked, is weaker than the catalogue's own
+    products match their kind (the floor is calibrated per catalogue, Shop.match_floor)."""
     prefs, parsed = state.preferences, state.parsed
     if requested or prefs.product_types or prefs.categories or prefs.brands:
         return False
+    if state.title_kinds:
+        return False
     if state.asked_clarification or prefs.recipient or parsed.gift:
         return False  # an answer to our question, or a gift: search with what is known
+    if state.untitled and parsed.intent is Intent.SEARCH:
+        return True  # kinds show only in titles, and none names what was asked ("a charger")
     if not parsed.needs or parsed.intent is not Intent.SEARCH:
         return False
     if shop.vocabulary.has_types() and not parsed.matched:
         # A catalogue that names its kinds: a request in none of its words ("a laptop" where
         # only laptop backpacks are sold) is for something it does not carry.
         return True
+    if not ranked:  # the price or rating may be what nothing meets; the words are judged here
+        ranked = shop.search(query, SearchFilters(), 1, turn.context)
     best = ranked[0].candidate.score if ranked else 0.0
     return best < shop.match_floor()
+
+
+def _closest(shop: Shop, query: str) -> list[str]:
+    """The categories nearest to what was asked; not one that is most of the shop ("All
+    Beauty" in a beauty shop is no suggestion)."""
+    sizes = shop.vocabulary.category_sizes
+    return [c for c in shop.closest_categories(query) if sizes[c] * 2 < sizes[""]]
 
 
 def search_arguments(state: DialogueState) -> SearchProductsArgs:
