@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from agent.settings import AgentSettings, ApiSettings, Settings
+from agent.settings import AgentSettings, ApiSettings, LLMSettings, Settings
 
 
 @dataclass
@@ -49,13 +49,18 @@ def start_server(make_agent, tmp_path):
         model=None,
         llm=None,
         cors_origins=(),
+        **api,
     ):
         agent = make_agent(model, llm=llm, max_message_chars=max_message_chars)
         settings = Settings(
             data_dir=tmp_path,
             agent=AgentSettings(max_message_chars=max_message_chars),
+            llm=llm or LLMSettings(),
             api=ApiSettings(
-                keys=list(keys), max_body_bytes=max_body_bytes, cors_origins=list(cors_origins)
+                keys=list(keys),
+                max_body_bytes=max_body_bytes,
+                cors_origins=list(cors_origins),
+                **api,
             ),
         )
         url, server = serve(create_app(settings, agent, ui=ui))

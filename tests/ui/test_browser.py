@@ -293,7 +293,7 @@ grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); }}
 
 def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, browser, shop_site):
     folder, shop = shop_site
-    running = start_server(keys=["widget-key"], cors_origins=[shop])
+    running = start_server(client_keys=["widget-key"], cors_origins=[shop])
     (folder / "index.html").write_text(SHOP_PAGE.format(server=running.url))
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     replies = []
@@ -302,7 +302,9 @@ def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, bro
         lambda r: (
             r.url.endswith("/v1/chat/completions")
             and r.request.method == "POST"
-            and replies.append((r.status, r.headers.get("content-type"), r.request.headers))
+            and replies.append(
+                (r.status, r.headers.get("content-type"), r.request.headers, r.headers)
+            )
         ),
     )
     page.goto(shop + "/", wait_until="load")
@@ -322,14 +324,18 @@ def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, bro
     assert len(shown) >= 2
     assert answers.nth(1).locator(".tt-bubble").inner_text().startswith("Here are")
     assert "`" not in answers.nth(1).inner_text()  # the product lines became cards
-    status, content_type, sent = replies[0]
+    status, content_type, sent, answered = replies[0]
     assert status == 200 and content_type.startswith("text/event-stream")
     assert sent["authorization"] == "Bearer widget-key"
+    # The server issues the session: none is sent first, the answer's goes with every later call.
+    issued = answered["x-session-id"]
+    assert "x-session-id" not in sent and issued.startswith("s_")
 
     box.fill("compare the first two")
     box.press("Enter")
     page.wait_for_function(WIDGET_ANSWERED, arg=2, timeout=30_000)
     assert ids(answers.nth(2).locator(".tt-col")) == shown[:2]  # the history went with it
+    assert replies[1][2]["x-session-id"] == issued
     assert ids(answers.nth(1).locator(".tt-card")) == shown
     assert_images_loaded(page, widget.locator(".tt-chat"), running.url)
 
@@ -340,7 +346,7 @@ def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, bro
     )
     events = feedback_in_log(running.settings, 1)
     assert [(e.product_id, e.kind) for e in events] == [(shown[0], "like")]
-    assert events[0].session_id == sent["x-session-id"]
+    assert events[0].session_id == issued
     widget.locator(".tt-log").evaluate(
         "log => { log.scrollTop = log.querySelector('.tt-user').offsetTop - 8; }"
     )
