@@ -11,24 +11,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from agent.render import COPY_CHARS, TITLE_CHARS, plain, reply_markdown, web_url
 from agent.types import FeedbackKind, LLMHealth, Message, Outcome, ProductCard, Reply
-from agent.validation import shown_from, unicode_problem
-
-
-def _valid_unicode(text: str) -> str:
-    problem = unicode_problem(text)
-    if problem:
-        raise ValueError(problem)
-    return text
-
-
-# Text that must encode as UTF-8 (a lone surrogate in JSON, "\ud800", parses but does not).
-Text = Annotated[str, AfterValidator(_valid_unicode)]
+from agent.validation import shown_from
 
 # Requests ----------------------------------------------------------------------------------
 
@@ -61,13 +50,13 @@ class ChatCompletionRequest(BaseModel):
     model: str = Field(min_length=1)
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
-    user: Text | None = Field(default=None, max_length=256)  # the session id, when no header
+    user: str | None = Field(default=None, max_length=256)  # the session id, when no header
     n: int = Field(default=1, ge=1, le=1)
 
 
 class FeedbackRequest(BaseModel):
-    session_id: Text = Field(min_length=1, max_length=256)
-    product_id: Text = Field(min_length=1, max_length=256)
+    session_id: str = Field(min_length=1, max_length=256)
+    product_id: str = Field(min_length=1, max_length=256)
     kind: FeedbackKind
 
 
@@ -75,7 +64,7 @@ class ShopperTokenRequest(BaseModel):
     """For the shop's backend (a service key): a token that names a signed-in shopper, to hand
     to the widget or a client, which sends it as X-Shopper-Token."""
 
-    shopper_id: Text = Field(min_length=1, max_length=256)
+    shopper_id: str = Field(min_length=1, max_length=256)
     ttl_seconds: int | None = Field(default=None, ge=1, le=30 * 86_400)
 
 
