@@ -25,6 +25,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode
 
+from fastapi import Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -212,7 +214,11 @@ class Access:
         self.limits.check(session_id, who.limit_name)
 
 
-def principal_of(request: Request) -> Principal:
+# Only so that /docs offers "Authorize" for a bearer key; the middleware does the checking.
+_BEARER = Security(HTTPBearer(auto_error=False, description="a service or client key"))
+
+
+def principal_of(request: Request, _: HTTPAuthorizationCredentials | None = _BEARER) -> Principal:
     """What the middleware found out about this request's caller."""
     who = request.scope.get("state", {}).get("tailtalk_principal")
     if not isinstance(who, Principal):  # only paths the middleware let through without a key
