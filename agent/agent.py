@@ -29,6 +29,7 @@ from agent.models.base import ChatModel
 from agent.models.rules import RulesChatModel
 from agent.prompts import prompt_hash, render
 from agent.reading.parse import Intent
+from agent.reading.safety import neutralise
 from agent.reading.state import DialogueState, read_dialogue
 from agent.render import reply_markdown
 from agent.shop import Shop
@@ -44,6 +45,7 @@ from agent.tools.turn import Turn
 from agent.types import (
     AgentEvent,
     EventKind,
+    LLMHealth,
     Message,
     Outcome,
     Preferences,
@@ -80,6 +82,7 @@ class Agent:
         self.model = model
         self.settings = agent_settings
         self.fallback = llm_settings.fallback
+        self.turn_deadline = llm_settings.turn_deadline
         self.log = log
         self.copies = CopyStore(log) if log is not None else None
         self.toolbox = Toolbox(shop, copywriter, self.copies)
@@ -89,6 +92,11 @@ class Agent:
     @property
     def backend(self) -> str:
         return self.model.name if self.model is not None else RulesChatModel.name
+
+    def llm_health(self) -> LLMHealth | None:
+        """How the LLM server is doing (None: no LLM, or a model that does not say)."""
+        health = getattr(self.model, "health", None)
+        return health() if callable(health) else None
 
     # Stateless: the messages are the conversation -------------------------------------------
 
@@ -118,8 +126,9 @@ class Agent:
         shop = self.shop
         state = read_dialogue(dialogue, shop, seed, shop.reading_options)
         model = self.model or RulesChatModel(shop, seed)
+        deadline = time.monotonic() + self.turn_deadline
         try:
-            turn = yield from self._run(model, state, context, session_id, stream)
+            turn = yield from self._run(model, state, context, session_id, stream, deadline)
         except (LLMUnavailableError, FallbackNeeded) as exc:
             if self.fallback != "rules" or self.model is None:
                 raise LLMUnavailableError(str(exc)) from exc
@@ -182,14 +191,17 @@ class Agent:
         context: RerankContext,
         session_id: str,
         stream: bool,
+        deadline: float | None = None,
     ) -> Generator[AgentEvent, None, Turn]:
-        turn = Turn(state, session_id, self.settings.k, context)
+        turn = Turn(state, session_id, self.settings.k, context, deadline=deadline)
         turn.trace.backend = model.name
         turn.trace.injections += state.parsed.injections
+        # Category names are catalogue text too: instructions planted in them are cut.
+        categories = [c for c in (neutralise(c)[0] for c in self.shop.categories()[:20]) if c]
         system = render(
             "system",
             shop_name=self.settings.shop_name,
-            categories=self.shop.categories()[:20],
+            categories=categories,
             preferences=_preferences_line(state.preferences),
         )
         turn.trace.prompts["system"] = prompt_hash("system")
@@ -199,7 +211,10 @@ class Agent:
             self.shop,
             render("system", shop_name=self.settings.shop_name, categories=[], preferences=""),
         )
-        messages = [Message(role="system", content=system), *state.safe_dialogue]
+        messages = [
+            Message(role="system", content=system),
+            *(_earlier_answer(m, turn) for m in state.safe_dialogue),
+        ]
         yield from run_turn(
             model,
             messages,
@@ -265,6 +280,19 @@ class Agent:
         for product_id in profile.product_ids:
             mix[self.shop.band(product_id)] += 1.0
         return mix
+
+
+def _earlier_answer(message: Message, turn: Turn) -> Message:
+    """An earlier assistant message as the model reads it: a stateless client sends these back
+    itself (with catalogue titles in their product lines), so they are text to check like the
+    shopper's."""
+    if message.role != "assistant":
+        return message
+    content, cut = neutralise(message.content)
+    if not cut:
+        return message
+    turn.trace.injections += cut
+    return message.model_copy(update={"content": content})
 
 
 def _forced_search(state: DialogueState) -> ToolCall | None:

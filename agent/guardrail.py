@@ -1,11 +1,16 @@
 """The last check before a shopper sees an answer.
 
-Sentence by sentence (so it also works while streaming), a sentence is dropped when it:
-- names a product that is not in this turn's tool results (by id or by a catalogue title),
-- states a price that is neither the price of the product it talks about nor the shopper's own
-  budget,
-- gives a product an attribute value that contradicts its catalogue record,
-- repeats a run of the system prompt's words.
+Sentence by sentence (so it also works while streaming):
+- links, images, URLs and HTML the answer writes are cut out (the product links are the cards';
+  an answer has no reason to write one, and a planted image would make the browser fetch it),
+  the rest of the sentence kept;
+- a sentence is dropped when it names a product that is not in this turn's tool results: by id,
+  by a catalogue title, or by anything product-like that matches nothing shown (a bold or quoted
+  name, a catalogue brand followed by a name, a model number after a name: "Sony WH-1000XM5");
+- or states a price that is neither the price of the product it talks about nor the shopper's own
+  budget;
+- or gives a product an attribute value that contradicts its catalogue record;
+- or leaks the system prompt, as written or encoded (leaks.py).
 Products shown as cards must meet the shopper's hard constraints; any that does not is dropped.
 Every removal is counted in the trace.
 """
@@ -16,8 +21,9 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from agent.leaks import PromptLeaks
 from agent.reading.parse import negated_positions
-from agent.reading.vocabulary import Kind, words
+from agent.reading.vocabulary import Kind, fold_word, words
 from agent.shop import Shop
 from agent.tools.turn import Turn
 from agent.types import GuardrailReport, Preferences, ProductCard
@@ -26,7 +32,22 @@ from retrieval.types import attribute_values
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _MONEY = re.compile(r"([$€£¥])\s?(\d[\d,]*(?:\.\d{1,2})?)")
 _NAMED = re.compile(r"\*\*(.+?)\*\*|\"([^\"]{6,120})\"|“([^”]{6,120})”")
-_LEAK_WORDS = 7  # this many words in a row from the system prompt is a leak
+# Markup an answer may not write: images, links (their text stays), link definitions,
+# autolinks, HTML tags and comments, bare URLs and script-like schemes.
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)?"  # a link's target, with one level of (parentheses)
+_MARKUP = (
+    (re.compile(r"!\[[^\]]*\]" + _TARGET), ""),
+    (re.compile(r"\[([^\]]*)\]" + _TARGET), r"\1"),
+    (re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.MULTILINE), ""),
+    (re.compile(r"<!--.*?(?:-->|$)", re.DOTALL), ""),
+    (re.compile(r"<\s*/?\s*[A-Za-z][^<>]*(?:>|$)"), ""),
+    (re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.[^\s/]+\.\S+", re.IGNORECASE), ""),
+    (re.compile(r"\b(?:javascript|data|vbscript|file):\S*", re.IGNORECASE), ""),
+)
+_CASED_TOKEN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)?")
+# A model number after a name ("Sony WH-1000XM5", "Galaxy S24"): a capitalised word, then a
+# token of letters followed by digits.
+_MODEL = re.compile(r"\b[A-Z][\w&'+-]*\s+([A-Za-z]+-?\d+[A-Za-z0-9-]*)\b")
 
 
 @dataclass
@@ -38,17 +59,13 @@ class Verdict:
 class Guardrail:
     def __init__(self, shop: Shop, system_prompt: str = "") -> None:
         self.shop = shop
-        prompt_words = words(system_prompt)
-        self.prompt_text = " " + " ".join(prompt_words) + " "
-        self.leak_shingles = {
-            tuple(prompt_words[i : i + _LEAK_WORDS])
-            for i in range(len(prompt_words) - _LEAK_WORDS + 1)
-        }
+        self.leaks = PromptLeaks(system_prompt)
 
     def check(self, sentence: str, turn: Turn) -> Verdict:
-        tokens = words(sentence)
-        if self._leaks(tokens, heading=sentence.rstrip().endswith(":")):
+        if self.leaks.found(sentence, "\n".join(turn.written[-20:])):
             return Verdict(False, "prompt_leak")
+        sentence, _ = strip_markup(sentence)  # what a link says is checked, not where it goes
+        tokens = words(sentence)
         results = list(turn.results.values())
         if self._foreign_product(sentence, turn):
             return Verdict(False, "out_of_results")
@@ -78,10 +95,15 @@ class Guardrail:
     ) -> Iterator[str]:
         for sentence in sentences:
             verdict = self.check(sentence, turn)
-            if verdict.keep:
-                yield sentence
-            elif verdict.reason:
-                setattr(report, verdict.reason, getattr(report, verdict.reason) + 1)
+            turn.written.append(sentence)  # kept or not: a leak may be spread over lines
+            if not verdict.keep:
+                if verdict.reason:
+                    setattr(report, verdict.reason, getattr(report, verdict.reason) + 1)
+                continue
+            text, cut = strip_markup(sentence)
+            report.markup += cut
+            if any(c.isalnum() for c in text):
+                yield text
 
     def products(
         self,
@@ -118,28 +140,68 @@ class Guardrail:
             kept.append(item)
         return kept
 
-    def _leaks(self, tokens: list[str], heading: bool = False) -> bool:
-        # A short sentence that is a piece of the prompt ("How you work:", "Safety:") leaks too.
-        shortest = 1 if heading else 2
-        if shortest <= len(tokens) < _LEAK_WORDS and f" {' '.join(tokens)} " in self.prompt_text:
-            return True
-        return any(
-            tuple(tokens[i : i + _LEAK_WORDS]) in self.leak_shingles
-            for i in range(len(tokens) - _LEAK_WORDS + 1)
-        )
-
     def _foreign_product(self, sentence: str, turn: Turn) -> bool:
         allowed = turn.allowed_ids()
         # Ids are long tokens; short numbers (years, sizes) are not taken for product ids.
         for token in re.findall(r"[A-Za-z0-9][\w\-]{4,}", sentence):
             if token not in allowed and self.shop.get(token) is not None:
                 return True
-        results = list(turn.results.values())
+        results = self._nameable(turn, allowed)
+        said = _shopper_words(turn)
         for match in _NAMED.finditer(sentence):
             name = next(g for g in match.groups() if g)
             if _refers_to_any(words(name), results):
                 continue
-            if self.shop.title_id(name) not in (None, *allowed):
+            known = self.shop.title_id(name)
+            if known is not None:
+                if known not in allowed:
+                    return True
+                continue
+            if _product_like(name) and not set(words(name)) <= said:
+                return True  # a product name that matches nothing shown: made up
+        return self._unknown_model(sentence, results, said) or self._other_brand(
+            sentence, results, said
+        )
+
+    def _nameable(self, turn: Turn, allowed: set[str]) -> list[ProductCard]:
+        """The products an answer may name: this turn's results, and those shown before."""
+        cards = list(turn.results.values())
+        earlier = [pid for pid in allowed if pid not in turn.results]
+        for product in self.shop.get_many(sorted(earlier)):
+            cards.append(
+                ProductCard(
+                    id=product.id,
+                    title=product.title,
+                    brand=product.brand,
+                    attributes=dict(product.attributes),
+                )
+            )
+        return cards
+
+    def _unknown_model(self, sentence: str, results: list[ProductCard], said: set[str]) -> bool:
+        """A model number that no result has ("the Sony WH-1000XM5")."""
+        models = [m.group(1) for m in _MODEL.finditer(sentence)]
+        if not models:
+            return False
+        known = {_squashed(t) for r in results for t in _result_words(r)}
+        return any(_squashed(m) not in known and m.casefold() not in said for m in models)
+
+    def _other_brand(self, sentence: str, results: list[ProductCard], said: set[str]) -> bool:
+        """A catalogue brand that no result has, followed by a name: a product of theirs."""
+        cased = _CASED_TOKEN.findall(sentence)
+        folded = [fold_word(t.casefold()) for t in cased]
+        shown = {(r.brand or "").casefold() for r in results}
+        vocabulary = self.shop.vocabulary
+        for match in vocabulary.find(folded):
+            brands = [e.name for e in match.entries if e.kind is Kind.BRAND]
+            if not brands or match.end >= len(cased) or not cased[match.start][0].isupper():
+                continue
+            if any(b.casefold() in shown or vocabulary.is_common_word(b) for b in brands):
+                continue
+            if set(folded[match.start : match.end]) <= said:
+                continue  # the shopper named it ("not from Acme"): the answer may say it back
+            following = cased[match.end]
+            if following[0].isupper() or _MODEL_TOKEN.fullmatch(following):
                 return True
         return False
 
@@ -196,6 +258,47 @@ def _without_own_terms(tokens: list[str]) -> list[str]:
         if not pair:
             kept.append(token)
     return kept
+
+
+def strip_markup(sentence: str) -> tuple[str, int]:
+    """The sentence without links, images, URLs or HTML (a link's text stays), and how many
+    pieces were cut."""
+    cut = 0
+    for pattern, replacement in _MARKUP:
+        sentence, n = pattern.subn(replacement, sentence)
+        cut += n
+    if cut:
+        sentence = re.sub(r"[ \t]{2,}", " ", sentence).strip()
+        sentence = re.sub(r"\s+([.,;:!?])", r"\1", sentence)
+    return sentence, cut
+
+
+_MODEL_TOKEN = re.compile(r"[A-Za-z]+-?\d+[A-Za-z0-9-]*")
+
+
+def _squashed(token: str) -> str:
+    return token.casefold().replace("-", "")
+
+
+def _result_words(result: ProductCard) -> list[str]:
+    text = " ".join([result.id, result.title, result.brand or "", *result.attributes.values()])
+    return re.findall(r"[A-Za-z0-9-]+", text)
+
+
+def _shopper_words(turn: Turn) -> set[str]:
+    """The words the shopper used in this dialogue (folded), and their raw forms."""
+    said = " ".join(m.content for m in turn.state.safe_dialogue if m.role == "user")
+    return set(words(said)) | set(said.casefold().split())
+
+
+def _product_like(name: str) -> bool:
+    """A bold or quoted phrase that reads like a product's name: a model number in it, or two
+    or more capitalised words ("Aurora Deluxe Lamp"), not a price or a plain phrase."""
+    tokens = _CASED_TOKEN.findall(name)
+    if any(_MODEL_TOKEN.fullmatch(t) for t in tokens):
+        return True
+    capitalised = [t for t in tokens if t[0].isupper() and not t.isupper() and len(t) > 1]
+    return len(tokens) >= 2 and len(capitalised) >= 2
 
 
 def split_sentences(text: str) -> list[str]:

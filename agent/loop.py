@@ -90,8 +90,11 @@ def _run_calls(
         record, result = _execute(call, toolbox, turn)
         turn.last_tool, turn.last_result = record.name, result
         yield AgentEvent(kind=EventKind.TOOL_CALL, tool=record)
+        # What the model reads of the result: catalogue text with planted instructions cut.
+        content, cut = result.for_model()
+        turn.trace.injections += cut
         history.append(
-            Message(role="tool", content=result.to_json(), tool_call_id=call.id, name=record.name)
+            Message(role="tool", content=content, tool_call_id=call.id, name=record.name)
         )
         yield AgentEvent(kind=EventKind.TOOL_RESULT, tool=record, text=_summary(result))
 

@@ -170,11 +170,12 @@ class ProductCard(BaseModel):
 class GuardrailReport(BaseModel):
     """What the guardrail removed from an answer, by reason."""
 
-    out_of_results: int = 0  # a product not in this turn's tool results
+    out_of_results: int = 0  # a product not in this turn's tool results (or in no catalogue)
     price_mismatch: int = 0
     attribute_contradiction: int = 0
     constraint_violation: int = 0  # a product breaking the shopper's hard constraints
-    prompt_leak: int = 0
+    prompt_leak: int = 0  # the system prompt, as written or encoded (base64, ROT13, spaced)
+    markup: int = 0  # links, images, URLs or HTML the answer wrote (cut, the words kept)
 
     @property
     def total(self) -> int:
@@ -184,7 +185,21 @@ class GuardrailReport(BaseModel):
             + self.attribute_contradiction
             + self.constraint_violation
             + self.prompt_leak
+            + self.markup
         )
+
+
+class LLMHealth(BaseModel):
+    """How the LLM server has fared in this process, and whether turns skip it for now."""
+
+    circuit: Literal["closed", "open", "half_open"] = "closed"
+    consecutive_failures: int = 0
+    failures: int = 0
+    successes: int = 0
+    last_success: float | None = None  # Unix time
+    last_failure: float | None = None
+    last_error: str | None = None
+    retry_at: float | None = None  # while open: when a turn tries the LLM again
 
 
 class ToolRecord(BaseModel):

@@ -72,6 +72,20 @@ def shown_from(extension: Mapping[str, Any]) -> Shown | None:
         return None
 
 
+def unicode_problem(text: str) -> str | None:
+    """What makes `text` not valid Unicode (a lone surrogate: JSON's "\\ud800" parses to one,
+    and nothing can store or encode it), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"invalid Unicode at character {exc.start}: a lone surrogate "
+            f"(U+{ord(text[exc.start]):04X}); send the text as valid UTF-8 (a character outside "
+            "the basic plane is a surrogate pair, high then low)"
+        )
+    return None
+
+
 def validated(messages: Sequence[Message], limits: AgentSettings) -> list[Message]:
     """The dialogue the agent reads (shopper and assistant messages), after checking the whole
     request against the limits. The shop's own system prompt governs: a client's system or
@@ -87,6 +101,13 @@ def validated(messages: Sequence[Message], limits: AgentSettings) -> list[Messag
             param="messages",
         )
     for i, message in enumerate(messages):
+        problem = unicode_problem(message.content)
+        if problem:
+            raise RequestError(
+                f"messages[{i}].content: {problem}",
+                param=f"messages[{i}].content",
+                code="invalid_unicode",
+            )
         if len(message.content) > limits.max_message_chars:
             raise MessageTooLongError(
                 f"messages[{i}] has {len(message.content)} characters; the limit is "

@@ -5,12 +5,13 @@
   (`vllm serve ... --enable-auto-tool-choice --tool-call-parser hermes`): the same JSON for
   non-streamed replies, and for streamed ones the same SSE chunks, tool-call arguments split
   across several deltas, ending in `data: [DONE]`. It can also fail on purpose: an HTTP error,
-  a slow answer, or bytes that are not JSON.
+  a slow answer, bytes that are not JSON, or an answer that never ends (`forever`: streamed,
+  the same vLLM chunks one after another without end; not streamed, a JSON body that keeps
+  coming a byte at a time). It counts the connections a client closed on it (`hung_up`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 import time
@@ -63,6 +64,8 @@ class Scripted:
     status: int = 200
     delay: float = 0.0
     garbage: bool = False
+    forever: bool = False  # never finish the answer (see the module docstring)
+    interval: float = 0.05  # seconds between the pieces of an endless answer
 
 
 class FakeOpenAIServer:
@@ -70,6 +73,7 @@ class FakeOpenAIServer:
         self.script = list(script)
         self.model = model
         self.requests: list[dict[str, Any]] = []
+        self.hung_up = 0  # answers the client stopped reading (it closed the connection)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -103,8 +107,10 @@ class FakeOpenAIServer:
 
             def do_POST(self) -> None:
                 # The client may have given up (a timeout test): then there is nobody to answer.
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                try:
                     self._answer()
+                except (BrokenPipeError, ConnectionResetError):
+                    fake.hung_up += 1
 
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
@@ -128,10 +134,35 @@ class FakeOpenAIServer:
                     self.end_headers()
                     self.wfile.write(b"<html>502 Bad Gateway</html>")
                     return
-                if request.get("stream"):
+                if answer.forever:
+                    self._endless(answer, bool(request.get("stream")))
+                elif request.get("stream"):
                     self._stream(answer)
                 else:
                     self._json(200, fake.completion(answer))
+
+            def _endless(self, answer: Scripted, stream: bool) -> None:
+                self.send_response(200)
+                self.send_header(
+                    "Content-Type", "text/event-stream" if stream else "application/json"
+                )
+                self.end_headers()
+                if not stream:
+                    self.wfile.write(b'{"id": "chatcmpl-endless", "object": "chat.completion"')
+                # The answer's own words first (when it has some), then more words without end.
+                said = [c for c in fake.chunks(answer) if c["choices"][0]["delta"]]
+                for chunk in said if stream else []:
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+                pieces = fake.chunks(Scripted(content=" and more" * 4))
+                words = [c for c in pieces if c["choices"][0]["delta"].get("content")]
+                while True:  # until the client hangs up
+                    for chunk in words:
+                        time.sleep(answer.interval)
+                        self.wfile.write(
+                            f"data: {json.dumps(chunk)}\n\n".encode() if stream else b" "
+                        )
+                        self.wfile.flush()
 
             def _json(self, status: int, body: dict[str, Any]) -> None:
                 data = json.dumps(body).encode()

@@ -2,8 +2,8 @@
 GET /tailtalk/...), generated placeholder images (GET /images/placeholder/{id}.svg), and the CORS
 policy that lets a shop's own pages call /v1 (TAILTALK_API__CORS_ORIGINS).
 
-These routes need no API key: a `<script>` or `<img>` tag cannot send one, and they reveal nothing
-the shop's pages do not show anyway.
+These routes need no API key even when keys are set (ui/auth.py lets them through): a `<script>`
+or `<img>` tag cannot send one, and they reveal nothing the shop's pages do not show anyway.
 """
 
 from __future__ import annotations
@@ -60,7 +60,13 @@ def add_cors(app: FastAPI, origins: list[str]) -> None:
         CORSMiddleware,  # type: ignore[arg-type]
         allow_origins=origins,
         allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "X-Session-Id", "X-Shopper-Id"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "X-Session-Id",
+            "X-Shopper-Id",
+            "X-Shopper-Token",
+        ],
         expose_headers=["X-Session-Id"],
         max_age=600,
     )

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.render import reply_markdown
-from agent.types import FeedbackKind, Message, Outcome, ProductCard, Reply
+from agent.render import COPY_CHARS, TITLE_CHARS, plain, reply_markdown, web_url
+from agent.types import FeedbackKind, LLMHealth, Message, Outcome, ProductCard, Reply
 from agent.validation import shown_from
 
 # Requests ----------------------------------------------------------------------------------
@@ -60,6 +60,14 @@ class FeedbackRequest(BaseModel):
     kind: FeedbackKind
 
 
+class ShopperTokenRequest(BaseModel):
+    """For the shop's backend (a service key): a token that names a signed-in shopper, to hand
+    to the widget or a client, which sends it as X-Shopper-Token."""
+
+    shopper_id: str = Field(min_length=1, max_length=256)
+    ttl_seconds: int | None = Field(default=None, ge=1, le=30 * 86_400)
+
+
 def to_messages(request: ChatCompletionRequest) -> list[Message]:
     """The request's messages as agent messages, one for one (so a problem the agent finds
     names the same index the client sent)."""
@@ -100,7 +108,20 @@ class RecommendationWire(BaseModel):
 
     @classmethod
     def of(cls, card: ProductCard) -> RecommendationWire:
-        return cls(**card.model_dump(), long_tail=card.is_long_tail)
+        """The card as data for a client's own cards: catalogue text on one line and bounded,
+        links and images only http(s) or on this site."""
+        fields = card.model_dump()
+        fields.update(
+            title=plain(card.title, TITLE_CHARS),
+            brand=plain(card.brand) or None,
+            category=plain(card.category) or None,
+            why=plain(card.why),
+            copy_text=plain(card.copy_text, COPY_CHARS) or None,
+            url=web_url(card.url),
+            image_url=web_url(card.image_url),
+            attributes={plain(k): plain(v) for k, v in card.attributes.items() if plain(k)},
+        )
+        return cls(**fields, long_tail=card.is_long_tail)
 
 
 class TailTalkExtension(BaseModel):
@@ -212,10 +233,35 @@ class ProfileCleared(BaseModel):
     cleared: bool = True
 
 
+class ShopperTokenResponse(BaseModel):
+    object: Literal["shopper_token"] = "shopper_token"
+    token: str
+    shopper_id: str
+    expires_at: int  # Unix time
+
+
+class LLMHealthWire(BaseModel):
+    """The LLM server as this process has seen it (agent/models/circuit.py)."""
+
+    circuit: Literal["closed", "open", "half_open"]
+    consecutive_failures: int
+    failures: int
+    successes: int
+    last_success: float | None
+    last_failure: float | None
+    last_error: str | None
+    retry_at: float | None  # while open: when a turn tries the LLM again (Unix time)
+
+    @classmethod
+    def of(cls, health: LLMHealth) -> LLMHealthWire:
+        return cls(**health.model_dump())
+
+
 class HealthResponse(BaseModel):
-    status: str
+    status: Literal["ok", "degraded"]  # degraded: the LLM is skipped (its circuit is open)
     backend: str
     products: int
+    llm: LLMHealthWire | None = None  # None: the rules backend answers, no LLM is configured
 
 
 class ErrorDetail(BaseModel):

@@ -1,11 +1,14 @@
 """The HTTP server: an OpenAI-compatible API and the Gradio chat UI in one FastAPI app.
 
 - POST /v1/chat/completions: stateless like OpenAI (the messages are the conversation), streamed
-  (SSE ending in `data: [DONE]`) or not; the session id comes from the `X-Session-Id` header or the
-  `user` field; a returning shopper's id from `X-Shopper-Id`.
-- GET /v1/models, POST /v1/feedback, GET and DELETE /v1/profile/{shopper_id}, GET /health.
+  (SSE ending in `data: [DONE]`) or not; the session is the `X-Session-Id` header or the `user`
+  field, or a new one the server issues; either way the answer's `X-Session-Id` header names it.
+  A returning shopper is a signed `X-Shopper-Token` (or, with a service key, `X-Shopper-Id`).
+- GET /v1/models, POST /v1/feedback, GET and DELETE /v1/profile/{shopper_id},
+  POST /v1/shopper_tokens, GET /health (with the LLM's state).
 - Every error is an OpenAI error envelope {"error": {message, type, param, code}}.
-- Bearer keys (TAILTALK_API__KEYS) are compared in constant time; request bodies are capped.
+- Keys, roles, sessions and shoppers: ui/auth.py, for every path of the app, the UI's included.
+  Request bodies are capped.
 - The agent is synchronous (embedding, search, SQLite); it runs in worker threads, never on the
   event loop, so requests do not wait for each other.
 - Logs name the session, backend and latency; never message text or keys.
@@ -13,12 +16,11 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
+import math
 import os
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -36,15 +38,19 @@ from agent.types import AgentEvent, EventKind
 from retrieval.errors import TailTalkError
 from ui import protocol
 from ui.assets import add_asset_routes, add_cors
+from ui.auth import (
+    SESSION_HEADER,
+    Access,
+    AuthMiddleware,
+    ForbiddenError,
+    Principal,
+    add_login_routes,
+    principal_of,
+)
+from ui.limits import RateLimitError
 
 log = logging.getLogger("tailtalk.server")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
-
-
-class AuthError(TailTalkError):
-    status_code = 401
-    error_type = "authentication_error"
-    code = "invalid_api_key"
 
 
 class ModelNotFoundError(TailTalkError):
@@ -63,60 +69,71 @@ def app_from_environment() -> FastAPI:
 
 
 def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
-    app = FastAPI(title="TailTalk", version="0.1.0", docs_url="/docs", redoc_url=None)
+    docs = settings.api.docs != "off"
+    app = FastAPI(
+        title="TailTalk",
+        version="0.1.0",
+        docs_url="/docs" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+        redoc_url=None,
+    )
+    access = Access(settings)
+    # Added first, so it runs inside the body limit and inside CORS (which answers preflights
+    # and puts its headers on a 401 too).
+    app.add_middleware(AuthMiddleware, access=access)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, limit=settings.api.max_body_bytes)  # type: ignore[arg-type]
     _error_handlers(app)
-    keys = [k.get_secret_value().encode() for k in settings.api.keys]
+    add_login_routes(app, access)
     model_name = settings.api.model_name
-
-    def authorized(request: Request) -> None:
-        if not keys:
-            return
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        given = token.strip().encode() if scheme.lower() == "bearer" else b""
-        # Compare with every key, always: the time taken says nothing about which one matched.
-        matched = False
-        for key in keys:
-            matched |= hmac.compare_digest(given, key)
-        if not matched:
-            raise AuthError(
-                "missing or wrong API key; send 'Authorization: Bearer <key>' with a key from "
-                "TAILTALK_API__KEYS"
-            )
-
-    guarded = [Depends(authorized)]
+    caller = Depends(principal_of)
 
     @app.get("/health")
     def health() -> protocol.HealthResponse:
+        llm = agent.llm_health()
         return protocol.HealthResponse(
-            status="ok", backend=agent.backend, products=agent.shop.size()
+            status="degraded" if llm is not None and llm.circuit == "open" else "ok",
+            backend=agent.backend,
+            products=agent.shop.size(),
+            llm=protocol.LLMHealthWire.of(llm) if llm is not None else None,
         )
 
-    @app.get("/v1/models", dependencies=guarded)
-    def list_models() -> protocol.ModelList:
+    @app.get("/v1/models")
+    def list_models(who: Principal = caller) -> protocol.ModelList:
         return protocol.models(model_name)
 
     @app.post(
         "/v1/chat/completions",
-        dependencies=guarded,
         response_model=protocol.ChatCompletionResponse,
         responses={200: {"content": {"text/event-stream": {}}}},
     )
-    async def chat(body: protocol.ChatCompletionRequest, request: Request) -> Any:
+    async def chat(
+        body: protocol.ChatCompletionRequest, request: Request, who: Principal = caller
+    ) -> Any:
         if body.model != model_name:
             raise ModelNotFoundError(
                 f"the model '{body.model}' does not exist; use '{model_name}' (GET /v1/models)",
                 param="model",
             )
-        session_id = request.headers.get("x-session-id") or body.user or uuid.uuid4().hex
-        shopper_id = request.headers.get("x-shopper-id") or None
+        given = request.headers.get(SESSION_HEADER)
+        param = "X-Session-Id" if given else "user"
+        session_id = access.session(who, given or body.user, param)
+        shopper_id = access.shopper(who, request.headers)
+        if not who.is_service and agent.log is not None:
+            owner = await run_in_threadpool(agent.log.shopper_of, session_id)
+            if owner is not None and shopper_id is not None and owner != shopper_id:
+                raise ForbiddenError(
+                    "this session belongs to another shopper; start a new session",
+                    param="X-Shopper-Token",
+                    code="session_not_yours",
+                )
         messages = protocol.to_messages(body)
+        headers = {"X-Session-Id": session_id}
         if not body.stream:
             started = time.perf_counter()
             reply = await run_in_threadpool(agent.reply, messages, session_id, shopper_id)
             _log_turn(session_id, reply.backend, started, len(reply.recommendations))
-            return protocol.completion(reply, model_name, session_id)
+            completion = protocol.completion(reply, model_name, session_id)
+            return JSONResponse(completion.model_dump(mode="json"), headers=headers)
         events = agent.stream_reply(messages, session_id, shopper_id)
         # The first event is taken before answering, so a bad request still gets a 4xx envelope
         # instead of a stream that starts fine and then fails.
@@ -124,25 +141,44 @@ def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
         return StreamingResponse(
             _sse(first, events, model_name, session_id),
             media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Session-Id": session_id},
+            headers={"Cache-Control": "no-cache", **headers},
         )
 
-    @app.post("/v1/feedback", dependencies=guarded)
-    def feedback(body: protocol.FeedbackRequest) -> protocol.FeedbackResponse:
+    @app.post("/v1/feedback")
+    def feedback(
+        body: protocol.FeedbackRequest, who: Principal = caller
+    ) -> protocol.FeedbackResponse:
+        access.feedback_allowed(who, body.session_id)
         event_id = agent.feedback(body.session_id, body.product_id, body.kind)
         return protocol.FeedbackResponse(id=event_id)
 
-    @app.get("/v1/profile/{shopper_id}", dependencies=guarded)
-    def profile(shopper_id: str) -> protocol.ProfileResponse:
+    @app.get("/v1/profile/{shopper_id}")
+    def profile(
+        shopper_id: str, request: Request, who: Principal = caller
+    ) -> protocol.ProfileResponse:
+        access.profile_owner(who, shopper_id, request.headers)
         p = agent.profile(shopper_id)
         return protocol.ProfileResponse(
             shopper_id=shopper_id, liked=list(p.liked), carted=list(p.carted), bought=list(p.bought)
         )
 
-    @app.delete("/v1/profile/{shopper_id}", dependencies=guarded)
-    def clear_profile(shopper_id: str) -> protocol.ProfileCleared:
+    @app.delete("/v1/profile/{shopper_id}")
+    def clear_profile(
+        shopper_id: str, request: Request, who: Principal = caller
+    ) -> protocol.ProfileCleared:
+        access.profile_owner(who, shopper_id, request.headers)
         agent.clear_profile(shopper_id)
         return protocol.ProfileCleared(shopper_id=shopper_id)
+
+    @app.post("/v1/shopper_tokens")
+    def shopper_token(
+        body: protocol.ShopperTokenRequest, who: Principal = caller
+    ) -> protocol.ShopperTokenResponse:
+        access.require_service(who, "a shopper token")
+        token, expires = access.tokens.issue(body.shopper_id, body.ttl_seconds)
+        return protocol.ShopperTokenResponse(
+            token=token, shopper_id=body.shopper_id, expires_at=expires
+        )
 
     any_method = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 
@@ -158,7 +194,7 @@ def create_app(settings: Settings, agent: Agent, ui: bool = True) -> FastAPI:
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home
         from ui.web import mount_ui
 
-        mount_ui(app, agent, settings)
+        mount_ui(app, agent, settings, access)
     return app
 
 
@@ -218,7 +254,10 @@ def _log_turn(session_id: str, backend: str, started: float, shown: int) -> None
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TailTalkError)
     async def tailtalk_error(request: Request, exc: TailTalkError) -> JSONResponse:
-        return _envelope(exc.status_code, str(exc), exc.error_type, exc.param, exc.code)
+        response = _envelope(exc.status_code, str(exc), exc.error_type, exc.param, exc.code)
+        if isinstance(exc, RateLimitError):
+            response.headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,7 +1,8 @@
 """`tailtalk chat` on screen: answers rendered (markdown), products as a table, a comparison as
 columns side by side, one product as a panel; a spinner says what the agent is doing meanwhile.
 
-Rendering only: the loop that reads the shopper's lines is in cli_agent.py.
+Rendering only: the loop that reads the shopper's lines is in cli_agent.py. Catalogue text is
+shown as text: never rich markup, never a terminal escape.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rich.text import Text
 
 from agent.render import format_price
 from agent.types import AgentEvent, EventKind, ProductCard, Reply
-from ui.transcript import TOOL_STATUS, short_title
+from ui.transcript import TOOL_STATUS, short_title, shown
 
 
 def rating(card: ProductCard) -> str:
@@ -42,7 +43,7 @@ def results_table(cards: Sequence[ProductCard]) -> Table:
         if card.is_long_tail:
             name.append("  long-tail pick", style="magenta")
         name.append(f"\n{card.brand + ' · ' if card.brand else ''}{card.id}", style="dim")
-        table.add_row(str(card.rank), name, price(card), rating(card), card.why)
+        table.add_row(str(card.rank), name, price(card), rating(card), Text(card.why))
     return table
 
 
@@ -50,15 +51,15 @@ def comparison_table(cards: Sequence[ProductCard]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("", style="dim", no_wrap=True)
     for card in cards:
-        table.add_column(short_title(card.title, 40), style="", overflow="fold")
+        table.add_column(Text(short_title(card.title, 40)), style="", overflow="fold")
     table.add_row("Price", *(Text(price(c), style="bold green") for c in cards))
     table.add_row("Rating", *(rating(c) or "–" for c in cards))
-    table.add_row("Brand", *(c.brand or "–" for c in cards))
+    table.add_row("Brand", *(Text(c.brand or "–") for c in cards))
     keys = list(dict.fromkeys(k for c in cards for k in c.attributes))[:8]
     for key in keys:
         values = [c.attributes.get(key, "–") for c in cards]
         differs = len({v.casefold() for v in values}) > 1
-        table.add_row(key, *(Text(v, style="bold" if differs else "") for v in values))
+        table.add_row(Text(key), *(Text(v, style="bold" if differs else "") for v in values))
     table.add_row("Id", *(Text(c.id, style="dim") for c in cards))
     return table
 
@@ -71,9 +72,9 @@ def detail_panel(card: ProductCard) -> Panel:
     if card.rating is not None:
         facts.add_row("Rating", rating(card))
     if card.brand:
-        facts.add_row("Brand", card.brand)
+        facts.add_row("Brand", Text(card.brand))
     for key, value in list(card.attributes.items())[:8]:
-        facts.add_row(key, value)
+        facts.add_row(Text(key), Text(value))
     parts: list[RenderableType] = [facts]
     if card.copy_text:
         parts.append(Text(card.copy_text, style="italic"))
@@ -82,11 +83,13 @@ def detail_panel(card: ProductCard) -> Panel:
     if card.url:
         parts.append(Text(card.url, style="cyan underline"))
     subtitle = "long-tail pick" if card.is_long_tail else None
-    return Panel(Group(*parts), title=card.title, title_align="left", subtitle=subtitle)
+    return Panel(Group(*parts), title=Text(card.title), title_align="left", subtitle=subtitle)
 
 
 def products(reply: Reply) -> RenderableType | None:
-    cards = reply.recommendations
+    # Catalogue text on one line, without control characters (no terminal escapes), and as
+    # Text everywhere, never rich markup ("[link=...]" in a title stays those characters).
+    cards = [shown(c) for c in reply.recommendations]
     if not cards:
         return None
     if reply.list_kind == "featured":

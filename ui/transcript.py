@@ -4,7 +4,10 @@ A turn of results is a strip of cards (image, short title with the full one on h
 rating, long-tail badge, why-line, link, feedback icons); one featured product is a detail card;
 several featured products (a comparison) are a table. Earlier turns keep their products, so "the
 second one" points at something still on screen. While a turn is under way its bubble shows what
-the agent is doing. Everything the shopper or the catalogue wrote is escaped here, once.
+the agent is doing. Everything the shopper or the catalogue wrote is escaped here, once; catalogue
+text is also put on one bounded line and links and images keep to http(s) and this site
+(agent/render.py); the answer's markdown renders without raw HTML, links or images (a product
+link is the card's own).
 """
 
 from __future__ import annotations
@@ -16,12 +19,16 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, Field
 
-from agent.render import format_price
+from agent.render import COPY_CHARS, TITLE_CHARS, format_price, plain, web_url
 from agent.types import FeedbackKind, Preferences, ProductCard
 from ui.placeholder import placeholder_path
 
 SHORT_TITLE = 64  # characters of a title on a card; the whole title is on hover
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+_MARKDOWN = (
+    MarkdownIt("commonmark", {"html": False})
+    .enable("table")
+    .disable(["link", "image", "autolink", "reference"])
+)
 
 ICONS = {
     "like": '<path d="M12 20.5s-7.5-4.6-7.5-10.1A4.3 4.3 0 0 1 12 7.8a4.3 4.3 0 0 1 7.5 2.6'
@@ -99,9 +106,19 @@ def understood(prefs: Preferences) -> list[str]:
     return chips
 
 
-def web_url(url: str | None) -> str | None:
-    """A catalogue URL fit for a link or an image: http(s) or a path, never `javascript:`."""
-    return url if url and url.strip().lower().startswith(("https://", "http://", "/")) else None
+def shown(card: ProductCard) -> ProductCard:
+    """The card as it goes on screen: catalogue text on one bounded line, safe links only."""
+    return card.model_copy(
+        update={
+            "title": plain(card.title, TITLE_CHARS),
+            "brand": plain(card.brand) or None,
+            "why": plain(card.why),
+            "copy_text": plain(card.copy_text, COPY_CHARS) or None,
+            "url": web_url(card.url),
+            "image_url": web_url(card.image_url),
+            "attributes": {plain(k): plain(v) for k, v in card.attributes.items() if plain(k)},
+        }
+    )
 
 
 def image_tag(card: ProductCard, css: str = "tt-img") -> str:
@@ -267,12 +284,13 @@ def compare_html(cards: Sequence[ProductCard]) -> str:
 def products_html(turn: ChatTurn) -> str:
     if not turn.cards:
         return ""
+    cards = [shown(c) for c in turn.cards]
     featured = turn.list_kind == "featured"
-    if len(turn.cards) > 1 and (turn.outcome == "compare" or featured):
-        return compare_html(turn.cards)
+    if len(cards) > 1 and (turn.outcome == "compare" or featured):
+        return compare_html(cards)
     if turn.outcome == "details" or featured:
-        return detail_html(turn.cards[0])
-    return strip_html(turn.cards, numbered=True)
+        return detail_html(cards[0])
+    return strip_html(cards, numbered=True)
 
 
 def assistant_html(turn: ChatTurn) -> str:

@@ -6,12 +6,16 @@ turn (a card strip, a detail card or a comparison table, ui/transcript.py) toget
 agent understood and which backend answered. Feedback icons on a card go straight to the session
 log (a server function, so a click never waits behind a streaming answer). Each browser tab is
 its own session; "New chat" starts another. Fonts are the device's own (no web fonts).
+
+With keys set, the page is behind ui/auth.py like everything else (the login cookie or a bearer
+key): sessions are issued by the server to the key that signed in, feedback is checked and rate
+limited as on /v1, and "Returning shopper" takes a shopper token (or, signed in with a service
+key, a bare shopper id).
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +25,11 @@ from fastapi import FastAPI
 
 from agent.agent import Agent
 from agent.errors import RequestError
+from agent.render import TITLE_CHARS, markdown_text
 from agent.settings import Settings
 from agent.types import AgentEvent, EventKind, Reply
 from retrieval.errors import TailTalkError
+from ui.auth import Access, AuthError, ForbiddenError, Principal
 from ui.transcript import TOOL_STATUS, ChatTurn, render, understood
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -103,14 +109,44 @@ def progress(turn: ChatTurn, event: AgentEvent, llm: bool, said: list[str]) -> b
     return True
 
 
-def build_ui(agent: Agent, settings: Settings) -> gr.Blocks:
+def _looks_like_token(text: str) -> bool:
+    return text.startswith("eyJ") and text.count(".") == 2  # a JWT: base64url of '{"...'
+
+
+def build_ui(agent: Agent, settings: Settings, access: Access | None = None) -> gr.Blocks:
     llm = agent.backend != "rules"
     starters = suggestions(agent)
+    access = access or Access(settings)
 
     def view(turns: list[ChatTurn], sid: str) -> str:
         return render(turns, sid, starters)
 
-    def feedback(given: dict[str, Any]) -> dict[str, Any]:
+    def caller(request: gr.Request | None) -> Principal:
+        """Who this page belongs to (the middleware let the request in, so one is known)."""
+        # gr.Request hands on the HTTP request's headers, cookies and client.
+        headers = {k.lower(): v for k, v in dict(getattr(request, "headers", None) or {}).items()}
+        cookies = dict(getattr(request, "cookies", None) or {})
+        host = getattr(getattr(request, "client", None), "host", None) or "unknown"
+        who = access.from_headers(headers, cookies, True, str(host))
+        if who is None:
+            raise AuthError("your sign-in has expired; reload the page and sign in again")
+        return who
+
+    def shopper_of(who: Principal, given: str) -> str | None:
+        given = (given or "").strip()
+        if not given:
+            return None
+        if _looks_like_token(given):
+            return access.tokens.verify(given)
+        if who.is_service:
+            return given
+        raise ForbiddenError(
+            "signed in with a client key, a returning shopper needs the token the shop's sign-in "
+            "gives (a bare shopper id is not enough)",
+            code="shopper_token_required",
+        )
+
+    def feedback(given: dict[str, Any], request: gr.Request) -> dict[str, Any]:
         """Called from the page as server.feedback({session, product, kind})."""
         session_id, product_id, kind = (
             str(given.get(k) or "") for k in ("session", "product", "kind")
@@ -118,6 +154,7 @@ def build_ui(agent: Agent, settings: Settings) -> gr.Blocks:
         try:
             if not session_id:
                 raise RequestError("no conversation yet", param="session")
+            access.feedback_allowed(caller(request), session_id)
             agent.feedback(session_id, product_id, kind)
         except TailTalkError as exc:
             return {"ok": False, "error": str(exc)}
@@ -150,25 +187,32 @@ def build_ui(agent: Agent, settings: Settings) -> gr.Blocks:
             send = gr.Button("Send", variant="primary", elem_id="send", scale=0)
 
         with gr.Accordion("Returning shopper", open=False, elem_id="tt-shopper"):
-            shopper = gr.Textbox(label="Shopper id (optional)", elem_id="shopper")
+            shopper = gr.Textbox(
+                label="Shopper token, or shopper id with a service key (optional)",
+                elem_id="shopper",
+                type="password" if settings.api.auth_enabled else "text",
+            )
             with gr.Row():
                 show_profile = gr.Button("Show my profile", size="sm")
                 clear_profile = gr.Button("Clear my profile", size="sm")
             profile = gr.Markdown("", elem_id="profile")
 
-        def ask(text: str, turns: list[ChatTurn], sid: str, who: str) -> Iterator[list[Any]]:
+        def ask(
+            text: str, turns: list[ChatTurn], sid: str, who: str, request: gr.Request
+        ) -> Iterator[list[Any]]:
             text = (text or "").strip()
             if not text:
                 yield [gr.skip(), "", turns, sid]
                 return
-            sid = sid or uuid.uuid4().hex
+            caller_ = caller(request)
+            sid = sid or access.new_session(caller_)
             first = "Asking the language model…" if llm else "Searching the catalogue…"
             pending = ChatTurn(role="assistant", pending=True, status=first)
             turns = [*turns, ChatTurn(role="user", text=text), pending]
             yield [view(turns, sid), "", turns, sid]
             said: list[str] = []
             try:
-                for event in agent.stream(sid, text, (who or "").strip() or None):
+                for event in agent.stream(sid, text, shopper_of(caller_, who)):
                     if event.reply is not None:
                         turns[-1] = answered(event.reply, pending.notice)
                         yield [view(turns, sid), "", turns, sid]
@@ -190,39 +234,46 @@ def build_ui(agent: Agent, settings: Settings) -> gr.Blocks:
                 yield [view(turns, sid), gr.skip(), turns, sid]
 
         def ask_suggested(
-            turns: list[ChatTurn], sid: str, who: str, event: gr.EventData
+            turns: list[ChatTurn], sid: str, who: str, event: gr.EventData, request: gr.Request
         ) -> Iterator[list[Any]]:
             text = str((getattr(event, "_data", None) or {}).get("ask", ""))
-            yield from ask(text, turns, sid, who)
+            yield from ask(text, turns, sid, who, request)
 
-        def start_over(sid: str) -> list[Any]:
+        def start_over(sid: str, request: gr.Request) -> list[Any]:
             if sid:
                 agent.reset(sid)
-            fresh = uuid.uuid4().hex
+            fresh = access.new_session(caller(request))
             return [view([], fresh), "", [], fresh]
 
-        def profile_text(who: str) -> str:
-            who = (who or "").strip()
-            if not who:
-                return "Enter a shopper id first."
-            mine = agent.profile(who)
+        def profile_text(who: str, request: gr.Request) -> str:
+            try:
+                shopper_id = shopper_of(caller(request), who)
+            except TailTalkError as exc:
+                return str(exc)
+            if shopper_id is None:
+                return "Enter your shopper token first."
+            mine = agent.profile(shopper_id)
             if not mine.product_ids:
                 return "Your profile is empty."
-            titles = {p.id: p.title for p in agent.shop.get_many(mine.product_ids)}
-            lines = [f"- liked: {titles.get(i, i)}" for i in mine.liked]
-            lines += [f"- in cart: {titles.get(i, i)}" for i in mine.carted]
-            lines += [f"- bought: {titles.get(i, i)}" for i in mine.bought]
+            # Titles are catalogue text: one line each, as text, never markdown of their own.
+            titles = {p.id: _markdown_line(p.title) for p in agent.shop.get_many(mine.product_ids)}
+            lines = [f"- liked: {titles.get(i, _markdown_line(i))}" for i in mine.liked]
+            lines += [f"- in cart: {titles.get(i, _markdown_line(i))}" for i in mine.carted]
+            lines += [f"- bought: {titles.get(i, _markdown_line(i))}" for i in mine.bought]
             return "\n".join(lines)
 
-        def forget(who: str) -> str:
-            who = (who or "").strip()
-            if not who:
-                return "Enter a shopper id first."
-            agent.clear_profile(who)
+        def forget(who: str, request: gr.Request) -> str:
+            try:
+                shopper_id = shopper_of(caller(request), who)
+            except TailTalkError as exc:
+                return str(exc)
+            if shopper_id is None:
+                return "Enter your shopper token first."
+            agent.clear_profile(shopper_id)
             return "Your profile is cleared."
 
-        def new_session() -> list[Any]:
-            sid = uuid.uuid4().hex
+        def new_session(request: gr.Request) -> list[Any]:
+            sid = access.new_session(caller(request))
             return [view([], sid), sid]
 
         outputs = [chat, box, turns_state, session]
@@ -236,11 +287,16 @@ def build_ui(agent: Agent, settings: Settings) -> gr.Blocks:
     return ui
 
 
-def mount_ui(app: FastAPI, agent: Agent, settings: Settings) -> None:
+def _markdown_line(text: str) -> str:
+    """Catalogue text inside markdown: one line, escaped, so it is never a link or an image."""
+    return markdown_text(text, TITLE_CHARS)
+
+
+def mount_ui(app: FastAPI, agent: Agent, settings: Settings, access: Access | None = None) -> None:
     """The chat UI at / of the server's app."""
     gr.mount_gradio_app(
         app,
-        build_ui(agent, settings),
+        build_ui(agent, settings, access),
         path="/",
         theme=theme(),
         css=page_css(),

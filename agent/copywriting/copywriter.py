@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from agent.models.base import ChatModel
 from agent.prompts import prompt_hash, render
@@ -20,6 +20,9 @@ from agent.reading.vocabulary import Vocabulary, words
 from agent.render import format_price
 from agent.types import TYPE_KEY, Message
 from retrieval.types import Product
+
+if TYPE_CHECKING:
+    from agent.tools.turn import Turn
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 THIN_TEXT_CHARS = 120  # description + features shorter than this is "thin"
@@ -36,7 +39,8 @@ class Copy:
 class Copywriter(Protocol):
     name: str
 
-    def write(self, product: Product) -> Copy: ...
+    # `turn`: the shopper turn the copy is written in, when there is one (its deadline holds).
+    def write(self, product: Product, turn: Turn | None = None) -> Copy: ...
 
 
 def is_thin(product: Product) -> bool:
@@ -91,7 +95,7 @@ class TemplateCopywriter:
 
     name = "template"
 
-    def write(self, product: Product) -> Copy:
+    def write(self, product: Product, turn: Turn | None = None) -> Copy:
         kind = product.attributes.get(TYPE_KEY) or product.category or "product"
         opening = f"{product.title}"
         if product.brand and product.brand.casefold() not in product.title.casefold():
@@ -119,9 +123,9 @@ class LLMCopywriter:
         self.vocabulary = vocabulary  # the shop's current vocabulary, read at each write
         self.fallback = TemplateCopywriter()
 
-    def write(self, product: Product) -> Copy:
+    def write(self, product: Product, turn: Turn | None = None) -> Copy:
         prompt = render("product_copy", facts=facts(product))
-        output = self.model.complete([Message(role="user", content=prompt)], tools=())
+        output = self.model.complete([Message(role="user", content=prompt)], tools=(), turn=turn)
         text = " ".join(output.text.split())
         claims = unsupported_claims(text, product, self.vocabulary()) if text else ["(empty)"]
         if claims:

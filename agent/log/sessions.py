@@ -5,7 +5,9 @@ Every write is one short IMMEDIATE transaction on its own connection per thread,
 threads and processes can log at once, and a turn committed before a crash is there after it.
 Profiles are derived from feedback (like, add to cart, purchase) under a stable shopper id;
 clearing a profile hides the events before that moment from it (the log keeps them for
-evaluation). Readers get typed rows (rows.py).
+evaluation). Feedback is taken only for a product an answer of that session showed, and once per
+(session, product, kind). Logged popularity counts each shopper (or anonymous session) once per
+product, so a burst of feedback cannot move a product's band. Readers get typed rows (rows.py).
 """
 
 from __future__ import annotations
@@ -172,12 +174,33 @@ class SessionLog:
         turn_id: str | None = None,
         shopper_id: str | None = None,
     ) -> str:
+        """Records what a shopper did with a product the session showed; returns the event id
+        (the existing one when this session already gave this feedback on this product)."""
         feedback_kind = parse_feedback_kind(kind)
         if not product_id:
             raise RequestError("feedback needs a product id", param="product_id")
         event_id = uuid.uuid4().hex
         shopper_id = shopper_id or self.shopper_of(session_id)
         with self.db.write() as db:
+            shown = db.execute(
+                "SELECT 1 FROM impressions JOIN turns ON impressions.turn_id = turns.turn_id "
+                "WHERE turns.session_id = ? AND impressions.product_id = ? LIMIT 1",
+                (session_id, product_id),
+            ).fetchone()
+            if shown is None:
+                raise RequestError(
+                    f"product '{product_id[:64]}' was not shown in session '{session_id[:64]}'; "
+                    "feedback is for products an answer of that session showed",
+                    param="product_id",
+                    code="product_not_shown",
+                )
+            earlier = db.execute(
+                "SELECT event_id FROM feedback WHERE session_id = ? AND product_id = ? "
+                "AND kind = ? LIMIT 1",
+                (session_id, product_id, feedback_kind.value),
+            ).fetchone()
+            if earlier is not None:
+                return str(earlier[0])
             db.execute(
                 "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -250,11 +273,12 @@ class SessionLog:
             )
 
     def interaction_counts(self) -> dict[str, float]:
-        """Liked, carted and bought events per product: logged popularity for the bands."""
+        """Logged popularity for the bands: per product, how many shoppers liked, carted or
+        bought it (a session without a shopper counts as one), each at most once."""
         marks = ", ".join("?" * len(_POSITIVE))
         rows = self.db.connection().execute(
-            f"SELECT product_id, COUNT(*) FROM feedback WHERE kind IN ({marks}) "
-            "GROUP BY product_id",
+            "SELECT product_id, COUNT(DISTINCT COALESCE(shopper_id, 'session:' || session_id)) "
+            f"FROM feedback WHERE kind IN ({marks}) GROUP BY product_id",
             _POSITIVE,
         )
         return {pid: float(n) for pid, n in rows}

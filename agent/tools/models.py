@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.reading.safety import neutralise
 from agent.types import ProductCard
 
 
@@ -80,10 +81,17 @@ class ToolResult(BaseModel):
 
     def to_json(self) -> str:
         """The result as the model reads it (`repairs` only when there were some)."""
+        return self.for_model()[0]
+
+    def for_model(self) -> tuple[str, int]:
+        """The result as the model reads it, with instruction-like text cut from every
+        catalogue field (title, brand, attribute names and values, description, ...), and how
+        many pieces were cut: product data is data, whichever field it was planted in."""
         body = self.model_dump(
             mode="json", by_alias=True, exclude=None if self.repairs else {"repairs"}
         )
-        return json.dumps(body, ensure_ascii=False)
+        cut = [0]
+        return json.dumps(_guarded(body, cut), ensure_ascii=False), cut[0]
 
 
 class ToolFailure(ToolResult):
@@ -158,6 +166,47 @@ class CopyResult(ToolResult):
     id: str
     title: str
     copy_text: str = Field(serialization_alias="copy")
+
+
+# The keys whose values are catalogue text (or hold it), wherever they appear in a result.
+_CATALOGUE_TEXT = frozenset(
+    {
+        "title",
+        "brand",
+        "why",
+        "description",
+        "features",
+        "category",
+        "copy",
+        "attributes",
+        "closest",
+    }
+)
+_BY_PRODUCT = "attributes_that_differ"  # attribute name -> {product id: value}
+
+
+def _guarded(value: Any, cut: list[int], catalogue: bool = False, key: str = "") -> Any:
+    if isinstance(value, str):
+        if not catalogue:
+            return value
+        clean, pieces = neutralise(value)
+        cut[0] += pieces
+        return clean
+    if isinstance(value, list):
+        return [_guarded(v, cut, catalogue) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if key == _BY_PRODUCT:  # names are catalogue text; the inner keys are product ids
+        return {
+            _guarded(name, cut, True): {pid: _guarded(v, cut, True) for pid, v in by_id.items()}
+            for name, by_id in value.items()
+        }
+    return {
+        (_guarded(k, cut, True) if catalogue else k): _guarded(
+            v, cut, catalogue or k in _CATALOGUE_TEXT, k
+        )
+        for k, v in value.items()
+    }
 
 
 ToolName = Literal["search_products", "get_product", "compare_products", "write_product_copy"]

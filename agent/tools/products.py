@@ -52,7 +52,7 @@ def write_product_copy(box: Toolbox, args: WriteProductCopyArgs, turn: Turn) -> 
     product = _allowed(box, args.id, turn)
     text = box.stored_copy(product)
     if text is None:
-        copy = box.copywriter.write(product)
+        copy = box.copywriter.write(product, turn)
         text = copy.text
         if copy.prompt_hash:
             turn.trace.prompts["product_copy"] = copy.prompt_hash

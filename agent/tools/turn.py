@@ -24,8 +24,11 @@ class Turn:
     last_tool: str | None = None
     last_result: ToolResult | None = None
     said: list[str] = field(default_factory=list)  # the answer's sentences, as checked and shown
+    written: list[str] = field(default_factory=list)  # every sentence the model wrote, kept or not
     asks: bool | None = None  # the model's word on whether its answer asks something back
     trace: Trace = field(default_factory=Trace)
+    # When the turn's LLM work must be over (time.monotonic()); None: no deadline.
+    deadline: float | None = None
 
     @property
     def recommendations(self) -> list[ProductCard]:

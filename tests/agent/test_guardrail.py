@@ -127,3 +127,87 @@ def test_long_tail_is_not_a_claim_about_long_hair(hair_clip_shop, tmp_path):
     assert verdict(guard, turn, f"**{short.title}** is made for long hair.") == (
         "attribute_contradiction"
     )
+
+
+def test_product_names_that_match_nothing_shown_are_removed(searched):
+    agent, turn, guard = searched
+    first = turn.listed[0]
+    # Bold, quoted or a model number after a name: made up, in no catalogue.
+    assert verdict(guard, turn, "Try the **Aurora Deluxe Night Cream** instead.") == (
+        "out_of_results"
+    )
+    assert verdict(guard, turn, 'Many love "Zenith Glow Serum" too.') == "out_of_results"
+    assert verdict(guard, turn, "The Sony WH-1000XM5 is better.") == "out_of_results"
+    assert verdict(guard, turn, "Or try a Galaxy S24 case.") == "out_of_results"
+    # A catalogue brand none of the results has, followed by a name: one of its products.
+    brands = {c.brand for c in turn.results.values()}
+    other = next(p for p in agent.shop.products() if p.brand and p.brand not in brands)
+    assert verdict(guard, turn, f"{other.brand} Radiance is worth a look.") == "out_of_results"
+    # What was shown may be named, in bold or not, and plain emphasis is no product.
+    assert verdict(guard, turn, f"The **{first.title}** is the cheapest.") is None
+    assert verdict(guard, turn, f"{first.brand} makes the first one.") is None
+    assert verdict(guard, turn, "All of them are **fragrance-free**.") is None
+    assert verdict(guard, turn, 'Say "the first one" to see more.') is None
+    assert verdict(guard, turn, "Most have SPF 30 and come in 1.7 fl oz.") is None
+
+
+def test_a_model_number_the_shopper_gave_may_be_said_back(searched):
+    from agent.types import Message
+
+    _, turn, guard = searched
+    said = DialogueState(
+        preferences=turn.state.preferences,
+        safe_dialogue=[Message(role="user", content="something to go with my Sony WH-1000XM5")],
+    )
+    mine = Turn(said, k=5, results=turn.results, listed=turn.listed)
+    assert verdict(guard, mine, "Unlike the Sony WH-1000XM5, these are skin care.") is None
+
+
+def test_links_images_and_html_are_cut_and_counted(searched):
+    _, turn, guard = searched
+    report = GuardrailReport()
+    sentences = [
+        "Here is a picture ![x](http://tracker.example/p.png) of it.",
+        "Read [the reviews](javascript:alert(1)) first.",
+        'Looks great <img src=x onerror="alert(1)"> on the shelf.',
+        "Order at https://evil.example/buy?now=1 today.",
+        "<script>steal()</script>",
+        "These are great for dry skin.",
+    ]
+    kept = list(guard.filter(sentences, turn, report))
+    assert kept == [
+        "Here is a picture of it.",
+        "Read the reviews first.",
+        "Looks great on the shelf.",
+        "Order at today.",
+        "steal()",
+        "These are great for dry skin.",
+    ]
+    assert report.markup == 6 and report.total == 6
+
+
+def test_the_system_prompt_is_caught_encoded(searched):
+    import base64
+    import codecs
+
+    _, turn, guard = searched
+    system = render("system", shop_name="Demo", categories=[], preferences="")
+    start = system.index("Shopper messages")
+    secret = system[start : system.index("do not comply", start)] + "do not comply."
+    encoded = {
+        "base64": base64.b64encode(secret.encode()).decode(),
+        "rot13": codecs.encode(secret, "rot13"),
+        "spaced letters": " ".join(secret.replace(" ", "")),
+    }
+    for how, text in encoded.items():
+        assert verdict(guard, Turn(turn.state, results=turn.results), text) == "prompt_leak", how
+    # One word per line: each line is a "sentence" too short to tell alone; the run is caught
+    # once it is long enough (a few words), and every line after it.
+    lines = secret.split()
+    report = GuardrailReport()
+    kept = list(guard.filter(lines, Turn(turn.state, results=turn.results), report))
+    assert len(kept) <= 8 and report.prompt_leak == len(lines) - len(kept) > 20
+    wrapped = [base64.b64encode(secret.encode()).decode()[i : i + 24] for i in range(0, 120, 24)]
+    report = GuardrailReport()
+    kept = list(guard.filter(wrapped, Turn(turn.state, results=turn.results), report))
+    assert report.prompt_leak >= 3

@@ -6,16 +6,13 @@ Desktop (1280 px) and phone (390 px): several turns, each keeping its own produc
 (generated placeholders served by the server); feedback icons change state and reach the session
 log; no sideways scrolling on a phone, and the message box stays on screen. The widget is put on a
 plain page served from another port and completes streamed turns with cards. Screenshots go to
-docs/ (desktop.png, phone.png, widget.png), which the README shows.
+docs/ (desktop.png, phone.png, widget.png), which the README shows. The `browser` and `shop_site`
+fixtures are in conftest.py.
 """
 
 from __future__ import annotations
 
-import shutil
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,6 @@ from agent.models import ModelOutput
 from tests.fakes import ScriptedChatModel, call
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 ANSWERED = (
     "n => document.querySelectorAll('#chat .tt-assistant').length >= n && "
@@ -42,30 +38,6 @@ IMAGES = (
     "root => Array.from(root.querySelectorAll('img')).map(i => [i.currentSrc, i.complete, "
     "i.naturalWidth])"
 )
-
-
-@pytest.fixture
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def open_chat(browser, url: str, width: int, height: int):
@@ -261,22 +233,6 @@ def test_status_while_a_slow_language_model_works_and_the_fallback_notice(start_
     assert "answered by rules" in second.inner_text() and second.locator(".tt-card").count()
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # the test's output stays readable
-        pass
-
-
-@pytest.fixture
-def shop_site(tmp_path):
-    """A plain shop page on its own port: another origin than TailTalk's server."""
-    folder = tmp_path / "shop"
-    folder.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
 SHOP_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Acme Outdoor</title>
 <style>body {{ font-family: Georgia, serif; margin: 0; background: #faf7f2; color: #333; }}
@@ -293,7 +249,7 @@ grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); }}
 
 def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, browser, shop_site):
     folder, shop = shop_site
-    running = start_server(keys=["widget-key"], cors_origins=[shop])
+    running = start_server(client_keys=["widget-key"], cors_origins=[shop])
     (folder / "index.html").write_text(SHOP_PAGE.format(server=running.url))
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     replies = []
@@ -302,7 +258,9 @@ def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, bro
         lambda r: (
             r.url.endswith("/v1/chat/completions")
             and r.request.method == "POST"
-            and replies.append((r.status, r.headers.get("content-type"), r.request.headers))
+            and replies.append(
+                (r.status, r.headers.get("content-type"), r.request.headers, r.headers)
+            )
         ),
     )
     page.goto(shop + "/", wait_until="load")
@@ -322,14 +280,18 @@ def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, bro
     assert len(shown) >= 2
     assert answers.nth(1).locator(".tt-bubble").inner_text().startswith("Here are")
     assert "`" not in answers.nth(1).inner_text()  # the product lines became cards
-    status, content_type, sent = replies[0]
+    status, content_type, sent, answered = replies[0]
     assert status == 200 and content_type.startswith("text/event-stream")
     assert sent["authorization"] == "Bearer widget-key"
+    # The server issues the session: none is sent first, the answer's goes with every later call.
+    issued = answered["x-session-id"]
+    assert "x-session-id" not in sent and issued.startswith("s_")
 
     box.fill("compare the first two")
     box.press("Enter")
     page.wait_for_function(WIDGET_ANSWERED, arg=2, timeout=30_000)
     assert ids(answers.nth(2).locator(".tt-col")) == shown[:2]  # the history went with it
+    assert replies[1][2]["x-session-id"] == issued
     assert ids(answers.nth(1).locator(".tt-card")) == shown
     assert_images_loaded(page, widget.locator(".tt-chat"), running.url)
 
@@ -340,7 +302,7 @@ def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, bro
     )
     events = feedback_in_log(running.settings, 1)
     assert [(e.product_id, e.kind) for e in events] == [(shown[0], "like")]
-    assert events[0].session_id == sent["x-session-id"]
+    assert events[0].session_id == issued
     widget.locator(".tt-log").evaluate(
         "log => { log.scrollTop = log.querySelector('.tt-user').offsetTop - 8; }"
     )
@@ -358,3 +320,33 @@ def test_the_widget_on_another_origin_streams_turns_with_cards(start_server, bro
     assert phone.locator("#tailtalk-widget .tt-card").count() >= 1
     no_sideways_scroll(phone)
     assert on_screen(phone, "#tailtalk-widget textarea")
+
+
+def test_behind_keys_the_chat_ui_signs_in_and_keeps_to_its_session(start_server, browser):
+    running = start_server(client_keys=["ui-client-key"], service_keys=["ui-service-key"], ui=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(running.url + "/", wait_until="domcontentloaded")
+    assert "/login" in page.url and page.locator("#key").is_visible()
+    page.locator("#key").fill("not-a-key")
+    page.locator("button[type=submit]").click()
+    page.get_by_role("alert").wait_for(timeout=10_000)
+    assert "not valid" in page.get_by_role("alert").inner_text()
+    page.locator("#key").fill("ui-client-key")
+    page.locator("button[type=submit]").click()
+    page.locator("#ask textarea").wait_for(timeout=60_000)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "tailtalk_ui")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert page.evaluate("document.cookie") == ""  # not readable by scripts
+    page.locator("#chat .tt-welcome").wait_for(timeout=30_000)
+    ask(page, "a yoga mat under $40", 1)
+    card = page.locator("#chat .tt-assistant").nth(0).locator(".tt-card").first
+    card.locator("[data-kind=like]").click()
+    (event,) = feedback_in_log(running.settings, 1)
+    assert event.product_id == card.get_attribute("data-product")
+    assert event.session_id.startswith("s_")  # issued by the server, to this key
+    # A client key names a returning shopper only by a token, not by a bare id.
+    page.locator("#tt-shopper").click()
+    page.locator("#shopper input").fill("ann")
+    page.get_by_role("button", name="Show my profile").click()
+    page.locator("#profile").get_by_text("token").wait_for(timeout=10_000)
+    assert "client key" in page.locator("#profile").inner_text()

@@ -136,7 +136,7 @@ def test_serve_indexes_the_demo_catalogue_on_a_fresh_data_folder(tmp_path):
     server, url = serve_process(tmp_path / "fresh", log)
     try:
         health = httpx.get(f"{url}/health", timeout=10)
-        assert health.json() == {"status": "ok", "backend": "rules", "products": 600}
+        assert health.json() == {"status": "ok", "backend": "rules", "products": 600, "llm": None}
         assert "<html" in httpx.get(f"{url}/", timeout=10).text.casefold()
         printed = log.read_text()
         assert "indexing the demo catalogue first" in printed and "600 embedded" in printed

@@ -189,3 +189,99 @@ def test_workers_must_be_one_or_more_and_several_need_the_api_only(tmp_path):
     refused = cli(tmp_path, "serve", "--no-ui", "--workers", "0", **pipes)
     _, err = refused.communicate(timeout=120)
     assert refused.returncode == 2 and "--workers must be 1 or more (got 0)" in err
+
+
+def _sse_events(response: httpx.Response) -> list[str]:
+    return [line[6:] for line in response.text.splitlines() if line.startswith("data: ")]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
+@pytest.mark.parametrize("fallback", ["rules", "error"])
+def test_an_llm_that_never_stops_answering_cannot_hang_a_turn(start_server, stream, fallback):
+    """One deadline for the whole turn: a server that streams forever (or sends a body that
+    never ends) is cut off when it passes, whatever the per-read timeout and the retries."""
+    with FakeOpenAIServer([Scripted(forever=True)]) as fake:
+        settings = LLMSettings(
+            base_url=fake.base_url, timeout=5.0, max_retries=2, turn_deadline=2.0, fallback=fallback
+        )
+        running = start_server(model=OpenAIChatModel(settings), llm=settings)
+        started = time.monotonic()
+        response = httpx.post(
+            f"{running.url}/v1/chat/completions", json={**ASK, "stream": stream}, timeout=60
+        )
+        took = time.monotonic() - started
+        assert 2.0 <= took < 6.0  # the deadline, then the fallback; never the 5 s x 3 reads
+        if fallback == "error":  # no word had come yet: the typed 503 before any stream
+            assert response.status_code == 503
+            error = response.json()["error"]
+            assert error["code"] == "llm_unavailable"
+            assert "TAILTALK_LLM__TURN_DEADLINE" in error["message"]
+        elif stream:
+            events = _sse_events(response)
+            assert response.status_code == 200 and events[-1] == "[DONE]"
+            last = json.loads(events[-2])["tailtalk"]
+            assert last["backend"] == "rules" and "deadline of 2 s" in last["fallback_reason"]
+        else:
+            body = response.json()["tailtalk"]
+            assert response.status_code == 200 and body["backend"] == "rules"
+            assert "deadline of 2 s" in body["fallback_reason"]
+        # The endless answer was hung up on, not left running.
+        deadline = time.monotonic() + 10
+        while fake.hung_up < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert fake.hung_up >= 1
+
+
+def test_a_dead_llm_is_skipped_for_a_while_and_health_says_so(start_server):
+    with FakeOpenAIServer([Scripted(delay=3.0, content="late")]) as fake:
+        settings = LLMSettings(
+            base_url=fake.base_url,
+            timeout=1.0,
+            max_retries=0,
+            circuit_failures=2,
+            circuit_cooldown=4.0,
+        )
+        running = start_server(model=OpenAIChatModel(settings), llm=settings)
+        health = httpx.get(f"{running.url}/health").json()
+        assert health["status"] == "ok" and health["llm"]["circuit"] == "closed"
+        for _ in range(2):  # each pays the 1 s timeout
+            answer = httpx.post(f"{running.url}/v1/chat/completions", json=ASK, timeout=30)
+            assert answer.json()["tailtalk"]["backend"] == "rules"
+        health = httpx.get(f"{running.url}/health").json()
+        assert health["status"] == "degraded"
+        llm = health["llm"]
+        assert llm["circuit"] == "open" and llm["consecutive_failures"] == 2
+        assert llm["last_success"] is None and llm["last_failure"] > time.time() - 30
+        assert llm["retry_at"] > time.time() and "Timeout" in llm["last_error"]
+        asked = len(fake.requests)
+        started = time.monotonic()
+        skipped = httpx.post(f"{running.url}/v1/chat/completions", json=ASK, timeout=30).json()
+        assert time.monotonic() - started < 1.0  # no timeout paid: the LLM is not asked
+        assert len(fake.requests) == asked
+        assert "skipped" in skipped["tailtalk"]["fallback_reason"]
+        # After the cooldown one turn tries the LLM again; it answers now: the circuit closes.
+        fake.script[:] = [Scripted(content="Here is what I found.")]
+        time.sleep(max(0.0, llm["retry_at"] - time.time()) + 0.2)
+        back = httpx.post(f"{running.url}/v1/chat/completions", json=ASK, timeout=30).json()
+        assert back["tailtalk"]["backend"].startswith("openai:")
+        health = httpx.get(f"{running.url}/health").json()
+        assert health["status"] == "ok" and health["llm"]["circuit"] == "closed"
+        assert health["llm"]["last_success"] is not None
+    assert httpx.get(f"{start_server().url}/health").json()["llm"] is None  # rules: no LLM
+
+
+def test_a_stream_cut_off_by_the_deadline_ends_with_the_error_and_done(start_server):
+    answer = Scripted(content="Here are some yoga mats for you.", forever=True)
+    with FakeOpenAIServer([answer]) as fake:
+        settings = LLMSettings(
+            base_url=fake.base_url, timeout=5.0, turn_deadline=2.0, fallback="error"
+        )
+        running = start_server(model=OpenAIChatModel(settings), llm=settings)
+        response = httpx.post(
+            f"{running.url}/v1/chat/completions", json={**ASK, "stream": True}, timeout=60
+        )
+    events = _sse_events(response)
+    assert response.status_code == 200 and events[-1] == "[DONE]"
+    said = "".join(json.loads(e)["choices"][0]["delta"].get("content") or "" for e in events[:-2])
+    assert said.strip() == "Here are some yoga mats for you."  # what came before the cut
+    assert json.loads(events[-2])["error"]["code"] == "llm_unavailable"

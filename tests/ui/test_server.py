@@ -241,3 +241,27 @@ def test_requests_are_answered_in_parallel(start_server):
     calls_per_turn = len(fake.requests) / 6
     assert min(each) >= calls_per_turn * 1.0 - 0.05  # every turn really waited on the model
     assert elapsed < 2 * calls_per_turn * 1.0 + 1.5  # six turns, one after another, take 6x
+
+
+def test_invalid_unicode_is_a_400_not_a_500(start_server):
+    running = start_server()
+    url = f"{running.url}/v1/chat/completions"
+    headers = {"Content-Type": "application/json"}
+    lone = '{"model": "tailtalk", "messages": [{"role": "user", "content": "a mat \\ud800 now"}]}'
+    for stream in ("false", "true"):
+        body = lone[:-1] + f', "stream": {stream}}}'
+        response = httpx.post(url, content=body.encode(), headers=headers)
+        assert response.status_code == 400, response.text
+        error = response.json()["error"]
+        assert (error["code"], error["param"]) == ("invalid_unicode", "messages[0].content")
+        assert "lone surrogate (U+D800)" in error["message"] and "character 6" in error["message"]
+    feedback = '{"session_id": "s", "product_id": "p\\udfff", "kind": "like"}'
+    response = httpx.post(f"{running.url}/v1/feedback", content=feedback.encode(), headers=headers)
+    assert response.status_code == 400 and "unicode" in response.json()["error"]["message"]
+    broken = b'{"model": "tailtalk", "messages": [{"role": "user", "content": "\xff\xfe"}]}'
+    response = httpx.post(url, content=broken, headers=headers)
+    assert response.status_code == 400 and response.json()["error"]["message"]
+    pair = (
+        '{"model": "tailtalk", "messages": [{"role": "user", "content": "a mat \\ud83e\\uddd8"}]}'
+    )
+    assert httpx.post(url, content=pair.encode(), headers=headers).status_code == 200  # 🧘

@@ -9,8 +9,10 @@
    /v1/feedback. It lives in a shadow root, so the shop's styles and the widget's do not mix.
    The conversation survives page changes within the tab (sessionStorage). window.TailTalk has
    open(), close() and ask(text) for the shop's own buttons.
-   Options (data-*): server, api-key, title, color, text-color, lang, position (right|left),
-   greeting, placeholder, shopper-id, open (true), model. */
+   Options (data-*): server, api-key (a client key), title, color, text-color, lang, position
+   (right|left), greeting, placeholder, shopper-token (signed by the shop's backend), shopper-id
+   (only on a server without keys), open (true), model. The session id is the server's: it comes
+   back in X-Session-Id and goes with every later request of the conversation. */
 (function () {
   "use strict";
   if (window.TailTalk) return;
@@ -93,6 +95,7 @@
     greeting: data.greeting || t.greeting,
     placeholder: data.placeholder || t.placeholder,
     shopper: data.shopperId || "",
+    shopperToken: data.shopperToken || "",
     model: data.model || "tailtalk",
   };
   const STORE = "tailtalk:" + server;
@@ -114,11 +117,8 @@
   let busy = false;
 
   function fresh() {
-    return { session: newId(), messages: [], turns: [], pressed: {}, open: false };
-  }
-  function newId() {
-    if (window.crypto && crypto.randomUUID) return "w-" + crypto.randomUUID().replace(/-/g, "");
-    return "w-" + Math.random().toString(16).slice(2) + Date.now().toString(16);
+    // No session yet: the server issues one with the first answer (X-Session-Id).
+    return { session: "", messages: [], turns: [], pressed: {}, open: false };
   }
   function load() {
     let saved = null;
@@ -169,8 +169,8 @@
     }
   }
   function webUrl(url) {
-    // Only http(s) links and images from the catalogue, never `javascript:`.
-    return url && /^(https?:\/\/|\/)/i.test(String(url).trim()) ? url : "";
+    // Only http(s) links and images, or paths on the server: never `javascript:` or `//elsewhere`.
+    return url && /^(https?:\/\/|\/(?![\/\\]))\S*$/i.test(String(url).trim()) ? String(url).trim() : "";
   }
   function placeholder(id) {
     return server + "/images/placeholder/" + encodeURIComponent(id) + ".svg";
@@ -333,9 +333,11 @@
     }
   }
   function headers() {
-    const h = { "Content-Type": "application/json", "X-Session-Id": state.session };
+    const h = { "Content-Type": "application/json" };
+    if (state.session) h["X-Session-Id"] = state.session;
     if (config.key) h.Authorization = "Bearer " + config.key;
-    if (config.shopper) h["X-Shopper-Id"] = config.shopper;
+    if (config.shopperToken) h["X-Shopper-Token"] = config.shopperToken;
+    else if (config.shopper) h["X-Shopper-Id"] = config.shopper;
     return h;
   }
 
@@ -355,8 +357,10 @@
       const response = await fetch(server + "/v1/chat/completions", {
         method: "POST",
         headers: headers(),
-        body: JSON.stringify({ model: config.model, messages: state.messages, stream: true, user: state.session }),
+        body: JSON.stringify({ model: config.model, messages: state.messages, stream: true }),
       });
+      const issued = response.headers.get("X-Session-Id");
+      if (issued) state.session = issued;
       if (!response.ok) {
         const body = await response.json().catch(() => ({}));
         throw new Error((body.error && body.error.message) || "HTTP " + response.status);
@@ -406,6 +410,7 @@
   }
 
   async function feedback(product, kind) {
+    if (!state.session) throw new Error("no conversation yet");
     const response = await fetch(server + "/v1/feedback", {
       method: "POST",
       headers: headers(),

@@ -61,12 +61,46 @@ def test_feedback_and_profile(tmp_path):
     profile = log.profile("ann")
     assert (profile.liked, profile.carted, profile.bought) == (("p1",), ("p2",), ("p2",))
     assert profile.product_ids == ("p2", "p1")
-    assert log.interaction_counts() == {"p1": 1.0, "p2": 2.0, "p3": 1.0}
+    # Ann counts once per product, whatever she did with it (p2: a cart and a purchase).
+    assert log.interaction_counts() == {"p1": 1.0, "p2": 1.0, "p3": 1.0}
     log.clear_profile("ann")
     assert log.profile("ann").product_ids == ()
     assert len(log.feedback_events("s1")) == 5  # the log keeps the events for evaluation
     with pytest.raises(RequestError, match="unknown feedback 'love'"):
         log.feedback("s1", "p1", "love")
+
+
+def test_feedback_only_for_shown_products_and_once_per_kind(tmp_path):
+    log = SessionLog(tmp_path / "s.sqlite")
+    log.log_turn("s1", "lamps", reply_with("p1", "p2"), shopper_id="ann")
+    log.log_turn("s2", "mats", reply_with("p3"))
+    with pytest.raises(RequestError, match="'p3' was not shown in session 's1'") as caught:
+        log.feedback("s1", "p3", "purchase")  # shown, but in another session
+    assert caught.value.code == "product_not_shown" and caught.value.param == "product_id"
+    with pytest.raises(RequestError, match="not shown"):
+        log.feedback("nobody", "p1", "like")
+    first = log.feedback("s1", "p1", "purchase")
+    again = [log.feedback("s1", "p1", "purchase") for _ in range(300)]
+    assert set(again) == {first}  # the same event, not 301
+    cart = log.feedback("s1", "p1", "cart")
+    assert cart != first
+    assert [e.kind for e in log.feedback_events("s1")] == ["purchase", "cart"]
+    assert log.feedback_events("s2") == []
+
+
+def test_logged_popularity_counts_each_shopper_once_per_product(tmp_path):
+    log = SessionLog(tmp_path / "s.sqlite")
+    for day in range(3):  # ann buys p1 in three sessions: still one shopper
+        log.log_turn(f"ann-{day}", "lamps", reply_with("p1", "p2"), shopper_id="ann")
+        log.feedback(f"ann-{day}", "p1", "purchase")
+        log.feedback(f"ann-{day}", "p1", "like")
+    log.log_turn("bob-0", "lamps", reply_with("p1"), shopper_id="bob")
+    log.feedback("bob-0", "p1", "cart")
+    for n in range(2):  # two anonymous sessions: two shoppers as far as anyone can tell
+        log.log_turn(f"anon-{n}", "lamps", reply_with("p2"))
+        log.feedback(f"anon-{n}", "p2", "like")
+        log.feedback(f"anon-{n}", "p2", "click")  # a click is not popularity
+    assert log.interaction_counts() == {"p1": 2.0, "p2": 2.0}
 
 
 def test_copy_is_kept_beside_the_record_and_goes_stale(tmp_path):

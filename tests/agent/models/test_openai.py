@@ -105,3 +105,35 @@ def test_unreachable_server_with_fallback_off_is_a_typed_503(make_agent):
     with pytest.raises(LLMUnavailableError) as caught:
         agent.reply(ASK, "o5")
     assert caught.value.status_code == 503 and "Connection error" in str(caught.value)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_retries_fit_in_the_turns_deadline(stream):
+    import time
+
+    from agent.reading.state import DialogueState
+    from agent.tools.turn import Turn
+
+    def ask(model, seconds):
+        turn = Turn(DialogueState(), deadline=time.monotonic() + seconds)
+        if stream:
+            return list(model.stream(ASK, [], turn=turn))
+        return model.complete(ASK, [], turn=turn)
+
+    with FakeOpenAIServer([Scripted(status=502)]) as server:
+        model = OpenAIChatModel(llm(server.base_url, max_retries=2))
+        with pytest.raises(LLMUnavailableError, match="502"):
+            ask(model, 20.0)
+        assert len(server.requests) == 3  # time enough: every retry is made
+    with FakeOpenAIServer([Scripted(status=502, delay=0.6)]) as server:
+        model = OpenAIChatModel(llm(server.base_url, max_retries=5, timeout=10.0))
+        started = time.monotonic()
+        with pytest.raises(LLMUnavailableError):
+            ask(model, 1.0)
+        assert time.monotonic() - started < 1.5  # the deadline, not 6 attempts of 0.6 s
+        assert 1 <= len(server.requests) <= 2
+    with FakeOpenAIServer([Scripted(status=400)]) as server:
+        model = OpenAIChatModel(llm(server.base_url, max_retries=3))
+        with pytest.raises(LLMUnavailableError, match="400"):
+            ask(model, 20.0)
+        assert len(server.requests) == 1  # a client error is not retried
