@@ -140,3 +140,21 @@ def test_returning_shopper_profile_seeds_the_next_session(make_agent):
     agent.clear_profile("ann")
     fresh = agent.respond("day-3", "wireless earbuds", shopper_id="ann")
     assert fresh.preferences.liked == ()
+
+
+def test_the_log_and_the_ledger_open_where_the_store_setting_says(store, tmp_path):
+    from agent.factory import open_log
+    from agent.settings import Settings
+    from retrieval.factory import open_ledger
+
+    settings = Settings(data_dir=tmp_path / "data", store=store.settings)
+    log, ledger = open_log(settings), open_ledger(settings)
+    log.log_turn("s", "a lamp", reply_with("p1"))
+    ledger.record([("p1", 1)])
+    assert log.db.dialect == ledger.db.dialect == store.kind
+    files = {"sessions.sqlite", "exposure.sqlite"} & {p.name for p in settings.data_dir.glob("*")}
+    assert files == ({"sessions.sqlite", "exposure.sqlite"} if store.kind == "sqlite" else set())
+    log_again, ledger_again = open_log(settings), open_ledger(settings)  # as after a restart
+    assert len(log_again.turns("s")) == 1 and ledger_again.totals()["p1"] == (1.0, 1)
+    for db in (log.db, ledger.db, log_again.db, ledger_again.db):
+        db.close()
