@@ -53,6 +53,7 @@ class PostgresDatabase:
             max_size=pool_size,
             kwargs={**connect, "options": f"-c search_path={schema}"},
             open=False,
+            timeout=connect_timeout,  # the longest a request waits for a connection
             name=f"tailtalk-{schema}",
         )
         self._pool.open(wait=True, timeout=connect_timeout)
@@ -88,10 +89,11 @@ class PostgresDatabase:
             raise self._unavailable(exc) from exc
 
     def _unavailable(self, exc: Exception) -> StoreUnavailableError:
+        reason = " ".join(str(exc).split()).rstrip(".")  # libpq's lines, on one line
         return StoreUnavailableError(
-            f"the PostgreSQL store {self.where} failed: {str(exc).strip()}. Check that the server "
-            "runs and accepts this user (TAILTALK_STORE__URL), or unset TAILTALK_STORE__URL to "
-            "keep the store in SQLite files under the data folder"
+            f"the PostgreSQL store {self.where} failed: {reason}. Check that the server runs and "
+            "accepts this user (TAILTALK_STORE__URL), or unset TAILTALK_STORE__URL to keep the "
+            "store in SQLite files under the data folder"
         )
 
 

@@ -152,3 +152,22 @@ def test_an_unreachable_store_says_where_and_what_to_do(tmp_path):
     message = str(caught.value)
     assert "shop:***@127.0.0.1" in message and "hunter2" not in message
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_store_that_goes_away_fails_with_a_typed_error(tmp_path):
+    from tests.postgres import TempPostgres, unavailable
+
+    if unavailable():
+        pytest.skip(unavailable())
+    server = TempPostgres()
+    server.start()
+    try:
+        store = StoreSettings(url=server.create_database(), connect_timeout=2)
+        ledger = ExposureLedger(open_database(store, tmp_path / "x", "tailtalk_exposure"))
+        ledger.record([("a", 1)])
+    finally:
+        server.stop()  # the server is gone, connections and all
+    with pytest.raises(StoreUnavailableError, match=r"failed: .*TAILTALK_STORE__URL"):
+        ledger.record([("a", 1)])
+    with pytest.raises(StoreUnavailableError):
+        ledger.exposure(["a"])

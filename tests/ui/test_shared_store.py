@@ -2,7 +2,7 @@
 snapshot of the catalogue), both writing the session log and the exposure ledger into one real
 PostgreSQL database (TAILTALK_STORE__URL). Every turn is logged once, in order, whichever
 machine answered it; every impression is counted once; feedback given on one machine shows in
-the profile the other serves."""
+the profile the other serves; either machine exports all of it."""
 
 from __future__ import annotations
 
@@ -83,6 +83,11 @@ def test_two_servers_share_one_postgresql_store(postgres, tmp_path):
     ledger = ExposureLedger(open_database(store, tmp_path / "unused.sqlite", LEDGER))
     assert shown > 0
     assert sum(n for _, n in ledger.totals().values()) == shown  # each impression counted once
+    # Either machine exports every machine's turns for offline evaluation.
+    exported = tmp_path / "sessions.jsonl"
+    export = cli(machine_b, "export-sessions", "--out", str(exported), extra_env=env)
+    assert export.wait(120) == 0
+    assert len(exported.read_text().splitlines()) == SESSIONS * TURNS
     for machine in (machine_a, machine_b):  # nothing of the store went to a local file
         assert not (machine / "sessions.sqlite").exists()
         assert not (machine / "exposure.sqlite").exists()
