@@ -69,7 +69,10 @@ class TempPostgres:
             raise RuntimeError(reason)
         self.bin = binaries()
         self.durable = durable
-        self.root = Path(tempfile.mkdtemp(prefix="tailtalk-pg-"))
+        # As root, under /tmp: the server's user must reach the folder, which it may not
+        # through a TMPDIR of root's.
+        as_root = os.geteuid() == 0 and Path("/tmp").is_dir()
+        self.root = Path(tempfile.mkdtemp(prefix="tailtalk-pg-", dir="/tmp" if as_root else None))
         self.data = self.root / "data"
         self.port = 0
         self._as: list[str] = []
@@ -88,7 +91,11 @@ class TempPostgres:
     def _run(self, tool: str, *args: str) -> None:
         assert self.bin is not None
         done = subprocess.run(
-            [*self._as, str(self.bin / tool), *args], capture_output=True, text=True, timeout=120
+            [*self._as, str(self.bin / tool), *args],
+            cwd=self.root,  # the server's user may not enter the caller's folder
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         if done.returncode != 0:
             log = self.root / "server.log"
