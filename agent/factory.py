@@ -1,4 +1,5 @@
-"""Wiring: settings -> embedder, Chroma, search pipeline, session log, model -> an Agent.
+"""Wiring: settings -> embedder, Chroma, search pipeline, session log, model -> an Agent. The
+session log opens here (`open_log`) for every entry point, in SQLite or in the PostgreSQL store.
 
 The heavy modules (torch, chromadb) load here, when an agent is built, not when `agent` is
 imported.
@@ -8,12 +9,20 @@ from __future__ import annotations
 
 from agent.agent import Agent
 from agent.copywriting.copywriter import Copywriter, LLMCopywriter, TemplateCopywriter
+from agent.log import schema
 from agent.log.sessions import SessionLog
 from agent.models.base import ChatModel
 from agent.reading.state import ReadingOptions
 from agent.settings import Settings
 from agent.shop import Shop
+from retrieval.database import open_database
 from retrieval.errors import IndexEmptyError
+
+
+def open_log(settings: Settings) -> SessionLog:
+    """The session log: <data_dir>/sessions.sqlite, or schema tailtalk_log of the PostgreSQL
+    store when TAILTALK_STORE__URL is set."""
+    return SessionLog(open_database(settings.store, settings.log_path, schema.SCHEMA))
 
 
 def build_shop(settings: Settings, log: SessionLog | None = None) -> Shop:
@@ -41,7 +50,7 @@ def build_agent(
     """An agent on the configured index. The model is, in order: `model` if given, the
     OpenAI-compatible server at TAILTALK_LLM__BASE_URL if set, else the rules backend."""
     settings = settings or Settings()
-    log = SessionLog(settings.log_path)
+    log = open_log(settings)
     shop = shop or build_shop(settings, log)
     if model is None and settings.llm.base_url:
         from agent.models.openai import OpenAIChatModel

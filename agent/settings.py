@@ -1,7 +1,7 @@
 """The one settings object. Read at entry points (CLI, server, eval) and passed down.
 
 Environment variables use the prefix TAILTALK_ and `__` for nesting, for example
-TAILTALK_DATA_DIR, TAILTALK_RETRIEVAL__CHROMA_PATH, TAILTALK_LLM__BASE_URL.
+TAILTALK_DATA_DIR, TAILTALK_RETRIEVAL__CHROMA_PATH, TAILTALK_LLM__BASE_URL, TAILTALK_STORE__URL.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from retrieval.config import (
     EmbedderSettings,
     RerankSettings,
     RetrievalSettings,
+    StoreSettings,
 )
 
 
@@ -112,6 +113,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     catalog: CatalogSettings = Field(default_factory=CatalogSettings)
     rerank: RerankSettings = Field(default_factory=RerankSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     agent: AgentSettings = Field(default_factory=AgentSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
@@ -123,10 +125,12 @@ class Settings(BaseSettings):
 
     @property
     def ledger_path(self) -> Path:
-        """The exposure ledger (SQLite): the override, else <data_dir>/exposure.sqlite."""
+        """The exposure ledger's SQLite file (with no TAILTALK_STORE__URL): the override, else
+        <data_dir>/exposure.sqlite."""
         return self.rerank.ledger_path or self.data_dir / "exposure.sqlite"
 
     @property
     def log_path(self) -> Path:
-        """The session log (SQLite): <data_dir>/sessions.sqlite."""
+        """The session log's SQLite file (with no TAILTALK_STORE__URL):
+        <data_dir>/sessions.sqlite."""
         return self.data_dir / "sessions.sqlite"

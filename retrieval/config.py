@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_MAX_LENGTH = 256
@@ -69,6 +69,24 @@ class RerankSettings(BaseModel):
     torso_share: float = Field(default=0.15, ge=0, le=1)
     tail_weight: float = Field(default=0.5, ge=0, le=1)  # xquad: P(tail) when no profile is known
     ledger_path: Path | None = None  # default: <data_dir>/exposure.sqlite
+
+
+class StoreSettings(BaseModel):
+    """Where the session log and the exposure ledger live (retrieval/database.py). Unset: SQLite
+    files under the data folder, one store per machine. A postgresql:// URL: both in that
+    database (schemas tailtalk_log and tailtalk_exposure), one store for every machine."""
+
+    # Checked when the store opens (retrieval/database.py), not here: a validation error would
+    # print the URL, password and all.
+    url: SecretStr | None = None  # e.g. postgresql://tailtalk:PASSWORD@db.internal:5432/tailtalk
+    pool_size: int = Field(default=10, ge=1, le=1000)  # connections per store and process
+    connect_timeout: int = Field(default=10, ge=1, le=600)  # seconds
+
+    @field_validator("url")
+    @classmethod
+    def _empty_is_unset(cls, url: SecretStr | None) -> SecretStr | None:
+        text = url.get_secret_value().strip() if url is not None else ""
+        return SecretStr(text) if text else None
 
 
 class CatalogSettings(BaseModel):

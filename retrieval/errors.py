@@ -66,6 +66,13 @@ class SnapshotError(ConfigError):
     error_type = "server_error"
 
 
+class StoreUnavailableError(ConfigError):
+    """The shared store (PostgreSQL) of the session log and the exposure ledger cannot be used."""
+
+    status_code = 503
+    error_type = "server_error"
+
+
 class IndexMissingError(ConfigError):
     """The data folder was used before, but its product index is gone."""
 

@@ -1,5 +1,6 @@
 """The one place that wires the retrieval side from settings: embedder, product store, snapshot
-retriever, popularity bands, re-ranker and exposure ledger.
+retriever, popularity bands, re-ranker and exposure ledger (in SQLite, or in the PostgreSQL store
+that TAILTALK_STORE__URL names: `open_ledger`).
 
 Searching processes open only the snapshot folder (and, with a Chroma server, the server): never
 the embedded Chroma folder, which the ingest process owns while it writes. `check_index` tells a
@@ -15,13 +16,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from retrieval.config import EmbedderSettings, RerankSettings, RetrievalSettings
+from retrieval.config import EmbedderSettings, RerankSettings, RetrievalSettings, StoreSettings
+from retrieval.database import open_database
 from retrieval.embedder import Embedder
 from retrieval.errors import IndexMissingError
 from retrieval.learning.fusion import LinearFusion, hand_weights
 from retrieval.learning.registry import ModelRegistry
 from retrieval.learning.relevance import FusedRelevance
 from retrieval.pipeline import BandRule, TailSearch
+from retrieval.rerank import exposure
 from retrieval.rerank.exposure import ExposureLedger
 from retrieval.search import LiveSnapshot, Retriever, SnapshotRetriever
 from retrieval.store import ChromaStore
@@ -45,6 +48,8 @@ class SearchConfig(Protocol):
     def retrieval(self) -> RetrievalSettings: ...
     @property
     def rerank(self) -> RerankSettings: ...
+    @property
+    def store(self) -> StoreSettings: ...
     @property
     def chroma_path(self) -> Path: ...
     @property
@@ -146,6 +151,12 @@ def local_index(
     return folder, report
 
 
+def open_ledger(config: SearchConfig) -> ExposureLedger:
+    """The exposure ledger: <data_dir>/exposure.sqlite (or TAILTALK_RERANK__LEDGER_PATH), or
+    schema tailtalk_exposure of the PostgreSQL store when TAILTALK_STORE__URL is set."""
+    return ExposureLedger(open_database(config.store, config.ledger_path, exposure.SCHEMA))
+
+
 def open_search(
     config: SearchConfig,
     logged: Mapping[str, float] | None = None,
@@ -161,7 +172,7 @@ def open_search(
     retriever = retriever or open_retriever(config)
     rerank = rerank or config.rerank
     bands = BandRule(rerank.head_share, rerank.torso_share, dict(logged or {}))
-    ledger = ledger or ExposureLedger(config.ledger_path)
+    ledger = ledger or open_ledger(config)
     # Relevance fuses the signals with the hand-set weights until `tailtalk learn` publishes a
     # model under <data_dir>/models; a running search picks a new version up by itself.
     relevance = relevance or FusedRelevance(

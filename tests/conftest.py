@@ -232,3 +232,30 @@ def chroma_server(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway PostgreSQL server for the test session (tests/postgres.py); the tests that
+    need it skip, saying why, where none can start."""
+    from tests.postgres import TempPostgres, unavailable
+
+    reason = unavailable()
+    if reason:
+        pytest.skip(reason)
+    with TempPostgres() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The SQL store of the session log and the exposure ledger, once per backend: SQLite files
+    in the test's folder, or a fresh database on the test PostgreSQL server."""
+    from tests.stores import StoreUnderTest
+
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres").create_database()
+    store = StoreUnderTest(request.param, tmp_path, url)
+    yield store
+    store.close()

@@ -234,9 +234,10 @@ def _indexed_copy(store: ChromaStore, settings: Settings) -> dict[str, str]:
     """Generated copy to index with the products, once `tailtalk enrich --index` asked for it."""
     if not store.indexes_copy():
         return {}
-    from agent.log import CopyStore, SessionLog
+    from agent.factory import open_log
+    from agent.log import CopyStore
 
-    return CopyStore(SessionLog(settings.log_path)).all()
+    return CopyStore(open_log(settings)).all()
 
 
 def _run_enrich(args: argparse.Namespace, settings: Settings) -> int:
@@ -249,7 +250,8 @@ def _run_enrich(args: argparse.Namespace, settings: Settings) -> int:
         enrich,
         thin_products,
     )
-    from agent.log import CopyStore, SessionLog
+    from agent.factory import open_log
+    from agent.log import CopyStore
     from agent.reading.vocabulary import Vocabulary
     from retrieval.factory import open_retriever, snapshot_folder
     from retrieval.ingest import update_index
@@ -257,7 +259,7 @@ def _run_enrich(args: argparse.Namespace, settings: Settings) -> int:
 
     store, embedder = _open_store(settings)
     products = list(open_retriever(settings, embedder).index.products)
-    log = SessionLog(settings.log_path)
+    log = open_log(settings)
     counts = combined_counts(catalogue_counts(products), log.interaction_counts())
     bands = PopularityBands.from_counts(
         counts, settings.rerank.head_share, settings.rerank.torso_share

@@ -123,9 +123,10 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    from agent.log import SessionLog, export_sessions
+    from agent.factory import open_log
+    from agent.log import export_sessions
 
-    log = SessionLog(settings.log_path)
+    log = open_log(settings)
     count = with_targets = 0
     with open(args.out, "w", encoding="utf-8") as out:
         for record in export_sessions(log, args.session):

@@ -122,7 +122,7 @@ def _shop(settings: Settings, log: SessionLog) -> Shop:
 def run_learn(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from agent.log import SessionLog
+    from agent.factory import open_log
     from retrieval.learning.interactions import InteractionStore
     from retrieval.learning.train import MIN_TURNS, learn
 
@@ -131,7 +131,7 @@ def run_learn(args: argparse.Namespace, settings: Settings) -> int:
         models.activate(args.activate)
         print(f"the shop now uses model {args.activate} ({models.root})")
         return 0
-    log = SessionLog(settings.log_path)
+    log = open_log(settings)
     shop = _shop(settings, log)
     imported = list(InteractionStore(interaction_store_path(settings)).all())
     interactions = imported + log_interactions(log)

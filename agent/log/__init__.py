@@ -1,4 +1,5 @@
-"""What TailTalk remembers, in SQLite: sessions, turns with their impressions, feedback and
+"""What TailTalk remembers, in a SQL store (SQLite by default, or PostgreSQL: retrieval/database.py;
+opened with agent.factory.open_log): sessions, turns with their impressions, feedback and
 profiles (sessions.py), generated product copy (copies.py), the export for offline evaluation
 (export.py); tables change only by the named migrations of schema.py; rows come back typed
 (rows.py)."""

@@ -1,5 +1,5 @@
 """Generated product copy, beside the catalogue record and never over it, in the session log's
-file. A copy is stale (and ignored) once the product's record changes."""
+store. A copy is stale (and ignored) once the product's record changes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from retrieval.types import Product
 
 class CopyStore:
     def __init__(self, log: SessionLog) -> None:
-        self.db = log.db  # the log's file and migrations (002_product_copy)
+        self.db = log.db  # the log's store and migrations (002_product_copy)
 
     def put(self, product: Product, copy: Copy) -> None:
         with self.db.write() as db:
@@ -35,12 +35,8 @@ class CopyStore:
             )
 
     def text(self, product_id: str, product: Product | None = None) -> str | None:
-        row = (
-            self.db.connection()
-            .execute(
-                "SELECT text, source_hash FROM product_copy WHERE product_id = ?", (product_id,)
-            )
-            .fetchone()
+        row = self.db.fetchone(
+            "SELECT text, source_hash FROM product_copy WHERE product_id = ?", (product_id,)
         )
         if row is None:
             return None
@@ -49,5 +45,5 @@ class CopyStore:
         return str(row[0])
 
     def all(self) -> dict[str, str]:
-        rows = self.db.connection().execute("SELECT product_id, text FROM product_copy")
+        rows = self.db.fetchall("SELECT product_id, text FROM product_copy")
         return {pid: text for pid, text in rows}

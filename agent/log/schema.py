@@ -1,8 +1,16 @@
-"""The session log's tables and their history: named, ordered migrations (retrieval/sqlite.py)."""
+"""The session log's tables and their history: named, ordered migrations (retrieval/database.py)
+that SQLite and PostgreSQL both run.
+
+Times, scores and propensities are DOUBLE PRECISION: SQLite reads it as REAL (8 bytes), what
+these steps said before they ran on PostgreSQL too, where REAL is 4 bytes (a timestamp to the
+nearest two minutes). Files written with the old text are the same to SQLite, so the names hold.
+"""
 
 from __future__ import annotations
 
-from retrieval.sqlite import Migration
+from retrieval.database import Migration
+
+SCHEMA = "tailtalk_log"  # the log's tables on PostgreSQL
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -11,30 +19,30 @@ MIGRATIONS: tuple[Migration, ...] = (
             """CREATE TABLE sessions (
                 session_id TEXT PRIMARY KEY,
                 shopper_id TEXT,
-                started_at REAL NOT NULL,
+                started_at DOUBLE PRECISION NOT NULL,
                 source TEXT NOT NULL DEFAULT ''
             )""",
             """CREATE TABLE turns (
                 turn_id TEXT PRIMARY KEY,
                 session_id TEXT NOT NULL REFERENCES sessions(session_id),
                 position INTEGER NOT NULL,
-                created_at REAL NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL,
                 user_text TEXT NOT NULL,
                 assistant_text TEXT NOT NULL,
                 preferences TEXT NOT NULL,
                 backend TEXT NOT NULL,
                 prompts TEXT NOT NULL,
                 trace TEXT NOT NULL,
-                latency_ms REAL NOT NULL
+                latency_ms DOUBLE PRECISION NOT NULL
             )""",
             "CREATE INDEX turns_by_session ON turns(session_id, position)",
             """CREATE TABLE impressions (
                 turn_id TEXT NOT NULL REFERENCES turns(turn_id),
                 product_id TEXT NOT NULL,
                 rank INTEGER NOT NULL,
-                score REAL NOT NULL,
+                score DOUBLE PRECISION NOT NULL,
                 band TEXT NOT NULL,
-                propensity REAL NOT NULL,
+                propensity DOUBLE PRECISION NOT NULL,
                 PRIMARY KEY (turn_id, rank)
             )""",
             """CREATE TABLE feedback (
@@ -44,13 +52,13 @@ MIGRATIONS: tuple[Migration, ...] = (
                 turn_id TEXT,
                 product_id TEXT NOT NULL,
                 kind TEXT NOT NULL,
-                created_at REAL NOT NULL
+                created_at DOUBLE PRECISION NOT NULL
             )""",
             "CREATE INDEX feedback_by_shopper ON feedback(shopper_id, created_at)",
             "CREATE INDEX feedback_by_session ON feedback(session_id)",
             """CREATE TABLE profile_resets (
                 shopper_id TEXT PRIMARY KEY,
-                cleared_at REAL NOT NULL
+                cleared_at DOUBLE PRECISION NOT NULL
             )""",
         ),
     ),
@@ -64,7 +72,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 prompt_hash TEXT NOT NULL,
                 source_hash TEXT NOT NULL,
                 rejected_claims TEXT NOT NULL,
-                created_at REAL NOT NULL
+                created_at DOUBLE PRECISION NOT NULL
             )""",
         ),
     ),

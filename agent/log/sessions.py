@@ -1,8 +1,9 @@
-"""The session log: sessions, turns, impressions and feedback in SQLite (WAL), with named
-migrations (schema.py), and returning shoppers' profiles derived from their feedback.
+"""The session log: sessions, turns, impressions and feedback in a SQL store (a SQLite file in
+WAL mode by default, or the PostgreSQL database every machine shares: retrieval/database.py),
+with named migrations (schema.py), and returning shoppers' profiles derived from their feedback.
 
-Every write is one short IMMEDIATE transaction on its own connection per thread, so several
-threads and processes can log at once, and a turn committed before a crash is there after it.
+Every write is one short transaction, so several threads and processes can log at once, and a
+turn committed before a crash is there after it.
 Profiles are derived from feedback (like, add to cart, purchase) under a stable shopper id;
 clearing a profile hides the events before that moment from it (the log keeps them for
 evaluation). Feedback is taken only for a product an answer of that session showed, and once per
@@ -22,7 +23,8 @@ from agent.log.rows import FeedbackEvent, Impression, Profile, SessionRecord, Tu
 from agent.log.schema import MIGRATIONS
 from agent.render import reply_markdown
 from agent.types import POSITIVE_FEEDBACK, FeedbackKind, Message, Reply, Shown
-from retrieval.sqlite import SQLiteFile, applied_migrations, migrate
+from retrieval.database import Database, applied_migrations, migrate
+from retrieval.sqlite import SQLiteFile
 
 _TURN_COLUMNS = (
     "turn_id, session_id, position, created_at, user_text, assistant_text, preferences, "
@@ -32,9 +34,11 @@ _POSITIVE = tuple(sorted(k.value for k in POSITIVE_FEEDBACK))
 
 
 class SessionLog:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.db = SQLiteFile(path)  # shared with the copy store (copies.py): one file
+    """The log in `db` (a path: a SQLite file there)."""
+
+    def __init__(self, db: Database | Path) -> None:
+        # Shared with the copy store (copies.py): one store, one history of migrations.
+        self.db: Database = SQLiteFile(db) if isinstance(db, Path) else db
         migrate(self.db, MIGRATIONS)
 
     def applied_migrations(self) -> list[str]:
@@ -60,6 +64,10 @@ class SessionLog:
                 "shopper_id = COALESCE(sessions.shopper_id, excluded.shopper_id)",
                 (session_id, shopper_id, now, source),
             )
+            # The position counts the session's turns so far. Writers of one session wait for
+            # each other: SQLite's IMMEDIATE transaction admits one writer at a time, and on
+            # PostgreSQL the upsert above locks the session's row until commit, so this count
+            # (a statement after the lock was granted) sees every turn committed before.
             (position,) = db.execute(
                 "SELECT COUNT(*) FROM turns WHERE session_id = ?", (session_id,)
             ).fetchone()
@@ -108,15 +116,12 @@ class SessionLog:
         return out
 
     def shopper_of(self, session_id: str) -> str | None:
-        row = (
-            self.db.connection()
-            .execute("SELECT shopper_id FROM sessions WHERE session_id = ?", (session_id,))
-            .fetchone()
-        )
+        query = "SELECT shopper_id FROM sessions WHERE session_id = ?"
+        row = self.db.fetchone(query, (session_id,))
         return row[0] if row else None
 
     def sessions(self) -> list[SessionRecord]:
-        rows = self.db.connection().execute(
+        rows = self.db.fetchall(
             "SELECT session_id, shopper_id, started_at, source FROM sessions ORDER BY started_at"
         )
         return [
@@ -126,18 +131,17 @@ class SessionLog:
 
     def turns(self, session_id: str, last: int | None = None) -> list[TurnRecord]:
         """The session's turns in order (only the `last` ones when given), with impressions."""
-        db = self.db.connection()
         query = f"SELECT {_TURN_COLUMNS} FROM turns WHERE session_id = ? ORDER BY position"
         args: tuple[object, ...] = (session_id,)
         if last is not None:
-            query = f"SELECT * FROM ({query} DESC LIMIT ?) ORDER BY position"
+            query = f"SELECT * FROM ({query} DESC LIMIT ?) AS recent ORDER BY position"
             args = (session_id, last)
-        rows = db.execute(query, args).fetchall()
+        rows = self.db.fetchall(query, args)
         out = []
         for row in rows:
             turn_id, sid, position, created, user, assistant, prefs, backend, prompts, ms = row[:10]
             outcome, list_kind = row[10:]
-            shown = db.execute(
+            shown = self.db.fetchall(
                 "SELECT product_id, rank, score, band, propensity FROM impressions "
                 "WHERE turn_id = ? ORDER BY rank",
                 (turn_id,),
@@ -224,7 +228,7 @@ class SessionLog:
         if session_id is not None:
             query += " WHERE session_id = ?"
             args = (session_id,)
-        rows = self.db.connection().execute(query + " ORDER BY created_at", args)
+        rows = self.db.fetchall(query + " ORDER BY created_at", args)
         return [
             FeedbackEvent(
                 event_id=e,
@@ -239,16 +243,15 @@ class SessionLog:
         ]
 
     def profile(self, shopper_id: str) -> Profile:
-        db = self.db.connection()
-        row = db.execute(
+        row = self.db.fetchone(
             "SELECT cleared_at FROM profile_resets WHERE shopper_id = ?", (shopper_id,)
-        ).fetchone()
+        )
         since = row[0] if row else 0.0
-        rows = db.execute(
+        rows = self.db.fetchall(
             "SELECT product_id, kind FROM feedback WHERE shopper_id = ? AND created_at > ? "
             "ORDER BY created_at",
             (shopper_id, since),
-        ).fetchall()
+        )
         by_kind: dict[FeedbackKind, list[str]] = {k: [] for k in POSITIVE_FEEDBACK}
         disliked = set()
         for product_id, kind in rows:
@@ -276,7 +279,7 @@ class SessionLog:
         """Logged popularity for the bands: per product, how many shoppers liked, carted or
         bought it (a session without a shopper counts as one), each at most once."""
         marks = ", ".join("?" * len(_POSITIVE))
-        rows = self.db.connection().execute(
+        rows = self.db.fetchall(
             "SELECT product_id, COUNT(DISTINCT COALESCE(shopper_id, 'session:' || session_id)) "
             f"FROM feedback WHERE kind IN ({marks}) GROUP BY product_id",
             _POSITIVE,

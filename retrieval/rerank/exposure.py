@@ -2,9 +2,11 @@
 and a policy that lets relevant but under-exposed products catch up.
 
 Exposure of one impression is position-weighted like DCG, 1 / log2(rank + 1), so the first slot
-counts 1.0 and the tenth about 0.29. The ledger is SQLite in WAL mode; each write is one
+counts 1.0 and the tenth about 0.29. The ledger is a SQL store (retrieval/database.py): a SQLite
+file per machine by default, or the PostgreSQL database every machine shares. Each write is one
 transaction of `exposure = exposure + ?` upserts, so several processes can write at once and no
-count is lost (SQLite serialises the writers; busy_timeout makes them wait instead of failing).
+count is lost (SQLite serialises the writers; PostgreSQL locks each updated row until commit, and
+the rows are taken in product order so two writers never wait on each other in a cycle).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.database import Database, Migration, migrate
 from retrieval.popularity import Band
 from retrieval.rerank.base import Candidate, RerankContext
-from retrieval.sqlite import Migration, SQLiteFile, migrate
+from retrieval.sqlite import SQLiteFile
 
+SCHEMA = "tailtalk_exposure"  # the ledger's tables on PostgreSQL
 MIGRATIONS = (
     Migration(
         "001_exposure",
@@ -26,7 +30,7 @@ MIGRATIONS = (
             # IF NOT EXISTS: ledgers written before migrations were recorded adopt this step.
             "CREATE TABLE IF NOT EXISTS exposure ("
             " product_id TEXT PRIMARY KEY,"
-            " exposure REAL NOT NULL DEFAULT 0,"
+            " exposure DOUBLE PRECISION NOT NULL DEFAULT 0,"
             " impressions INTEGER NOT NULL DEFAULT 0)",
         ),
     ),
@@ -38,31 +42,32 @@ def position_weight(rank: int) -> float:
 
 
 class ExposureLedger:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = SQLiteFile(path)
-        migrate(self._db, MIGRATIONS)
+    """Exposure per product, in `db` (a path: a SQLite file there)."""
+
+    def __init__(self, db: Database | Path) -> None:
+        self.db: Database = SQLiteFile(db) if isinstance(db, Path) else db
+        migrate(self.db, MIGRATIONS)
 
     def record(self, shown: Iterable[tuple[str, int]]) -> None:
         """Adds one impression of each (product id, 1-based rank)."""
-        rows = [(pid, position_weight(rank)) for pid, rank in shown]
+        rows = sorted((pid, position_weight(rank)) for pid, rank in shown)
         if not rows:
             return
-        with self._db.write() as db:
+        with self.db.write() as db:
             db.executemany(
                 "INSERT INTO exposure (product_id, exposure, impressions) VALUES (?, ?, 1) "
                 "ON CONFLICT(product_id) DO UPDATE SET "
-                "exposure = exposure + excluded.exposure, impressions = impressions + 1",
+                "exposure = exposure.exposure + excluded.exposure, "
+                "impressions = exposure.impressions + 1",
                 rows,
             )
 
     def exposure(self, product_ids: Sequence[str]) -> dict[str, float]:
         out = dict.fromkeys(product_ids, 0.0)
-        db = self._db.connection()
         for start in range(0, len(product_ids), 500):
             chunk = list(product_ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            rows = db.execute(
+            rows = self.db.fetchall(
                 f"SELECT product_id, exposure FROM exposure WHERE product_id IN ({marks})",
                 chunk,
             )
@@ -70,9 +75,7 @@ class ExposureLedger:
         return out
 
     def totals(self) -> dict[str, tuple[float, int]]:
-        rows = self._db.connection().execute(
-            "SELECT product_id, exposure, impressions FROM exposure"
-        )
+        rows = self.db.fetchall("SELECT product_id, exposure, impressions FROM exposure")
         return {pid: (float(e), int(n)) for pid, e, n in rows}
 
 

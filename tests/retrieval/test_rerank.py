@@ -24,6 +24,7 @@ from retrieval.rerank import (
     XQuADRerank,
     rank_with,
 )
+from retrieval.rerank.exposure import SCHEMA as LEDGER
 from retrieval.types import Product, SearchFilters
 
 
@@ -143,34 +144,39 @@ def test_plackett_luce_propensities_are_exact():
     assert ids(same) == ids(policy.order(items, 2, RerankContext(session_id="s1")))
 
 
-def test_ledger_survives_restart(tmp_path):
-    path = tmp_path / "ledger.sqlite"
-    ExposureLedger(path).record([("a", 1), ("b", 3)])
-    again = ExposureLedger(path)
+def test_ledger_survives_restart(store):
+    ExposureLedger(store.open(LEDGER)).record([("a", 1), ("b", 3)])
+    again = ExposureLedger(store.open(LEDGER))
     again.record([("a", 1)])
     assert again.exposure(["a", "b", "c"]) == pytest.approx({"a": 2.0, "b": 0.5, "c": 0.0})
     assert again.totals()["a"] == (2.0, 2)
+    assert again.totals()["b"] == (0.5, 1)
 
 
-def _hammer(path: str, n: int) -> None:
-    ledger = ExposureLedger(__import__("pathlib").Path(path))
+def _hammer(store, n: int, reverse: bool, start) -> None:
+    ledger = ExposureLedger(store.open(LEDGER))
+    start.wait()  # both processes write at the same time, not one after the other
     for _ in range(n):
-        ledger.record([("shared", 1), ("shared-2", 3)])
+        # The two writers list the products in opposite orders: on PostgreSQL, rows locked in
+        # two orders would deadlock one of them.
+        shown = [("shared", 1), ("shared-2", 3)]
+        ledger.record(shown[::-1] if reverse else shown)
 
 
-def test_ledger_two_processes_lose_no_counts(tmp_path):
-    path = tmp_path / "ledger.sqlite"
-    ExposureLedger(path)
-    workers = [multiprocessing.Process(target=_hammer, args=(str(path), 300)) for _ in range(2)]
+def test_ledger_two_processes_lose_no_counts(store):
+    ExposureLedger(store.open(LEDGER))
+    spawn = multiprocessing.get_context("spawn")  # fresh processes, their own connections
+    start = spawn.Barrier(2)
+    workers = [spawn.Process(target=_hammer, args=(store, 300, r, start)) for r in (False, True)]
     for w in workers:
         w.start()
     for w in workers:
-        w.join(60)
+        w.join(120)
         assert w.exitcode == 0
-    totals = ExposureLedger(path).totals()
+    totals = ExposureLedger(store.open(LEDGER)).totals()
+    # 600 impressions each: "shared" first (1 / log2(2) = 1.0), "shared-2" third (1 / log2(4)).
     assert totals["shared"] == (600.0, 600)
-    assert totals["shared-2"][1] == 600
-    assert totals["shared-2"][0] == pytest.approx(600 / math.log2(4))
+    assert totals["shared-2"] == (pytest.approx(600 / math.log2(4)), 600)
 
 
 POLICIES = [

@@ -1,18 +1,18 @@
 """The session log: migrations, turns with impressions, feedback, returning shoppers' profiles,
-product copy beside the record; and its survival across processes."""
+product copy beside the record; and its survival across processes. The store tests run on both
+backends (the `store` fixture: SQLite files, a real PostgreSQL server)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import sqlite3
-from pathlib import Path
 
 import pytest
 
 from agent.copywriting import Copy
 from agent.errors import RequestError
 from agent.log import CopyStore, SessionLog
-from agent.log.schema import MIGRATIONS
+from agent.log.schema import MIGRATIONS, SCHEMA
 from agent.types import ProductCard, Reply
 from retrieval.config import RerankSettings
 from retrieval.types import Product
@@ -25,17 +25,23 @@ def reply_with(*ids):
     return Reply(text="Here.", recommendations=cards, backend="rules")
 
 
-def test_migrations_are_named_and_applied_once(tmp_path):
-    log = SessionLog(tmp_path / "s.sqlite")
+def test_migrations_are_named_and_applied_once(store):
+    log = SessionLog(store.open(SCHEMA))
     names = [m.name for m in MIGRATIONS]
     assert log.applied_migrations() == names
-    assert SessionLog(tmp_path / "s.sqlite").applied_migrations() == names  # idempotent
+    assert SessionLog(store.open(SCHEMA)).applied_migrations() == names  # idempotent
+    tables = {"sessions", "turns", "impressions", "feedback", "profile_resets", "product_copy"}
+    assert tables <= store.tables(log.db)
+
+
+def test_a_log_file_is_in_wal_mode(tmp_path):
+    SessionLog(tmp_path / "s.sqlite")
     mode = sqlite3.connect(tmp_path / "s.sqlite").execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
 
 
-def test_turns_impressions_and_history(tmp_path):
-    log = SessionLog(tmp_path / "s.sqlite")
+def test_turns_impressions_and_history(store):
+    log = SessionLog(store.open(SCHEMA))
     log.log_turn("sess", "a lamp", reply_with("p1", "p2"), shopper_id="ann")
     log.log_turn("sess", "the second one", reply_with("p2"))
     turns = log.turns("sess")
@@ -48,10 +54,12 @@ def test_turns_impressions_and_history(tmp_path):
     assert [m.role for m in history] == ["user", "assistant", "user", "assistant"]
     assert "`p2`" in history[1].content
     assert log.shopper_of("sess") == "ann"
+    assert [t.user for t in log.turns("sess", last=1)] == ["the second one"]
+    assert [s.session_id for s in log.sessions()] == ["sess"]
 
 
-def test_feedback_and_profile(tmp_path):
-    log = SessionLog(tmp_path / "s.sqlite")
+def test_feedback_and_profile(store):
+    log = SessionLog(store.open(SCHEMA))
     log.log_turn("s1", "lamps", reply_with("p1", "p2", "p3"), shopper_id="ann")
     log.feedback("s1", "p1", "like")
     log.feedback("s1", "p2", "cart")
@@ -70,8 +78,8 @@ def test_feedback_and_profile(tmp_path):
         log.feedback("s1", "p1", "love")
 
 
-def test_feedback_only_for_shown_products_and_once_per_kind(tmp_path):
-    log = SessionLog(tmp_path / "s.sqlite")
+def test_feedback_only_for_shown_products_and_once_per_kind(store):
+    log = SessionLog(store.open(SCHEMA))
     log.log_turn("s1", "lamps", reply_with("p1", "p2"), shopper_id="ann")
     log.log_turn("s2", "mats", reply_with("p3"))
     with pytest.raises(RequestError, match="'p3' was not shown in session 's1'") as caught:
@@ -88,8 +96,8 @@ def test_feedback_only_for_shown_products_and_once_per_kind(tmp_path):
     assert log.feedback_events("s2") == []
 
 
-def test_logged_popularity_counts_each_shopper_once_per_product(tmp_path):
-    log = SessionLog(tmp_path / "s.sqlite")
+def test_logged_popularity_counts_each_shopper_once_per_product(store):
+    log = SessionLog(store.open(SCHEMA))
     for day in range(3):  # ann buys p1 in three sessions: still one shopper
         log.log_turn(f"ann-{day}", "lamps", reply_with("p1", "p2"), shopper_id="ann")
         log.feedback(f"ann-{day}", "p1", "purchase")
@@ -103,35 +111,45 @@ def test_logged_popularity_counts_each_shopper_once_per_product(tmp_path):
     assert log.interaction_counts() == {"p1": 2.0, "p2": 2.0}
 
 
-def test_copy_is_kept_beside_the_record_and_goes_stale(tmp_path):
-    copies = CopyStore(SessionLog(tmp_path / "s.sqlite"))
+def test_copy_is_kept_beside_the_record_and_goes_stale(store):
+    copies = CopyStore(SessionLog(store.open(SCHEMA)))
     product = Product(id="p1", title="Lamp", description="A lamp.", price=10.0)
     copies.put(product, Copy("A warm lamp for $10.", "template"))
     assert copies.text("p1", product) == "A warm lamp for $10."
     assert product.description == "A lamp."  # the catalogue record is untouched
     changed = product.model_copy(update={"price": 12.0})
     assert copies.text("p1", changed) is None  # the record changed: the copy may be wrong now
+    copies.put(changed, Copy("A warm lamp for $12.", "template"))  # rewritten in place
+    assert copies.all() == {"p1": "A warm lamp for $12."}
 
 
-def _write_turns(path: str, name: str, n: int) -> None:
-    log = SessionLog(Path(path))
+def _write_turns(store, name: str, n: int, start) -> None:
+    log = SessionLog(store.open(SCHEMA))
+    start.wait()  # both processes write at the same time, not one after the other
     for i in range(n):
-        log.log_turn(f"{name}-{i % 3}", f"turn {i}", reply_with("p1"))
+        # Half the turns go to sessions both processes write, half to this process's own.
+        session = f"shared-{i % 3}" if i % 2 == 0 else f"{name}-{i % 3}"
+        log.log_turn(session, f"{name} {i}", reply_with("p1", "p2"))
 
 
-def test_two_processes_write_at_once(tmp_path):
-    path = tmp_path / "s.sqlite"
-    SessionLog(path)
-    workers = [
-        multiprocessing.Process(target=_write_turns, args=(str(path), n, 60)) for n in ("a", "b")
-    ]
+def test_two_processes_write_at_once(store):
+    SessionLog(store.open(SCHEMA))
+    spawn = multiprocessing.get_context("spawn")  # fresh processes, their own connections
+    start = spawn.Barrier(2)
+    workers = [spawn.Process(target=_write_turns, args=(store, n, 60, start)) for n in ("a", "b")]
     for w in workers:
         w.start()
     for w in workers:
-        w.join(60)
+        w.join(120)
         assert w.exitcode == 0
-    log = SessionLog(path)
-    assert sum(len(log.turns(s.session_id)) for s in log.sessions()) == 120
+    log = SessionLog(store.open(SCHEMA))
+    turns = {s.session_id: log.turns(s.session_id) for s in log.sessions()}
+    assert sum(len(t) for t in turns.values()) == 120
+    # Each shared session got 10 turns from each process, numbered 0..19 with none twice.
+    for session in ("shared-0", "shared-1", "shared-2"):
+        assert [t.position for t in turns[session]] == list(range(20))
+        assert sum(t.user.startswith("a ") for t in turns[session]) == 10
+    assert all(len(t.impressions) == 2 for t in turns["shared-0"])
 
 
 def test_returning_shopper_profile_seeds_the_next_session(make_agent):
@@ -156,3 +174,21 @@ def test_returning_shopper_profile_seeds_the_next_session(make_agent):
     agent.clear_profile("ann")
     fresh = agent.respond("day-3", "wireless earbuds", shopper_id="ann")
     assert fresh.preferences.liked == ()
+
+
+def test_the_log_and_the_ledger_open_where_the_store_setting_says(store, tmp_path):
+    from agent.factory import open_log
+    from agent.settings import Settings
+    from retrieval.factory import open_ledger
+
+    settings = Settings(data_dir=tmp_path / "data", store=store.settings)
+    log, ledger = open_log(settings), open_ledger(settings)
+    log.log_turn("s", "a lamp", reply_with("p1"))
+    ledger.record([("p1", 1)])
+    assert log.db.dialect == ledger.db.dialect == store.kind
+    files = {"sessions.sqlite", "exposure.sqlite"} & {p.name for p in settings.data_dir.glob("*")}
+    assert files == ({"sessions.sqlite", "exposure.sqlite"} if store.kind == "sqlite" else set())
+    log_again, ledger_again = open_log(settings), open_ledger(settings)  # as after a restart
+    assert len(log_again.turns("s")) == 1 and ledger_again.totals()["p1"] == (1.0, 1)
+    for db in (log.db, ledger.db, log_again.db, ledger_again.db):
+        db.close()
