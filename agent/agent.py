@@ -27,7 +27,7 @@ from agent.log.sessions import SessionLog
 from agent.loop import FallbackNeeded, LoopLimits, run_turn
 from agent.models.base import ChatModel
 from agent.models.rules import RulesChatModel
-from agent.prompts import prompt_hash, render
+from agent.prompts import phrases, prompt_hash, render
 from agent.reading.parse import Intent
 from agent.reading.safety import neutralise
 from agent.reading.state import DialogueState, read_dialogue
@@ -240,7 +240,7 @@ class Agent:
         cards = [c.model_copy(update={"rank": i}) for i, c in enumerate(cards, start=1)]
         text = " ".join(s.strip() for s in turn.said).strip()
         if not text:
-            text = _default_text(cards)
+            text = phrases(turn.state.language).say("fallback", len(cards))
         if cards:
             self.shop.record_shown([(c.id, c.rank) for c in cards])
         outcome = _outcome(turn, cards)
@@ -335,9 +335,3 @@ def _preferences_line(prefs: Preferences) -> str:
     if prefs.needs:
         parts.append("needs: " + "; ".join(prefs.needs))
     return "; ".join(p for p in parts if p)
-
-
-def _default_text(cards: list[ProductCard]) -> str:
-    if cards:
-        return "Here is what I found." if len(cards) > 1 else "Here it is."
-    return "Sorry, I couldn't find anything for that. Could you tell me more about what you need?"

@@ -23,7 +23,9 @@ def why(product: Product, band: Band, prefs: Preferences, asked_for: bool = Fals
     say = phrases(prefs.language).say
     reasons: list[str] = [say("why_asked")] if asked_for else []
     own = {k.casefold(): v for k, v in product.attributes.items()}
-    for key, values in prefs.attributes.items():
+    # What they insisted on first, then what they would like (true of it, so worth saying).
+    soft = {k: v for k, v in prefs.soft_attributes.items() if k not in prefs.attributes}
+    for key, values in {**prefs.attributes, **soft}.items():
         have = own.get(key.casefold())
         if have is None:
             continue

@@ -191,12 +191,17 @@ class Guardrail:
         cased = _CASED_TOKEN.findall(sentence)
         folded = [fold_word(t.casefold()) for t in cased]
         shown = {(r.brand or "").casefold() for r in results}
+        # A brand a result's own title names ("Lip Smackers ... Lip Balm" sold by another
+        # seller) is that result speaking, not another product.
+        titles = [set(words(r.title)) for r in results]
         vocabulary = self.shop.vocabulary
         for match in vocabulary.find(folded):
             brands = [e.name for e in match.entries if e.kind is Kind.BRAND]
             if not brands or match.end >= len(cased) or not cased[match.start][0].isupper():
                 continue
             if any(b.casefold() in shown or vocabulary.is_common_word(b) for b in brands):
+                continue
+            if any(set(folded[match.start : match.end]) <= title for title in titles):
                 continue
             if set(folded[match.start : match.end]) <= said:
                 continue  # the shopper named it ("not from Acme"): the answer may say it back

@@ -25,7 +25,8 @@ def kind_of(prefs: Preferences, count: int = 2, language: str = "en") -> str:
         if language == "en":
             lowered = category.casefold()
             return lowered if lowered.endswith("s") else f"{lowered} products"
-        return native_name(category, language) or category
+        native = native_name(category, language) or category
+        return _spanish_singular(native) if language == "es" and count == 1 else native
     return phrases(language).say("products_word", count)
 
 
@@ -76,7 +77,7 @@ def constraints(prefs: Preferences, language: str = "en") -> str:
     either = say("or_word")
     parts: list[str] = []
     for key, values in prefs.attributes.items():
-        asked = [v for v in values if not _catch_all(v)] or list(values)
+        asked = _said([v for v in values if not _catch_all(v)] or list(values))
         phrase = either.join(attribute_phrase(key, v) for v in asked)
         parts.append(phrase.casefold() if phrase.casefold().startswith(words(key)[0]) else phrase)
     if prefs.brands:
@@ -87,11 +88,26 @@ def constraints(prefs: Preferences, language: str = "en") -> str:
         names = [kind_name(t, 2, language) for t in prefs.exclude_types]
         parts.append(say("not_kinds", either.join(names)))
     for key, values in prefs.exclude_attributes.items():
-        parts.append(say("not_values", either.join(values), key.casefold()))
+        parts.append(say("not_values", either.join(_said(values)), key.casefold()))
     parts += price_words(prefs, language)
     if prefs.min_rating is not None:
         parts.append(say("rated", f"{prefs.min_rating:g}"))
     return ", ".join(parts) if language != "zh" else "，".join(parts)
+
+
+def _said(values: Sequence[str], most: int = 3) -> list[str]:
+    """The values to name: a word said admits every value holding it ("cream": Cream,
+    Cream,Gel, Lotion,Cream,Butter ...); the answer names the plainest few, once each."""
+    plainest = sorted(dict.fromkeys(v.casefold() for v in values), key=lambda v: (len(v), v))
+    chosen = set(plainest[:most])
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        folded = value.casefold()
+        if folded in chosen and folded not in seen:
+            seen.add(folded)
+            out.append(value)
+    return out
 
 
 def price_words(prefs: Preferences, language: str = "en") -> list[str]:
@@ -140,6 +156,24 @@ def _spanish_plural(phrase: str) -> str:
         if word in ("de", "para", "con", "sin", "a"):
             inflect = False
         out.append(plural(word, "es") if inflect else word)
+    return " ".join(out)
+
+
+def _spanish_singular(phrase: str) -> str:
+    """A category's plural name for one product: "mochilas" -> "mochila", "accesorios de
+    café" -> "accesorio de café" (every word up to the first preposition)."""
+    out: list[str] = []
+    inflect = True
+    for word in phrase.split():
+        if word in ("de", "del", "para", "con", "sin", "a"):
+            inflect = False
+        if inflect and word.endswith("ces"):
+            word = word[:-3] + "z"
+        elif inflect and word.endswith(("les", "res", "nes", "des")) and len(word) > 4:
+            word = word[:-2]
+        elif inflect and word.endswith("s") and len(word) > 3:
+            word = word[:-1]
+        out.append(word)
     return " ".join(out)
 
 

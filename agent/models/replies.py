@@ -21,7 +21,7 @@ from agent.tools.models import (
     ToolFailure,
     ToolResult,
 )
-from agent.wording import constraints, joined, kind_name, kind_of, price_words
+from agent.wording import constraints, joined, kind_name, kind_of
 from retrieval.types import attribute_values
 
 _DETAIL_KEYS_MAX = 4  # attributes named in a detail answer, those that matter first
@@ -149,8 +149,9 @@ def _search_reply(state: DialogueState, result: SearchResult, shop: Shop) -> str
 def _relaxed_detail(name: str, state: DialogueState) -> str:
     prefs = state.preferences
     language = state.language
-    if name in ("max_price", "min_price"):
-        return " ".join(price_words(prefs.model_copy(update={"cheap": False}), language)) or ""
+    if name in ("max_price", "min_price"):  # the amount alone: the phrase says which bound
+        amount = prefs.max_price if name == "max_price" else prefs.min_price
+        return format_price(amount) if amount is not None else ""
     if name == "brands":
         return phrases(language).say("or_word").join(prefs.brands)
     if name == "min_rating":
@@ -169,7 +170,7 @@ def _details_reply(state: DialogueState, product: ProductDetails) -> str:
     text = say(
         "details",
         product.title if state.language == "en" else _short(product.title),
-        format_price(product.price),
+        format_price(product.price) if product.price is not None else "",
         f"{product.rating:.1f}" if product.rating is not None else "",
         product.rating_count,
         answer,

@@ -23,7 +23,7 @@ _NUM = r"\d+(?:\.\d+)?"
 _PATTERNS: list[tuple[str, str]] = [
     (rf"({_NUM})\s*(?:{_CUR})?\s*(?:到|至|-|~|～)\s*({_NUM})\s*({_CUR})?\s*(?:之间|以内)?",
      r" between \1 and \2 \3 "),
-    (rf"(?:不超过|不要超过|别超过|最多|最高|顶多|不高于|低于|少于|小于|便宜于|控制在)\s*({_NUM})\s*({_CUR})?"
+    (rf"(?:不超过|不要超过|别超过|不能超过|不可以超过|不能高于|最多|最高|顶多|不高于|低于|少于|小于|便宜于|控制在)\s*({_NUM})\s*({_CUR})?"
      r"\s*(?:以内|以下|之内|内)?", r" no more than \1 \2 "),
     (rf"({_NUM})\s*({_CUR})?\s*(?:以内|以下|之内|内|封顶|左右以内)", r" under \1 \2 "),
     (rf"(?:预算|价位|价格)(?:是|在|大概|大约)?\s*({_NUM})\s*({_CUR})?\s*(?:左右|上下)",
@@ -77,8 +77,14 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"换(?:一个|个|些)|别的|其他的?|还有(?:别的|其他)吗?", " other options "),
     (r"重新开始|重来|换个话题", " start over "),
     (r"算了", " ok "),
+    # Hedges: what follows is hoped for, not required.
+    (r"最好是|最好能|如果可以的话|如果可以|如果有的话|可以的话", " ideally "),
+    (r"也没关系|没关系|无所谓|也行|也可以", " not a must "),
+    (r"预算(?:可以|能)?(?:多一点|多一些|灵活|有弹性|可以商量)|价格可以商量", " the budget can stretch "),
+    (r"预算(?:卡死|很紧|有限|是死的)|(?:绝对|坚决)?不能超(?:过|出)?(?:预算)?", " hard budget "),
     (r"(?:质量)?最好的|质量好的|好点的", " the best one "),
-    (r"([a-z][a-z ]*?)\s*的?\s*(?:那|这)(?:个|款|件)", r" the \1 one "),
+    # "蓝绿色那款" -> "the teal one": the one word before it (not a title said before that)
+    (r"\b([a-z]+)\s*的?\s*(?:那|这)(?:个|款|件)", r" the \1 one "),
     (r"这个|那个|这款|那款|它", " that one "),
     # Gifts.
     (r"(?:送给|送|给)(?:我)?(?:的)?(妈妈|母亲|老妈|妈)", " for my mom gift "),
@@ -152,6 +158,7 @@ PRODUCTS: dict[str, str] = {
     "锅": "pot", "台灯": "desk lamp", "桌灯": "table lamp", "落地灯": "floor lamp",
     "智能灯泡": "smart bulb", "灯带": "led strip lights", "阅读灯": "reading light", "灯": "lamp",
     "敏感肌": "sensitive skin", "敏感皮肤": "sensitive skin", "干皮": "dry skin",
+    "温和": "gentle", "温和的": "gentle", "保湿": "moisturizing", "清爽": "lightweight",
     "干性皮肤": "dry skin", "干性肌肤": "dry skin", "油皮": "oily skin", "油性皮肤": "oily skin",
     "混合皮": "combination skin", "混合性皮肤": "combination skin", "皮肤": "skin",
     "卷发": "curly hair", "细软发": "fine hair", "头发": "hair", "无香精": "fragrance-free",

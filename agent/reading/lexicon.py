@@ -72,6 +72,30 @@ CHEAPEST_IN_SHOP = re.compile(
     r"\b(?:what'?s |what is |show me )?the cheapest(?: one| ones| option)?s? (?:that )?you "
     r"(?:do |actually )?(?:have|sell|carry|got|stock)\b|\bcheapest (?:thing|option) you have\b"
 )
+# Constraints the shopper calls flexible (loosened first when nothing fits) or insists on
+# (never loosened): Preferences field names -> what says so.
+FLEXIBLE = {
+    "max_price": re.compile(
+        r"\b(?:budget|price)(?: is| can be| 's)? (?:a bit |kind of |pretty )?(?:flexible|"
+        r"negotiable|not fixed|can stretch)|\b(?:can|could) stretch (?:the |my |our )?budget|"
+        r"\bflexible (?:on|about|with) (?:the )?(?:price|budget)|\bbudget can stretch|"
+        r"\b(?:a bit|a little|slightly) (?:more|over)(?: than that)? is (?:ok|okay|fine)"
+    ),
+    "brands": re.compile(
+        r"\bbrand (?:doesn'?t|does not|don'?t) matter|\bflexible (?:on|about) (?:the )?brand|"
+        r"\b(?:don'?t|do not) care (?:about|which) (?:the )?brand|\bbrand is flexible"
+    ),
+}
+STRICT = {
+    "max_price": re.compile(
+        r"\b(?:hard|strict|firm|fixed|tight) (?:budget|limit|cap|max(?:imum)?)|"
+        r"\b(?:can'?t|cannot|won'?t|will not) go (?:over|above|higher)|"
+        r"\b(?:must|has to|have to|needs to) (?:be )?(?:under|below|less than)|"
+        r"\babsolutely (?:no more than|under|max)|\bnot a (?:cent|penny|dollar) more|"
+        r"\bbudget is (?:firm|fixed|strict)"
+    ),
+}
+STRICT_WORDS = re.compile(r"\b(?:hard|strict|firm|fixed|tight)(?= (?:budget|limit|cap|max))")
 # "What's the best one you have?": a wish for quality, not a reference to a shown product.
 BEST_ONE = re.compile(
     r"\b(?:the )?best (?:one|ones|option|options|pick)(?: you have| you've got| you got| "
@@ -258,6 +282,18 @@ NOT_A_THING_AFTER = frozenset(
     {"for", "with", "without", "from", "except", "than", "of", "against", "like", "besides",
      "instead", "in", "on", "not", "no", "but", "about", "into", "onto", "under", "over"}
 )  # fmt: skip
+# Hedges: a value said right after these ("ideally industrial") or right before the phrases
+# ("red if possible") is something the shopper would like, not a constraint (parse._hedged).
+HEDGES_BEFORE = frozenset(
+    {"ideally", "preferably", "perhaps", "maybe", "possibly", "prefer", "preferred",
+     "optionally", "bonus", "preferable"}
+)  # fmt: skip
+HEDGES_AFTER = (
+    ("if", "possible"), ("if", "available"), ("if", "you", "have"), ("would", "be", "nice"),
+    ("would", "be", "great"), ("is", "a", "bonus"), ("a", "plus"), ("nice", "to", "have"),
+    ("not", "a", "must"), ("optional",), ("doesn", "t", "matter"), ("does", "not", "matter"),
+    ("don", "t", "care"), ("either", "way"), ("is", "fine"), ("is", "ok"), ("is", "okay"),
+)  # fmt: skip
 # Verbs of looking: what follows "looking for" is the thing itself.
 SEEKING = frozenset(
     {"looking", "searching", "shopping", "hunting", "ask", "asking", "options",
@@ -277,7 +313,10 @@ VAGUE_NOUNS = frozenset(
 # Words that end a phrase without being what it names ("running shoes size 9").
 NOT_A_HEAD = frozenset(
     {"size", "sizes", "color", "colour", "colors", "colours", "shade", "shades", "pack",
-     "version", "style", "model", "please", "pls", "asap", "ok", "okay", "thanks"}
+     "version", "style", "model", "please", "pls", "asap", "ok", "okay", "thanks",
+     # adjectives a Spanish noun phrase leaves last once translated ("perfume de lujo")
+     "luxury", "luxurious", "gentle", "natural", "organic", "soft", "cheap", "good", "nice",
+     "best", "new", "original", "professional"}
 )  # fmt: skip
 
 # Words shoppers misspell that the reader must know to read prices and requests (typos.py

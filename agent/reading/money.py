@@ -29,7 +29,8 @@ _UNITS = (
     r"ml|l|liters?|litres?|oz|ounces?|fl|g|grams?|kg|lbs?|pounds? of|inch(?:es)?|in\b|cm|mm|"
     r"ft|feet|foot|meters?|m\b|stars?|%|percent|pack|pk|count|ct|pieces?|pcs|minutes?|mins?|"
     r"hours?|hrs?|years?|yrs?|months?|days?|weeks?|spf|watts?|w\b|mah|gb|tb|cups?|servings?|"
-    r"x\b|times|people|kids|dogs?|lumens?|k\b"
+    r"x\b|times|people|kids|dogs?|lumens?|k\b|kilomet(?:er|re)s?|km|miles?|mi\b|steps|"
+    r"kilómetros?|kilometros?|metros?|millas?|días|dias|horas|años|anos|公里|千米|米|天|小时|年"
 )
 _CURRENCY_WORDS = r"dollars?|bucks?|usd|dlls|euros?|eur|pounds?|gbp|quid|yuan|rmb|cny|pesos?|mxn"
 _SYMBOL = r"(?:us\$|\$|€|£|¥|￥|(?:usd|eur|gbp|cny|rmb|mxn)(?=\s*\d))"

@@ -18,6 +18,7 @@ shopper's free-text need.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -31,7 +32,15 @@ from agent.reading.references import MEASURE, SIZE_KEYS, measure, same_size
 from agent.reading.safety import neutralise
 from agent.reading.translate import detect_language, to_english
 from agent.reading.typos import correct
-from agent.reading.vocabulary import Entry, Kind, Match, Vocabulary, fold_word, words
+from agent.reading.vocabulary import (
+    TITLE_KIND,
+    Entry,
+    Kind,
+    Match,
+    Vocabulary,
+    fold_word,
+    words,
+)
 from agent.types import TYPE_KEY
 
 
@@ -58,8 +67,17 @@ _WANT = re.compile(
     r"should|only|show|find|get me|recommend|suggest|shopping|buy|would like|i'd like|"
     r"do you have|got any|any|something|anything|for|with|without|no|not)\b"
 )
+# In a long message, the sentences that ask for something (not merely mention "for" or "no").
+_ASKS = re.compile(
+    r"\b(?:need|needs|want|wanted|wanting|looking|look for|searching|recommend|suggest|"
+    r"would like|i'd like|i d like|do you have|got any|show me|find me|get me|buy|after a|"
+    r"(?:use|try|get|grab|pick) (?:a|an|some)|what i (?:think i )?need|i'? ?m after|"
+    r"hoping (?:for|to find)|in the market for|help me find)\b"
+)
+_NEEDS = re.compile(r"\b(?:need|needs|want|wanted|wanting|looking|searching|i'? ?m after)\b")
+_POSSESSIVES = frozenset({"my", "her", "his", "our", "their"})  # "your wigs" are the shop's
 _OWNED = re.compile(
-    r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had)|i'?ve (?:got|tried|used|had|"
+    r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had)|i'? ?ve (?:got|tried|used|had|"
     r"bought)|my (?:old|last|current)|last (?:time|year|month)|used to)\b"
 )
 # The vocabulary's words (vocabulary.py), and the punctuation that ends clauses.
@@ -105,6 +123,10 @@ class Parsed:
     needs: list[str] = field(default_factory=list)
     things: list[str] = field(default_factory=list)  # needs that may name the product: _thing
     story: bool = False  # a long message of several sentences, most of them not the request
+    # Constraints said to be flexible / insisted on (Preferences field names, search.py's
+    # relax order): "the budget can stretch", "it's a hard budget".
+    flexible: list[str] = field(default_factory=list)
+    strict: list[str] = field(default_factory=list)
     matched: bool = False  # the message used any word of the catalogue's vocabulary
     injections: int = 0
     clean_text: str = ""  # the message with instruction-like clauses cut (what a model sees)
@@ -134,6 +156,10 @@ def parse(
     low = lx.SYNONYM.sub(lambda m: _synonym(m.group(0), vocab), low)
     low = _take_drops(low, out)
     low = _take_rating(low, out)  # before prices: "at least 4 stars" is not $4
+    out.flexible = [name for name, said in lx.FLEXIBLE.items() if said.search(low)]
+    out.strict = [name for name, said in lx.STRICT.items() if said.search(low)]
+    for said in [*lx.FLEXIBLE.values(), lx.STRICT_WORDS]:  # no needs ("stretch", "hard")
+        low = said.sub(lambda m: " " * len(m.group(0)), low)
     prices, low = read_prices(low, currency, rates)
     out.min_price, out.max_price = prices.min_price, prices.max_price
     out.any_price, out.cheap, out.approximate = prices.any_price, prices.cheap, prices.approximate
@@ -162,7 +188,16 @@ def parse(
     out.reset = bool(lx.RESET.search(low))
     out.more_options = bool(lx.MORE_OPTIONS.search(low))
     out.intent = _intent(worded, out)
+    before = copy.deepcopy(out)
     _read_vocabulary(low, vocab, out, category_hint, type_hint)
+    if type_hint is None:  # a dialogue already on a kind keeps it ("something gentle")
+        _kind_from_needs(out, vocab, category_hint)
+    head = _title_kind(out, vocab, type_hint)
+    if head:
+        # The kind named only in titles ("wigs") decides which attributes can constrain
+        # ("human hair": a Material most wigs state): read again knowing it.
+        out = before
+        _read_vocabulary(low, vocab, out, category_hint, TITLE_KIND + head)
     out.fresh_request = bool(
         out.intent is Intent.SEARCH
         and _names_a_new_thing(worded)
@@ -180,6 +215,30 @@ def parse(
     return out
 
 
+def _kind_from_needs(out: Parsed, vocab: Vocabulary, category_hint: str | None) -> None:
+    """ "for hiking" while backpacks are the topic: the Hiking Backpack, when that word sets
+    one of the category's types apart; the word is then the kind, no longer a need."""
+    category = out.categories[-1] if out.categories else category_hint
+    if out.types or not category or not out.needs:
+        return
+    for need in list(out.needs):
+        kind = vocab.kind_by_word(words(need), category)
+        if kind is not None:
+            out.types.append(kind)
+            if set(words(need)) <= set(words(kind)):
+                out.needs.remove(need)
+            return
+
+
+def _title_kind(out: Parsed, vocab: Vocabulary, type_hint: str | None) -> str | None:
+    """In an untyped catalogue, the title word naming the product asked for, when the first
+    reading found one and none was given."""
+    if out.types or vocab.has_types() or (type_hint or "").startswith(TITLE_KIND):
+        return None
+    things = out.things if out.story else out.things[:1]
+    return next(filter(None, map(vocab.title_head, things)), None)
+
+
 def _synonym(word: str, vocab: Vocabulary) -> str:
     """The catalogue's word for an everyday one, unless the catalogue uses the word itself."""
     if tuple(words(word)) in vocab.phrases:
@@ -192,7 +251,7 @@ def _known_words(vocab: Vocabulary) -> frozenset[str]:
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold())
     return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
 
 
@@ -358,6 +417,7 @@ class _Sentence:
     wants: bool = False
     owned: bool = False
     kinds: bool = False  # names a product type or category
+    asks: bool = False  # asks for something outright (_ASKS), not only "for"/"with"/"no"
 
 
 def _read_vocabulary(
@@ -390,6 +450,15 @@ def _read_vocabulary(
     }
     kinds = [(m, [] if m in modifiers else entries) for m, entries in kinds]
     out.matched = any(m not in modifiers for m in matches)
+
+    def sentence_of(match: Match) -> _Sentence:
+        return next((s for s in sentences if s.start <= match.start < s.end), sentences[-1])
+
+    # In a long message that asks outright, only its asking sentences (and those naming a
+    # kind) constrain: "green bean casserole" in a story about dinner is no colour.
+    any_asks = any(s.asks for s in sentences)
+    # "... I also need to buy a conditioner later": another purchase, not this request's kind
+    kinds = [(m, [] if _another_purchase(m, tokens, sentence_of(m)) else e) for m, e in kinds]
     kinds_wanted = _most_specific(kinds, _wanted_kinds(kinds, sentences, negated))
     for match, entries in kinds:
         for entry in entries:
@@ -423,13 +492,20 @@ def _read_vocabulary(
             for i in range(match.start, match.end):
                 need[i] = False
             continue
-        sentence = next((s for s in sentences if s.start <= match.start < s.end), sentences[-1])
-        attached = short or sentence.wants or sentence.kinds
+        if all(t in lx.NEGATORS for t in tokens[match.start : match.end]):
+            continue  # "no" is a negation here, not the attribute value "No"
+        sentence = sentence_of(match)
+        if _another_purchase(match, tokens, sentence):
+            for i in range(match.start, match.end):
+                need[i] = False
+            continue
+        asking = sentence.asks if any_asks else sentence.wants
+        attached = (short or asking or sentence.kinds) and not _hedged(match, tokens)
         keep = _apply(
             match, tokens, surface, vocab, out, match in negated, attached, category, kind
         )
-        for i in range(match.start, match.end):
-            need[i] = keep and match not in negated
+        for i in range(match.start, match.end):  # ("looking" names a value, but is filler)
+            need[i] = keep and match not in negated and _is_need(surface[i])
     _gather_needs(surface, need, sentences, short, out)
 
 
@@ -539,10 +615,21 @@ def _wanted_kinds(
     def sentence_of(m: Match) -> _Sentence:
         return next((s for s in sentences if s.start <= m.start < s.end), sentences[-1])
 
-    asking = [m for m, _ in named if sentence_of(m).wants and not sentence_of(m).owned]
-    if asking:
-        return set(asking)
+    # Those in sentences that ask outright first ("So I need a proper big stock pot"), then
+    # in any sentence with a wish word, then any not said as owned.
+    for cue in ("asks", "wants"):
+        asking = [m for m, _ in named if getattr(sentence_of(m), cue) and not sentence_of(m).owned]
+        if asking:
+            return set(asking)
     return {m for m, _ in named if not sentence_of(m).owned} or {named[-1][0]}
+
+
+def _asks(sentence: str) -> bool:
+    """Whether a sentence asks for something; one about what the shopper has or tried asks
+    only with its own need ("I've tried the ones dermatologists recommend" does not)."""
+    if not _ASKS.search(sentence):
+        return False
+    return not _OWNED.search(sentence) or bool(_NEEDS.search(sentence))
 
 
 def _sentences(surface: list[str], matches: list[Match]) -> list[_Sentence]:
@@ -558,6 +645,7 @@ def _sentences(surface: list[str], matches: list[Match]) -> list[_Sentence]:
                         i,
                         wants=bool(_WANT.search(words_here)),
                         owned=bool(_OWNED.search(words_here)),
+                        asks=_asks(words_here),
                     )
                 )
             start = i + 1
@@ -666,6 +754,10 @@ def _gather_needs(
     """Runs of wanted words become needs; in a long message, only from the sentences about the
     request (a story about last summer is not what to search for)."""
     keep_sentences = [s for s in sentences if short or s.wants or s.kinds]
+    if not short and any(s.asks for s in sentences):
+        # A story: its words are for search only where it asks (or names a kind); "I've
+        # tried everything from the drugstore" is no request.
+        keep_sentences = [s for s in sentences if s.asks or s.kinds]
     out.story = not short
     wished: list[str] = []  # in a long message, the things of sentences that ask come first
     for sentence in keep_sentences or sentences:
@@ -687,9 +779,11 @@ def _gather_needs(
                     before = "" if surface[at - 1] in lx.SEEKING else before
                 follow = (w for w in surface[i : sentence.end] if w.isalnum())
                 after = next(follow, "")  # "fragrance-free": the word past the hyphen
-                thing = _thing(phrase, before, after)
+                owner = surface[start - 1] if start > sentence.start else ""
+                # "my face", "her old boots": the shopper's own, not the product asked for
+                thing = None if owner in _POSSESSIVES else _thing(phrase, before, after)
                 if thing:
-                    (wished if sentence.wants and not short else out.things).append(thing)
+                    (wished if sentence.asks and not short else out.things).append(thing)
                 phrase = []
     out.needs = list(dict.fromkeys(out.needs))
     out.things = list(dict.fromkeys([*wished, *out.things]))
@@ -711,6 +805,28 @@ def _thing(phrase: list[str], before: str, after: str) -> str | None:
     while kept and (kept[-1] in lx.FILLER or kept[-1] in lx.NOT_A_HEAD):
         kept.pop()  # "shampoo that('s fine)", "running shoes size (9)": the noun before
     return " ".join(kept) or None
+
+
+_ALSO = frozenset({"also", "too", "later", "next", "separately"})
+_BUY = frozenset({"buy", "get", "purchase", "order", "grab", "pick"})
+
+
+def _another_purchase(match: Match, tokens: list[str], sentence: _Sentence) -> bool:
+    """What the shopper will also buy another time ("... because I have to buy conditioner
+    too") is no constraint on this request."""
+    before = set(tokens[max(sentence.start, match.start - 6) : match.start])
+    return bool(before & _ALSO and before & _BUY)
+
+
+def _hedged(match: Match, tokens: list[str]) -> bool:
+    """A value the shopper only hopes for: "ideally industrial", "red if possible"."""
+    before = tokens[max(0, match.start - 3) : match.start]
+    if lx.HEDGES_BEFORE & set(before):
+        return True
+    after = tuple(tokens[match.end : match.end + 6])
+    if lx.HEDGES_BEFORE & set(after[:3]):  # "industrial desk lamp preferably"
+        return True
+    return any(after[i : i + len(h)] == h for h in lx.HEDGES_AFTER for i in range(3))
 
 
 def _apply(
@@ -735,7 +851,8 @@ def _apply(
             match.end < len(tokens) and tokens[match.end] in ("brand", "brands")
         )
         plain = len(entries) == 1 and not vocab.is_common_word(brand.name)
-        if negated or cued or plain:
+        # "no oils" refuses oils, not the brand "Oil": a refusal names a brand as any mention does
+        if cued or plain:
             (out.exclude_brands if negated else out.brands).append(brand.name)
             return False
     values = [e for e in entries if e.kind is Kind.VALUE]
@@ -794,20 +911,47 @@ def _pick_key(
     keys = list(dict.fromkeys(v.key for v in values if v.key))
     covered = [k for k in keys if vocab.coverage(k, category, kind) >= MIN_COVERAGE]
     candidates = covered or (keys if negated else [])
-    near = set(tokens[max(0, match.start - _KEY_CONTEXT_WORDS) : match.end + _KEY_CONTEXT_WORDS])
+    # The words around the value, not its own ("human hair" does not name Hair Type).
+    near = {
+        *tokens[max(0, match.start - _KEY_CONTEXT_WORDS) : match.start],
+        *tokens[match.end : match.end + _KEY_CONTEXT_WORDS],
+    }
     named = [k for k in candidates if set(words(k)) & near]
+    if negated and not covered and len(candidates) > 1 and not named:
+        # "anything except a cream": the refusal is of the key most products state (Item
+        # Form, not the colour Cream a few have), when it clearly leads.
+        ranked = sorted(candidates, key=lambda k: -vocab.coverage(k, category, kind))
+        first, second = (vocab.coverage(k, category, kind) for k in ranked[:2])
+        candidates = ranked[:1] if first >= 2 * second else candidates
+    phrase = tokens[match.start : match.end]
+    if len(candidates) > 1 and not named:
+        # Several keys the kind states hold it ("human hair": a wig's Material and Hair
+        # Type): the one under which most products say it is where the catalogue says it.
+        used = {
+            k: sum(vocab.value_counts[(k, v)] for v in vocab.values_with(k, phrase))
+            for k in candidates
+        }
+        most = max(used.values())
+        leaders = [k for k, n in used.items() if n == most]
+        candidates = leaders if len(leaders) == 1 else candidates
     if len(named) == 1:
         key = named[0]
     elif len(candidates) == 1:
         key = candidates[0]
     else:
         return None
-    phrase = tokens[match.start : match.end]
+    if kind and kind.startswith(TITLE_KIND) and kind.removeprefix(TITLE_KIND) in phrase:
+        return None  # "human hair wigs" (a Style) is the kind asked for, said in full
     # A one-word value that is also part of a product type ("cream": a colour, and the end of
     # "night cream") more likely names the kind of product; it stays a free-text need.
     if not negated and len(phrase) == 1 and phrase[0] in vocab.type_words and not named:
         return None
     said = [v.name for v in values if v.key == key]
+    if key not in covered:
+        # A refusal on a key the kind seldom states needs the whole value: "no essential
+        # oils" does not refuse the colour "RCM Essentials Starter Kit".
+        said = [v for v in said if words(v) == phrase]
+        return (key, said) if said else None
     return key, list(dict.fromkeys([*said, *vocab.values_with(key, phrase)]))
 
 

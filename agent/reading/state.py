@@ -42,6 +42,11 @@ _OWNED_BEFORE = re.compile(
 )
 
 
+# "X, do you still have it?", "X in teal, is it in stock?" (Chinese 还有吗 reads "i want")
+_ASKED_AFTER = re.compile(
+    r"\b(?:i want|i need|do you (?:still )?have|still have|in stock|available|any left|"
+    r"can i (?:get|buy|order))\b"
+)
 _ASKED_BEFORE = re.compile(
     r"\b(?:do you (?:have|sell|carry|stock)|(?:i|we) (?:want|need|would like|d like)|i m "
     r"looking for|looking for|show me|find me|get me|is there|is the|are the|where is|how much "
@@ -80,6 +85,10 @@ class DialogueState:
     size_missing: bool = False  # "in a bigger size" asked, and the family has none
     # In a catalogue without kinds: the title words naming the kind asked for ("extension").
     title_kinds: tuple[str, ...] = ()
+    # What the shopper called flexible or insisted on so far ("the budget can stretch"): the
+    # search loosens the first before anything else and never the second.
+    flexible: tuple[str, ...] = ()
+    strict: tuple[str, ...] = ()
     untitled: bool = False  # ... and the latest thing asked for is in no title ("a charger")
     language: str = "en"
     # The dialogue as a model may see it: shopper messages with instruction-like clauses cut.
@@ -172,7 +181,9 @@ def _wanted(text: str, product_id: str, lookup: Lookup) -> bool:
         return False
     said = low[where[0] : where[1]] if where else product.title
     rest = len(words(low)) - len(words(said))
-    return bool(_ASKED_BEFORE.search(" ".join(words(sentence)))) or rest <= 3
+    after = " ".join(words(low[where[1] :])) if where else ""
+    asked = _ASKED_BEFORE.search(" ".join(words(sentence))) or _ASKED_AFTER.search(after)
+    return bool(asked) or rest <= 3
 
 
 def _read_assistant(state: DialogueState, message: Message) -> None:
@@ -241,9 +252,16 @@ def _read_user(
         state.topic = None
         state.anchors = []
         state.title_kinds, state.untitled = (), False
+        state.flexible, state.strict = (), ()
+    # The latest word on a constraint wins: flexible then "no, it's a hard budget" is strict.
+    said = set(parsed.flexible) | set(parsed.strict)
+    state.flexible = (*(n for n in state.flexible if n not in said), *parsed.flexible)
+    state.strict = (*(n for n in state.strict if n not in said), *parsed.strict)
     if not vocab.has_types() and parsed.intent not in _ASKING and parsed.things:
         # A new request, by its first thing; one that no title names is not sold here.
-        head = vocab.title_head(parsed.things[0])
+        # (a story's: the first that a title names, its other words being its story)
+        things = parsed.things if parsed.story else parsed.things[:1]
+        head = next(filter(None, map(vocab.title_head, things)), None)
         state.title_kinds = (head,) if head else ()
         state.untitled = head is None and not parsed.story  # a story's words are no request
     if leaf and (state.topic is None or _new_topic(leaf, state.topic, vocab)):

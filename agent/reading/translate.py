@@ -63,11 +63,12 @@ def detect_language(text: str, previous: str = "en") -> str:
 
 def to_english(text: str, language: str) -> str:
     """The message in the canonical English words parse.py reads."""
-    if language == "zh":
-        return lang_zh.to_english(unicodedata.normalize("NFKC", text))
-    if language == "es":
-        return lang_es.to_english(unicodedata.normalize("NFKC", text))
-    return text
+    if language not in ("zh", "es"):
+        return text
+    # One space between words, whatever was typed: the phrase tables match "que no cueste"
+    # across a line break or a double space.
+    plain = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+    return lang_zh.to_english(plain) if language == "zh" else lang_es.to_english(plain)
 
 
 @cache

@@ -98,6 +98,8 @@ class Match:
 
 
 _MIN_TITLES = 3
+# The kind a catalogue names only in its titles, as a coverage group: "title:wig".
+TITLE_KIND = "title:"
 
 
 @dataclass
@@ -125,6 +127,12 @@ class Vocabulary:
     # Extensions ..."): the (folded) words of its titles are its kind words (title_head), when
     # a few titles have them (one odd listing with "laptop" in it does not make a laptop shop).
     title_words: frozenset[str] = frozenset()
+    # Untyped catalogues: how many titles have each title word, and which attribute keys those
+    # products state (coverage among the products a title word names: "wig" -> Material).
+    title_sizes: Counter[str] = field(default_factory=Counter)
+    value_counts: Counter[tuple[str, str]] = field(default_factory=Counter)  # (key, value)
+    kinds_in: dict[str, list[str]] = field(default_factory=dict)  # category -> its types
+    title_key_counts: dict[str, Counter[str]] = field(default_factory=dict)
     _known: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -139,8 +147,12 @@ class Vocabulary:
         brand_words: dict[str, Counter[str]] = defaultdict(Counter)
         prices: dict[str, list[float]] = defaultdict(list)
         title_words: Counter[str] = Counter()
+        untyped: list[tuple[frozenset[str], tuple[str, ...]]] = []
         for p in products:
             kind_name = p.attributes.get(TYPE_KEY)
+            if not kind_name:
+                keys = tuple(k for k in p.attributes if k.casefold() not in _IGNORED_KEYS)
+                untyped.append((frozenset(words(p.title)), keys))
             groups = ["", *p.category_path, *([_type_group(kind_name)] if kind_name else [])]
             vocab.category_sizes.update(groups)
             if p.price is not None:
@@ -178,6 +190,7 @@ class Vocabulary:
         ]
         for entry in type_entries:
             vocab._add(entry.name, entry)
+            vocab.kinds_in.setdefault(entry.category or "", []).append(entry.name)
         for (key, value), count in value_counts.items():
             if count < min_count or not _usable_value(value):
                 continue
@@ -199,6 +212,7 @@ class Vocabulary:
                 vocab._add_value_words(key, values, key_words)
         vocab.categories = [name for name, _ in top_counts.most_common()]
         vocab.key_counts = dict(key_counts)
+        vocab.value_counts = value_counts
         for brand in brands:
             folded = words(brand)
             # A one-word brand that many other products' texts use is an everyday word.
@@ -211,6 +225,7 @@ class Vocabulary:
             vocab.title_words = frozenset(
                 w for w, n in title_words.items() if n >= _MIN_TITLES and w.isalpha()
             )
+            vocab._count_title_keys(untyped)
         return vocab
 
     def has_types(self) -> bool:
@@ -228,6 +243,29 @@ class Vocabulary:
     def generic_words(self) -> frozenset[str]:
         """Words of its attribute values: they describe many products, never name one."""
         return frozenset(w for vs in self.values.values() for v in vs for w in words(v))
+
+    def _count_title_keys(self, rows: Iterable[tuple[frozenset[str], tuple[str, ...]]]) -> None:
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for title, keys in rows:
+            for word in title & self.title_words:
+                self.title_sizes[word] += 1
+                counts[word].update(keys)
+        self.title_key_counts = dict(counts)
+
+    def title_coverage(self, key: str, head: str) -> float:
+        """The share of the products whose titles have `head` that state the attribute."""
+        size = self.title_sizes.get(head, 0)
+        return self.title_key_counts.get(head, Counter()).get(key, 0) / size if size else 0.0
+
+    def kind_by_word(self, said: Sequence[str], category: str) -> str | None:
+        """The one type of `category` that a word said names by what sets it apart from the
+        category's other types ("hiking" among backpacks: Hiking Backpack)."""
+        kinds = self.kinds_in.get(category, [])
+        if len(kinds) < 2:
+            return None
+        shared = set.intersection(*(set(words(k)) for k in kinds))
+        named = [k for k in kinds if (set(words(k)) - shared) & set(said)]
+        return named[0] if len(named) == 1 else None
 
     def title_head(self, phrase: str) -> str | None:
         """In a catalogue that names its kinds only in titles, the kind a phrase names: its
@@ -305,6 +343,8 @@ class Vocabulary:
         """The share of products that have the attribute: among products of type `kind` when
         given, else in `category`, else in the category where the attribute is most common
         (whole catalogue when uncategorised)."""
+        if kind and kind.startswith(TITLE_KIND):  # a kind named only in titles
+            return self.title_coverage(key, kind.removeprefix(TITLE_KIND))
         if kind and self.category_sizes.get(_type_group(kind)):
             names = [_type_group(kind)]
         elif category:

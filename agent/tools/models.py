@@ -41,11 +41,45 @@ class FilterArgs(BaseModel):
     min_rating: float | None = Field(default=None, ge=0, le=5, description="lowest star rating")
 
 
+# The constraints a search may loosen when nothing meets them all (Preferences field names).
+Relaxable = Literal["attributes", "min_rating", "brands", "max_price", "min_price", "product_types"]
+
+
+class PreferArgs(BaseModel):
+    """What the shopper would like but did not insist on: ranked higher, never filtered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    brands: list[str] = Field(default_factory=list, description="brands the shopper leans to")
+    attributes: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='attribute name -> values the shopper would like, e.g. {"Color": ["Blue"]}',
+    )
+
+
 class SearchProductsArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str = Field(min_length=1, max_length=300, description="what the shopper wants")
-    filters: FilterArgs = Field(default_factory=FilterArgs)
+    filters: FilterArgs = Field(
+        default_factory=FilterArgs,
+        description="hard constraints: only what the shopper insisted on",
+    )
+    prefer: PreferArgs = Field(
+        default_factory=PreferArgs,
+        description='soft preferences ("ideally blue", "I like Acme"): ranked higher, not required',
+    )
+    relax_first: list[Relaxable] = Field(
+        default_factory=list,
+        description="constraints the shopper called flexible: loosened first when nothing fits",
+    )
+    never_relax: list[Relaxable] = Field(
+        default_factory=list,
+        description='constraints the shopper insists on ("must be under $50"): never loosened',
+    )
+    language: Literal["en", "es", "zh"] | None = Field(
+        default=None, description="the shopper's language; product reasons are written in it"
+    )
     similar_to: list[str] = Field(
         default_factory=list,
         max_length=10,

@@ -43,12 +43,13 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
     state = turn.state
     prefs = state.preferences
     asked, notes, extra_query = canonical_filters(args.filters, shop.vocabulary)
+    prefs, preferred = _with_preferences(prefs, args, shop.vocabulary)
     requested = [pid for pid in state.requested if shop.get(pid) is not None]
     filters = stricter(asked, prefs.filters(exclude_ids=_known(state, requested)))
     like = [pid for pid in args.similar_to if pid in turn.allowed_ids()]
     if len(like) < len(args.similar_to):
         notes.append("similar_to may only name products the shopper saw or named; others ignored")
-    query = " ".join([args.query, *extra_query]).strip()
+    query = " ".join(dict.fromkeys([args.query, *extra_query, *preferred])).strip()
     clean_query, cut = neutralise(query)  # the model's words, which may repeat planted text
     turn.trace.injections += cut
     query = clean_query or query
@@ -72,9 +73,12 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
     relaxed = None
     if not ranked and not requested:
         refused = _refused(state, asked, requested)
-        ranked, relaxed, filters = _relaxed(shop, query, filters, turn, like, refused)
+        order = relax_order(args.relax_first, args.never_relax)
+        ranked, relaxed, filters = _relaxed(shop, query, filters, turn, like, refused, order)
     if state.parsed.cheapest and ranked:
-        wide = _find(shop, query, filters, turn, like, turn.k * 8)
+        # The cheapest the shop has, shown before or not (only what was refused stays out).
+        every = filters.model_copy(update={"exclude_ids": _refused(state, asked, requested)})
+        wide = _find(shop, query, every, turn, like, turn.k * 8)
         ranked = _by_price(wide or ranked, turn.k)
     products = [*(shop.get_many(requested)), *(r.candidate.product for r in ranked)]
     ranks = {r.candidate.product.id: r for r in ranked}
@@ -161,11 +165,12 @@ def _relaxed(
     turn: Turn,
     like: Sequence[str],
     refused: frozenset[str],
+    order: Sequence[str] = RELAX_ORDER,
 ) -> tuple[list[Ranked], str | None, SearchFilters]:
     """The closest results when nothing meets every constraint: those that break only one,
-    the first of RELAX_ORDER that brings any (nearest price first when it is the budget);
+    the first of `order` that brings any (nearest price first when it is the budget);
     new products first, else ones shown before (never the `refused`)."""
-    for name in RELAX_ORDER:
+    for name in order:
         loosened = without(filters, name)
         if loosened == filters:
             continue
@@ -181,15 +186,41 @@ def _relaxed(
     return [], None, filters
 
 
+def relax_order(first: Sequence[str], never: Sequence[str]) -> tuple[str, ...]:
+    """RELAX_ORDER with what the shopper called flexible first and what they insist on left
+    out."""
+    ordered = dict.fromkeys([*first, *RELAX_ORDER])
+    return tuple(name for name in ordered if name not in never)
+
+
+def _with_preferences(
+    prefs: Preferences, args: SearchProductsArgs, vocab: Vocabulary
+) -> tuple[Preferences, list[str]]:
+    """The model's soft preferences and language folded into the shopper's preferences (so
+    the reasons on the cards name them, in that language), and the words they add to the
+    query: a preference ranks, it never filters."""
+    soft = {k: tuple(v) for k, v in prefs.soft_attributes.items()}
+    words: list[str] = [_brand(b, vocab) for b in args.prefer.brands]
+    for key, values in args.prefer.attributes.items():
+        name = _canonical_key(key, vocab) or key
+        known = [_canonical_value(name, v, vocab) or v for v in values]
+        soft[name] = tuple(dict.fromkeys([*soft.get(name, ()), *known]))
+        words += known
+    update: dict[str, Any] = {"soft_attributes": soft}
+    if args.language is not None:
+        update["language"] = args.language
+    return prefs.model_copy(update=update), words
+
+
 def _by_price(ranked: Sequence[Ranked], k: int, descending: bool = False) -> list[Ranked]:
     """The nearest prices first (to a budget that could not be met, or the cheapest asked
     for), ranks renumbered."""
 
-    def price(r: Ranked) -> float:
+    def price(r: Ranked) -> tuple[bool, float]:  # an unknown price comes last either way
         value = r.candidate.product.price
-        return float("inf") if value is None else value
+        return value is None, 0.0 if value is None else (-value if descending else value)
 
-    ordered = sorted(ranked, key=price, reverse=descending)[:k]
+    ordered = sorted(ranked, key=price)[:k]
     return [replace(r, rank=i) for i, r in enumerate(ordered, start=1)]
 
 
@@ -252,7 +283,14 @@ def _closest(shop: Shop, query: str) -> list[str]:
 
 def search_arguments(state: DialogueState) -> SearchProductsArgs:
     """The search a dialogue state calls for: its words, and what it should resemble."""
-    return SearchProductsArgs(query=query_for(state.preferences), similar_to=similar_to(state))
+    return SearchProductsArgs.model_validate(
+        {
+            "query": query_for(state.preferences),
+            "similar_to": similar_to(state),
+            "relax_first": [n for n in state.flexible if n not in state.strict],
+            "never_relax": list(state.strict),
+        }
+    )
 
 
 def query_for(prefs: Preferences) -> str:
