@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tqdm import tqdm
 
@@ -117,8 +117,14 @@ def structured(reply: Reply) -> dict[str, Any]:
     return reply.model_dump(mode="json", exclude={"trace"})
 
 
+class Answerer(Protocol):
+    """What plays a case: the agent, or the plain-search baseline."""
+
+    def reply(self, messages: Sequence[Any]) -> Reply: ...
+
+
 def play_case(
-    agent: Agent, case: Case, catalogue: Mapping[str, Product], send_structured: bool
+    agent: Answerer, case: Case, catalogue: Mapping[str, Product], send_structured: bool
 ) -> CaseResult:
     messages: list[Any] = []
     shown: list[list[str]] = []
@@ -162,7 +168,7 @@ def play_case(
 
 def play(
     cases: Sequence[Case],
-    agents: Callable[[], AbstractContextManager[Agent]],
+    agents: Callable[[], AbstractContextManager[Answerer]],
     catalogue: Mapping[str, Product],
     send_structured: bool,
     desc: str = "conversations",

@@ -20,7 +20,8 @@ import argparse
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
@@ -108,7 +109,8 @@ def play_all(
     catalogues: dict[str, list[Product]],
     command: str,
 ) -> None:
-    from eval.conversation_play import accepts_structured, case_agents, play
+    from eval.conversation_baseline import baseline_agents
+    from eval.conversation_play import Answerer, accepts_structured, case_agents, play
     from eval.conversation_report import write_report
     from eval.harness import Harness
 
@@ -123,9 +125,13 @@ def play_all(
             path, fmt = args.beauty, "amazon2023"
         settings = base.model_copy(update={"data_dir": folder})
         harness = Harness.open(settings, path, fmt, {}, args.k, "rules")
-        agents = case_agents(harness)
-        with agents() as probe:
-            structured = accepts_structured(probe)
+        if args.baseline:
+            agents: Callable[[], AbstractContextManager[Answerer]] = baseline_agents(harness)
+            structured = True  # it reads only the shoppers' words
+        else:
+            agents = case_agents(harness)
+            with agents() as probe:
+                structured = accepts_structured(probe)
         if structured:
             sent_back = "markdown plus the structured reply (a `tailtalk` key)"
         mine = [c for c in cases if c.catalog == name]
@@ -133,7 +139,7 @@ def play_all(
     run = {
         "command": command,
         "catalogs": list(catalogues),
-        "backend": "rules",
+        "backend": "baseline: plain search of the shopper's words" if args.baseline else "rules",
         "policy": base.rerank.policy,
         "k": args.k,
         "sent_back": sent_back,
@@ -172,6 +178,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder of *.yaml cases")
     parser.add_argument("--beauty", type=Path, default=BEAUTY, help="meta_All_Beauty.jsonl")
     parser.add_argument("-k", type=int, default=5, help="products per answer")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="play the cases with the plain-search baseline instead of the agent",
+    )
     parser.add_argument(
         "--check-corpus",
         action="store_true",
