@@ -87,9 +87,10 @@ def _run_calls(
 ) -> Iterator[AgentEvent]:
     history.append(Message(role="assistant", content="", tool_calls=tuple(calls)))
     for call in calls:
+        # Said before it runs, so a screen can show "searching..." while it does.
+        yield AgentEvent(kind=EventKind.TOOL_CALL, tool=ToolRecord(name=call.name))
         record, result = _execute(call, toolbox, turn)
         turn.last_tool, turn.last_result = record.name, result
-        yield AgentEvent(kind=EventKind.TOOL_CALL, tool=record)
         # What the model reads of the result: catalogue text with planted instructions cut.
         content, cut = result.for_model()
         turn.trace.injections += cut

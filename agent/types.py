@@ -255,7 +255,7 @@ class Reply(BaseModel):
 
 class EventKind(StrEnum):
     STATUS = "status"  # a human-readable progress line ("searching ...")
-    TOOL_CALL = "tool_call"
+    TOOL_CALL = "tool_call"  # a tool is about to run (its name; the record comes with the result)
     TOOL_RESULT = "tool_result"
     TEXT = "text"  # a piece of the answer's prose, already checked by the guardrail
     REPLY = "reply"  # the final Reply; always the last event

@@ -7,10 +7,25 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
+
+
+def _wal(db: sqlite3.Connection, tries: int = 100) -> None:
+    """WAL mode. Switching a new file to it needs the file to itself, and SQLite answers
+    "database is locked" at once (no busy wait) when another process opens it at the same
+    moment: try again for a few seconds."""
+    for attempt in range(tries):
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.05)
 
 
 class SQLiteFile:
@@ -27,8 +42,8 @@ class SQLiteFile:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA busy_timeout=30000")
+            _wal(db)
             db.execute("PRAGMA synchronous=NORMAL")  # with WAL: a commit survives a crash
             self._local.db = db
         return db

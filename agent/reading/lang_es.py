@@ -45,7 +45,10 @@ _STRUCTURE: dict[str, str] = {
     "no quiero gastar más de": "i don't want to spend more than",
     "no me quiero gastar más de": "i don't want to spend more than",
     "puedo gastar": "i can spend", "quiero gastar": "i want to spend", "gastarme": "spend",
-    "gastar": "spend", "no quiero": "i don't want", "no me gusta": "i don't like", "no me gustan": "i don't like",
+    "gastar": "spend", "todo menos": "anything but", "cuánto cuesta": "how much is it", "cuanto cuesta": "how much is it",
+    "cuánto vale": "how much is it", "cuanto vale": "how much is it", "cuánto sale": "how much is it",
+    "qué precio tiene": "how much is it", "a cuánto está": "how much is it", "cualquiera menos": "anything but",
+    "no quiero": "i don't want", "no me gusta": "i don't like", "no me gustan": "i don't like",
     "me gusta": "i like", "me gustan": "i like", "me encanta": "i love", "me encantan": "i love",
     "soy alérgica a": "allergic to", "soy alérgico a": "allergic to", "alérgica a": "allergic to",
     "alérgico a": "allergic to", "excepto": "except", "salvo": "except", "evitar": "avoid",
@@ -57,7 +60,9 @@ _STRUCTURE: dict[str, str] = {
     "más de": "over", "mas de": "over", "por encima de": "over", "al menos": "at least",
     "como mínimo": "at least", "mínimo": "at least", "minimo": "at least", "entre": "between",
     "alrededor de": "around", "aproximadamente": "around", "cerca de": "around",
-    "unos": "around", "unas": "around", "más o menos": "around", "presupuesto de": "budget of",
+    "más o menos": "around", "la última vez": "last time", "la otra vez": "the other time",
+    "que no pasen de": "under", "que no pase de": "under", "no pase de": "under",
+    "que ronde los": "around", "que ronde": "around", "rondando los": "around", "presupuesto de": "budget of",
     "mi presupuesto es de": "my budget is", "mi presupuesto es": "my budget is",
     "presupuesto": "budget", "precio": "price", "dólares": "dollars", "dolares": "dollars",
     "dólar": "dollar", "dolar": "dollar", "euros": "euros", "euro": "euro", "libras": "pounds",
@@ -237,7 +242,9 @@ PRODUCTS: dict[str, str] = {
     "polvos": "powder", "perfume": "perfume", "colonia": "cologne",
     "secador de pelo": "hair dryer", "secador": "hair dryer", "plancha de pelo": "hair straightener",
     "plancha para el pelo": "hair straightener", "rizador": "curling iron",
-    "cepillo": "brush", "peine": "comb", "pestañas postizas": "false eyelashes",
+    "cepillo": "brush", "peine": "comb", "desenredar": "detangling", "desenredante": "detangling",
+    "paleta de sombras": "eyeshadow palette", "sombras de ojos": "eyeshadow",
+    "paleta": "palette", "hija": "daughter", "hijo": "son", "pestañas postizas": "false eyelashes",
     "pestañas": "eyelashes", "peluca": "wig", "extensiones de cabello": "hair extensions",
     "extensiones": "extensions", "jabón": "soap", "jabon": "soap", "loción": "lotion",
     "locion": "lotion", "crema": "cream", "aceite": "oil", "brocha de maquillaje": "makeup brush",
@@ -296,8 +303,25 @@ def _replacer() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, table
 
 
+# Text-speak and the commonest spellings by ear, read as the words they stand for.
+_TEXT_SPEAK = {
+    "q": "que", "k": "que", "ke": "que", "d": "de", "pa": "para", "xq": "porque",
+    "pq": "porque", "porq": "porque", "tb": "también", "tmb": "también", "tambien": "también",
+    "kiero": "quiero", "qiero": "quiero", "xfa": "por favor", "porfa": "por favor",
+    "plis": "por favor", "ola": "hola", "bn": "bien", "mui": "muy", "tmbn": "también",
+    "sapatillas": "zapatillas", "sepillo": "cepillo", "zapatilla": "zapatillas", "kilos": "kilos", "x": "por",
+}  # fmt: skip
+_TEXT_SPEAK_WORD = re.compile(
+    r"(?<![\wáéíóúñü])("
+    + "|".join(sorted(map(re.escape, _TEXT_SPEAK), key=len, reverse=True))
+    + r")(?![\wáéíóúñü])"
+)
+
+
 def to_english(text: str) -> str:
     low = text.casefold().replace("¿", " ").replace("¡", " ")
+    low = _TEXT_SPEAK_WORD.sub(lambda m: _TEXT_SPEAK[m.group(0)], low)
+    low = re.sub(r"\bun[oa]s(?=\s+\$?\d)", "around", low)  # "unos 30 dólares", not "unas botas"
     low = _numbers(low)
     # "el de cuero" -> "the leather one" once the words are English.
     low = re.sub(r"\b(?:el|la)\s+de\s+([a-záéíóúñ]+)\b", r"the \1 one", low)

@@ -340,6 +340,19 @@ SYNONYMS = {
     "trainers": "shoes", "runners": "running shoes", "rucksack": "backpack",
     "frying pan": "skillet", "fry pan": "skillet", "cooking": "cookware", "cooks": "cookware",
 }  # fmt: skip
+# Text-speak read as the words it stands for, before anything else ("do u have", "pls").
+TEXT_SPEAK = {
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
+    "ty": "thanks", "tysm": "thanks", "w/": "with", "w/o": "without", "b4": "before",
+    "smth": "something", "sth": "something", "ppl": "people", "gonna": "going to",
+    "wanna": "want to", "gimme": "give me", "lemme": "let me", "idk": "i don't know",
+    "imo": "", "tbh": "", "ngl": "", "lol": "", "lmao": "", "omg": "", "pleeease": "please",
+}  # fmt: skip
+TEXT_SPEAK_WORD = re.compile(
+    r"(?<![\w/])("
+    + "|".join(re.escape(k) for k in sorted(TEXT_SPEAK, key=len, reverse=True))
+    + r")(?![\w/])"
+)
 SYNONYM = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(SYNONYMS, key=len, reverse=True)) + r")\b"
 )

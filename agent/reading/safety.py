@@ -38,8 +38,15 @@ _PATTERNS = [
     r"(^|\n)\s*(system|admin|developer|root)\s*:",
     r"\b(the user|i) (is|am) (an? )?(admin|administrator|developer|owner|root)\b",
     r"\byou (are|have)\b.{0,30}\bno (rules|limits|restrictions|filters)\b",
-    r"\b(checks?|filters?|rules|restrictions|limits|guardrails?|safety)\s+(are|is)\s+(now\s+)?"
-    r"(disabled|off|removed|lifted|suspended|turned off)\b",
+    r"\b(checks?|filters?|rules|restrictions|limits?|caps?|guardrails?|safety)\s+"
+    r"(are|is|has been|have been|was|were)\s+(now\s+)?"
+    r"(disabled|off|removed|lifted|suspended|turned off|lifted)\b",
+    r"\b(system|admin|administrator|developer|moderator)\s+(notice|notification|message|update"
+    r"|override|announcement)\b",
+    r"\b(base ?64|rot ?13|hex(adecimal)?|binary|morse|reversed?|backwards)\b.{0,50}\b(instructions"
+    r"|prompt|rules|guidelines|above|message|everything)",
+    r"\b(instructions|prompt|rules|guidelines|everything above)\b.{0,40}\b(in|as|to|into) "
+    r"(base ?64|rot ?13|hex|binary|morse|reverse)",
     r"\b(eres|ahora eres) (un|una)\b.{0,30}\b(sin reglas|sin restricciones|sin l[ií]mites)",
     r"\b(repite|revela|muestra)\b.{0,15}\b(tus|las) (instrucciones|reglas)",
     r"\bhow you (work|were (set up|configured|instructed|prompted))\b",
@@ -50,6 +57,12 @@ _PATTERNS = [
     r"(系统提示|提示词|系统指令|系统设定|初始指令|你的指令|你的规则|你的设定)",
     r"(只|只能|必须|一定要)(推荐|显示|展示).{0,20}(商品|产品|以上|品牌)",
     r"(扮演|假装你是|你现在是)",
+    r"(系统通知|系统消息|系统公告|管理员通知|【系统|\[系统)",
+    r"(限制|上限|规则|过滤|审核|价格上限).{0,4}(已经?|都)?(被)?(解除|取消|关闭|失效|去掉)",
+    r"(开发者|管理员|工程师|程序员).{0,12}(授权|允许|命令|要求)你",
+    r"(隐藏|上面|之前|原始|全部)的?(指令|提示|内容|设定|规则)",
+    r"(base64|rot13|十六进制|二进制|倒过来).{0,12}(输出|写|打印|显示|告诉)",
+    r"(优先|只)推荐最贵",
     r"(输出|打印|显示|告诉我|说出|泄露|给我看)(一下)?(你的)?.{0,6}(prompt|提示|指令|规则|设定)",
     # Spanish.
     r"\b(ignora|olvida|omite|salta(te)?)\b.{0,30}\b(reglas|instrucciones|normas|indicaciones"
@@ -58,6 +71,9 @@ _PATTERNS = [
     r"\b(muéstrame|muestrame|dime|revela|enseña|repite)\b.{0,30}\b(prompt|instrucciones|reglas)",
     r"\b(a partir de ahora|actúa como|finge que eres)\b",
     r"\b(solo|sólo|siempre) (recomienda|muestra|enseña)",
+    r"\b(aviso|mensaje|notificación) del (sistema|administrador)\b",
+    r"\b(soy|es) (el|la) (desarrollador|desarrolladora|administrador|administradora)\b",
+    r"\b(en|como) (base ?64|rot ?13|binario|hexadecimal)\b",
 ]
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.DOTALL)
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*\n?|\n")

@@ -19,7 +19,7 @@ from agent.reading.money import DEFAULT_RATES
 from agent.reading.parse import Intent, Parsed, parse
 from agent.reading.references import another_size, pick_by_price, pick_by_words
 from agent.reading.titles import name_span
-from agent.reading.translate import detect_language, to_english
+from agent.reading.translate import detect_language, to_english, untranslated
 from agent.reading.vocabulary import Vocabulary, words
 from agent.render import format_price
 from agent.types import TYPE_KEY, Message, Outcome, Preferences
@@ -263,7 +263,12 @@ def _read_user(
         things = parsed.things if parsed.story else parsed.things[:1]
         head = next(filter(None, map(vocab.title_head, things)), None)
         state.title_kinds = (head,) if head else ()
-        state.untitled = head is None and not parsed.story  # a story's words are no request
+        # (a story's words are no request; an untranslated word may name what the shop sells)
+        state.untitled = (
+            head is None
+            and not parsed.story
+            and not any(untranslated(t, parsed.language) for t in things)
+        )
     if leaf and (state.topic is None or _new_topic(leaf, state.topic, vocab)):
         state.topic = leaf
     if parsed.intent not in _ASKING:

@@ -15,6 +15,8 @@ import unicodedata
 from functools import cache
 from typing import Any
 
+from wordfreq import zipf_frequency
+
 from agent.reading import lang_es, lang_zh
 
 LANGUAGES = ("en", "zh", "es")
@@ -69,6 +71,20 @@ def to_english(text: str, language: str) -> str:
     # across a line break or a double space.
     plain = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
     return lang_zh.to_english(plain) if language == "zh" else lang_es.to_english(plain)
+
+
+def untranslated(phrase: str, language: str) -> bool:
+    """Whether a phrase read from a Spanish or Chinese message still holds a word of that
+    language (one the phrase tables do not know): the shop may well sell it, so "we don't
+    carry that" must not be concluded from its words."""
+    if language == "zh":
+        return bool(re.search(r"[\u4e00-\u9fff]", phrase))
+    if language != "es":
+        return False
+    return any(
+        zipf_frequency(word, "es") > max(2.0, zipf_frequency(word, "en"))
+        for word in re.findall(r"[a-záéíóúñü]+", phrase.casefold())
+    )
 
 
 @cache

@@ -18,6 +18,7 @@ from agent.reading.parse import Intent
 from agent.reading.safety import neutralise
 from agent.reading.state import DialogueState, similar_to
 from agent.reading.titles import titled
+from agent.reading.translate import untranslated
 from agent.reading.vocabulary import Entry, Kind, Vocabulary, words
 from agent.tools.models import FilterArgs, ProductSummary, SearchProductsArgs, SearchResult
 from agent.tools.turn import Turn
@@ -264,7 +265,8 @@ def _not_carried(
         return True  # kinds show only in titles, and none names what was asked ("a charger")
     if not parsed.needs or parsed.intent is not Intent.SEARCH:
         return False
-    if shop.vocabulary.has_types() and not parsed.matched:
+    foreign = any(untranslated(n, parsed.language) for n in parsed.needs)
+    if shop.vocabulary.has_types() and not parsed.matched and not foreign:
         # A catalogue that names its kinds: a request in none of its words ("a laptop" where
         # only laptop backpacks are sold) is for something it does not carry.
         return True

@@ -160,6 +160,11 @@ def test_streamed_text_is_what_the_reply_says(make_agent):
     kinds = [e.kind for e in events]
     assert kinds.index(EventKind.TOOL_CALL) < kinds.index(EventKind.TOOL_RESULT)
     assert kinds[-1] is EventKind.REPLY
+    # The call is announced before the search runs (a screen says "searching..." meanwhile).
+    call = next(e for e in events if e.kind is EventKind.TOOL_CALL)
+    result = next(e for e in events if e.kind is EventKind.TOOL_RESULT)
+    assert call.tool.name == "search_products" and call.tool.product_ids == ()
+    assert result.tool.product_ids
 
 
 def test_tools_as_langchain_tools_keep_the_policy(make_agent):
