@@ -57,7 +57,14 @@ class Phrases:
         macro = getattr(self._module, phrase, None)
         if macro is None:
             raise KeyError(f"prompts/replies_{self.language}.j2 has no macro '{phrase}'")
-        return " ".join(str(macro(*args, **values)).split())
+        text = str(macro(*args, **values))
+        said = " ".join(text.split())
+        # A word said between others (" or ", " y ") keeps the spaces around it.
+        if said and text[:1].isspace():
+            said = " " + said
+        if said and text[-1:].isspace():
+            said += " "
+        return said
 
 
 @cache

@@ -252,6 +252,21 @@ PRODUCTS: dict[str, str] = {
     "ordenador": "computer", "teléfono": "phone", "móvil": "phone", "celular": "phone",
     "pastillas de freno": "brake pads", "piezas de coche": "car parts",
     "repuestos de coche": "car parts", "neumáticos": "tires", "coche": "car", "carro": "car",
+    "de la india": "india", "india": "india", "colombia": "colombia", "etiopía": "ethiopia",
+    "brasil": "brazil", "japón": "japan", "kenia": "kenya", "guatemala": "guatemala",
+    "suegra": "mother-in-law", "suegro": "father-in-law", "cuñada": "sister-in-law",
+    # Attribute values shoppers say in Spanish (the demo catalogue's and most shops' words).
+    "minimalista": "minimalist", "moderno": "modern", "moderna": "modern", "industrial": "industrial",
+    "de mediados de siglo": "mid-century", "batería": "battery", "a pilas": "battery",
+    "con pilas": "battery", "recargable": "usb", "enchufe": "plug-in", "de enchufe": "plug-in",
+    "ajustable": "adjustable",
+    "cancelación activa de ruido": "active noise cancelling",
+    "con cable": "wired", "de cable": "wired", "acero al carbono": "carbon steel",
+    "poliéster reciclado": "recycled polyester",
+    "lona encerada": "waxed canvas", "ancho": "wide", "anchas": "wide",
+    "perro mediano": "medium dog",
+    "raza grande": "large dog", "raza pequeña": "small dog",
+    "verde oliva": "olive", "arena": "sand", "beige": "beige",
 }  # fmt: skip
 
 _NUMBER_WORDS = (
@@ -322,6 +337,14 @@ def to_english(text: str) -> str:
     low = text.casefold().replace("¿", " ").replace("¡", " ")
     low = _TEXT_SPEAK_WORD.sub(lambda m: _TEXT_SPEAK[m.group(0)], low)
     low = re.sub(r"\bun[oa]s(?=\s+\$?\d)", "around", low)  # "unos 30 dólares", not "unas botas"
+    # "champú para perro" is a dog shampoo, "cama para gato" a cat bed
+    low = re.sub(
+        r"\b(champú|champu|shampoo|cama|juguete|correa|arnés|arnes|collar|comida|pienso|cepillo)"
+        r" para (?:mi |el |la |los |las )?(perr[oa]s?|gat[oa]s?|cachorr[oa]s?)\b",
+        r"\2 \1",
+        low,
+    )
+    low = re.sub(r"\bhacerle un regalo a\b", "a gift for", low)
     low = _numbers(low)
     # "el de cuero" -> "the leather one" once the words are English.
     low = re.sub(r"\b(?:el|la)\s+de\s+([a-záéíóúñ]+)\b", r"the \1 one", low)

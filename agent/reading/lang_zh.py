@@ -39,7 +39,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # References to shown products.
     (r"前(?:两|2)(?:个|款|件)", " the first two "),
     (r"第\s*(\d+)\s*(?:个|款|件|种|号)?", r" number \1 "),
-    (r"最后(?:一)?(?:个|款|件)", " the last one "),
+    (r"最后(?:一|那|这)?(?:个|款|件)", " the last one "),
     (r"(?:最便宜|最实惠)的(?:那|这)?(?:个|款|件)?", " the cheapest one "),
     (r"(?:更便宜|便宜一点|便宜点)的(?:那|这)(?:个|款|件)", " the cheaper one "),
     (r"(?:最贵)的(?:那|这)?(?:个|款|件)?", " the most expensive one "),
@@ -80,6 +80,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # Hedges: what follows is hoped for, not required.
     (r"最好是|最好能|如果可以的话|如果可以|如果有的话|可以的话", " ideally "),
     (r"也没关系|没关系|无所谓|也行|也可以", " not a must "),
+    (r"必须(?:是|要)?|一定要|得是", " must be "),
     (r"(?:它|这个|那个|这款|那款)?(?:要|卖|是)?多少钱(?:啊|呀|呢)?", " how much is it "),
     (r"预算(?:可以|能)?(?:多一点|多一些|灵活|有弹性|可以商量)|价格可以商量", " the budget can stretch "),
     (r"预算(?:卡死|很紧|有限|是死的)|(?:绝对|坚决)?不能超(?:过|出)?(?:预算)?", " hard budget "),
@@ -152,7 +153,9 @@ PRODUCTS: dict[str, str] = {
     "绿茶": "green tea", "散茶": "loose leaf tea", "茶叶": "loose leaf tea", "茶包": "tea bags",
     "茶": "tea", "狗绳": "dog leash", "牵引绳": "leash", "遛狗绳": "dog leash",
     "狗狗胸背": "dog harness", "胸背带": "harness", "狗窝": "dog bed", "狗床": "dog bed",
-    "磨牙玩具": "chew toy", "狗玩具": "dog toy", "狗粮": "dry dog food", "狗狗": "dog",
+    "磨牙玩具": "chew toy", "狗玩具": "dog toy", "狗粮": "dry dog food", "鸡肉": "chicken", "牛肉": "beef", "三文鱼": "salmon",
+    "羊肉": "lamb", "鱼肉": "fish", "无谷": "grain-free", "幼犬": "puppy",
+    "狗狗": "dog",
     "狗": "dog", "瑜伽垫": "yoga mat", "瑜伽砖": "yoga block", "泡沫轴": "foam roller",
     "弹力带": "resistance bands", "阻力带": "resistance bands", "壶铃": "kettlebell",
     "跳绳": "jump rope", "平底锅": "skillet", "煎锅": "skillet", "炒锅": "wok",
@@ -185,6 +188,17 @@ PRODUCTS: dict[str, str] = {
     "化妆刷": "makeup brush", "笔记本电脑": "laptop", "电脑": "computer", "手机": "phone",
     "刹车片": "brake pads", "汽车配件": "car parts", "汽车零件": "car parts", "轮胎": "tires",
     "汽车": "car", "电视": "tv", "冰箱": "refrigerator",
+    "印度": "india", "斯里兰卡": "sri lanka", "中国": "china", "日本": "japan", "哥伦比亚": "colombia",
+    "埃塞俄比亚": "ethiopia", "巴西": "brazil", "肯尼亚": "kenya", "危地马拉": "guatemala", "越南": "vietnam",
+    # Attribute values shoppers say in Chinese.
+    "极简风": "minimalist", "极简": "minimalist", "简约": "minimalist", "现代风": "modern",
+    "现代": "modern", "工业风": "industrial", "复古": "mid-century", "中古风": "mid-century",
+    "电池": "battery", "充电式": "usb", "插电": "plug-in", "可调": "adjustable",
+    "冷光": "cool white", "主动降噪": "active noise cancelling",
+    "被动降噪": "passive noise cancelling", "有线": "wired",
+    "碳钢": "carbon steel", "再生聚酯": "recycled polyester",
+    "宽脚": "wide", "橄榄绿": "olive", "沙色": "sand",
+    "米色": "beige", "细软发质": "fine hair",
 }  # fmt: skip
 _FILLER = "的了吗呢吧啊呀嘛么和跟或者还有也请一个一款一些一双点儿"
 

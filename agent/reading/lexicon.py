@@ -60,6 +60,11 @@ NOT_REQUIRED = re.compile(
     r"(?P<what>[a-z -]+?)"
     r"(?=[,.;!?]|$| actually| anymore| any more| either| really| just)"
 )
+# "white doesn't matter (then)", "I don't care about the colour being white": a wanted value
+# dropped (the words before it).
+DOES_NOT_MATTER = re.compile(
+    r"\b(?P<what>[a-z][a-z -]{1,30}?) (?:doesn'?t|does not|don'?t|do not|won'?t) matter\b"
+)
 # A value followed by these is something the shopper does not want ("cool white hurts my eyes").
 DISLIKED_AFTER = re.compile(
     r"^\s*(?:hurts?|bothers?|irritates?|gives? me|breaks? me out|makes? me|sucks?|is awful|"
@@ -339,6 +344,20 @@ SYNONYMS = {
     "headset": "headphones", "buds": "earbuds", "earphones": "earbuds", "sneakers": "shoes",
     "trainers": "shoes", "runners": "running shoes", "rucksack": "backpack",
     "frying pan": "skillet", "fry pan": "skillet", "cooking": "cookware", "cooks": "cookware",
+}  # fmt: skip
+# Shades a shopper means by a plain colour word ("not blue": no navy either).
+COLOR_FAMILIES = {
+    "blue": ("navy", "cobalt", "azure", "sky", "royal", "indigo", "denim"),
+    "red": ("burgundy", "maroon", "crimson", "wine", "cherry", "scarlet"),
+    "green": ("olive", "sage", "forest", "mint", "emerald", "khaki"),
+    "grey": ("gray", "charcoal", "slate", "graphite", "silver"),
+    "gray": ("grey", "charcoal", "slate", "graphite", "silver"),
+    "brown": ("tan", "chocolate", "camel", "coffee", "mocha", "espresso"),
+    "white": ("ivory", "cream", "off-white", "snow", "pearl"),
+    "pink": ("blush", "rose", "fuchsia", "magenta", "coral"),
+    "purple": ("violet", "lavender", "lilac", "plum", "mauve"),
+    "yellow": ("mustard", "lemon", "gold"),
+    "black": ("jet", "onyx", "ebony"),
 }  # fmt: skip
 # Text-speak read as the words it stands for, before anything else ("do u have", "pls").
 TEXT_SPEAK = {

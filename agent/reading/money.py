@@ -163,11 +163,14 @@ def read_prices(
             else:
                 out.min_price = value
             text = _blank(text, match)
+    capped = out.max_price is not None
     for match in list(_BARE.finditer(text)):
         if match.group("pre") or match.group("post"):  # "$30", "30 dollars": a budget
             value = reader.amount(match, "", needs_currency=True)
             if value is not None:
-                out.max_price = value
+                # ... unless a cap was said in words: "a kit for like 200 bucks ... keep it
+                # under $45" is a $45 budget
+                out.max_price = out.max_price if capped else value
                 text = _blank(text, match)
     if out.min_price is not None and out.max_price is not None and out.min_price > out.max_price:
         # "over $100 ... under $30" cannot both hold: the cap stays (a shopper is never shown

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from wordfreq import zipf_frequency
+
 from agent.reading import lexicon as lx
 from agent.reading.money import read_prices
 from agent.reading.references import MEASURE, SIZE_KEYS, measure, same_size
@@ -72,7 +74,7 @@ _ASKS = re.compile(
     r"\b(?:need|needs|want|wanted|wanting|looking|look for|searching|recommend|suggest|"
     r"would like|i'd like|i d like|do you have|got any|show me|find me|get me|buy|after a|"
     r"(?:use|try|get|grab|pick) (?:a|an|some)|what i (?:think i )?need|i'? ?m after|"
-    r"hoping (?:for|to find)|in the market for|help me find)\b"
+    r"hoping (?:for|to find)|in the market for|help me find|must|has to|have to|needs to)\b"
 )
 _NEEDS = re.compile(r"\b(?:need|needs|want|wanted|wanting|looking|searching|i'? ?m after)\b")
 _POSSESSIVES = frozenset({"my", "her", "his", "our", "their"})  # "your wigs" are the shop's
@@ -305,9 +307,11 @@ def _names_a_new_thing(text: str) -> bool:
 
 
 def _take_unrequired(text: str, out: Parsed) -> str:
-    for match in list(lx.NOT_REQUIRED.finditer(text)):
-        out.unrequired += [w for w in match.group("what").split() if w not in lx.FILLER]
-        text = _blank(text, match)
+    for pattern in (lx.NOT_REQUIRED, lx.DOES_NOT_MATTER):
+        for match in list(pattern.finditer(text)):
+            said = match.group("what").split()[-3:]  # "fine, white doesn't matter": "white"
+            out.unrequired += [w for w in said if w not in lx.FILLER]
+            text = _blank(text, match)
     return text
 
 
@@ -441,7 +445,12 @@ def _read_vocabulary(
             for e in match.entries
             if e.kind in (Kind.CATEGORY, Kind.TYPE) and not e.short
         }
-    kinds = [(m, _kind_entries(m, vocab, context)) for m in matches]
+    kinds = [(m, _kind_entries(m, vocab, context, tokens)) for m in matches]
+    # "she chews straight through it": after a pronoun a kind's short name is a verb
+    kinds = [
+        (m, [] if e and all(x.short for x in e) and _after_pronoun(m, tokens) else e)
+        for m, e in kinds
+    ]
     # "coffee machine", "dog crate", "yoga pants": a kind's word before a noun the catalogue does
     # not know describes that noun; the request is for the noun.
     modifiers = {
@@ -572,7 +581,9 @@ def _categories_of(types: list[str], vocab: Vocabulary) -> set[str]:
     }
 
 
-def _kind_entries(match: Match, vocab: Vocabulary, context: set[str]) -> list[Entry]:
+def _kind_entries(
+    match: Match, vocab: Vocabulary, context: set[str], tokens: list[str]
+) -> list[Entry]:
     """The product types (one, or several for "earbuds") or the category a phrase names, when
     they can filter. A short name of one kind only ("bed" for Dog Bed, "food" for Dry Dog
     Food) counts only when the dialogue is about that kind's category (`context`): "I read in
@@ -584,13 +595,19 @@ def _kind_entries(match: Match, vocab: Vocabulary, context: set[str]) -> list[En
         for e in match.entries
         if e.kind is Kind.TYPE and vocab.coverage(TYPE_KEY, e.category) >= MIN_COVERAGE
     ]
-    if len(types) == 1 and types[0].short:
+    if len(types) == 1 and types[0].short and _everyday(tokens[match.start : match.end]):
         category = types[0].category
         if not category or not ({category, vocab.top_of.get(category, category)} & context):
             types = []
     if types:
         return types
     return [e for e in match.entries if e.kind is Kind.CATEGORY][:1]
+
+
+def _everyday(said: list[str]) -> bool:
+    """A short name that is an everyday word ("bed", "food", "blocks") needs the dialogue's
+    topic to name a kind; a rarer one ("harness", "leash", "kettlebell") names it anywhere."""
+    return zipf_frequency(" ".join(said), "en") >= _EVERYDAY_ZIPF
 
 
 def _most_specific(kinds: list[tuple[Match, list[Entry]]], wanted: set[Match]) -> set[Match]:
@@ -808,6 +825,14 @@ def _thing(phrase: list[str], before: str, after: str) -> str | None:
     return " ".join(kept) or None
 
 
+_EVERYDAY_ZIPF = 3.8  # wordfreq's scale: "bed" 5.1, "blocks" 4.4, "harness" 3.7, "leash" 3.5
+_PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they", "who", "which", "that"})
+
+
+def _after_pronoun(match: Match, tokens: list[str]) -> bool:
+    return match.start > 0 and tokens[match.start - 1] in _PRONOUNS
+
+
 _ALSO = frozenset({"also", "too", "later", "next", "separately"})
 _BUY = frozenset({"buy", "get", "purchase", "order", "grab", "pick"})
 
@@ -817,6 +842,12 @@ def _another_purchase(match: Match, tokens: list[str], sentence: _Sentence) -> b
     too") is no constraint on this request."""
     before = set(tokens[max(sentence.start, match.start - 6) : match.start])
     return bool(before & _ALSO and before & _BUY)
+
+
+def _add_value(target: dict[str, list[str]], key: str, value: str) -> None:
+    said = target.setdefault(key, [])
+    if value not in said:  # "induction ... must work on induction": once
+        said.append(value)
 
 
 def _hedged(match: Match, tokens: list[str]) -> bool:
@@ -879,7 +910,7 @@ def _apply(
         if key in vocab.boolean_keys:
             value = vocab.boolean_value(key, not negated)
             if value and (attached or negated):
-                out.attributes.setdefault(key, []).append(value)
+                _add_value(out.attributes, key, value)
                 return False
             return not negated
         if negated and (free := vocab.free_value(key)):
@@ -953,7 +984,16 @@ def _pick_key(
         # oils" does not refuse the colour "RCM Essentials Starter Kit".
         said = [v for v in said if words(v) == phrase]
         return (key, said) if said else None
-    return key, list(dict.fromkeys([*said, *vocab.values_with(key, phrase)]))
+    shades = _shades(key, phrase, vocab) if negated else []  # "not blue": no navy either
+    return key, list(dict.fromkeys([*said, *vocab.values_with(key, phrase), *shades]))
+
+
+def _shades(key: str, phrase: list[str], vocab: Vocabulary) -> list[str]:
+    """The catalogue's shades of a plain colour said ("blue": Navy, Cobalt)."""
+    if ("color" not in key.casefold() and "colour" not in key.casefold()) or len(phrase) != 1:
+        return []
+    family = set(lx.COLOR_FAMILIES.get(phrase[0], ()))
+    return sorted(v for v in vocab.values.get(key, ()) if family & set(words(v)))
 
 
 def _has_content(out: Parsed) -> bool:

@@ -98,6 +98,8 @@ class Match:
 
 
 _MIN_TITLES = 3
+# Yes/no keys named "<thing> Compatible" / "Safe" / "Ready": the thing alone names them.
+_QUALIFIERS = frozenset({"compatible", "safe", "ready", "friendly", "approved"})
 # The kind a catalogue names only in its titles, as a coverage group: "title:wig".
 TITLE_KIND = "title:"
 
@@ -204,6 +206,10 @@ class Vocabulary:
                     if value.casefold().startswith("all ") or value.casefold() in _CATCH_ALL:
                         vocab.catch_all[key] = value
             vocab._add(key, Entry(Kind.KEY, key, key=key))
+            folded = words(key)
+            if key in vocab.boolean_keys and len(folded) == 2 and folded[1] in _QUALIFIERS:
+                # "works on induction", "dishwasher ok": the first word names the key
+                vocab._add(folded[0], Entry(Kind.KEY, key, key=key))
         # Short names come last: a word that already names a value or a key keeps that meaning.
         vocab._add_short_names(type_entries, list(top_counts) + list(vocab.top_of))
         key_words = {w for key in vocab.values for w in words(key)}

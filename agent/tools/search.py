@@ -126,6 +126,16 @@ def _find(
     if not kinds:
         return shop.search(query, filters, k, turn.context, like)
     wide = shop.search(query, filters, max(k * _TITLE_WIDENING, 50), turn.context, like)
+    # A value refused ("nothing glittery") is refused in the title too, where such a
+    # catalogue states most of its facts.
+    refused = {
+        word
+        for values in filters.exclude_attributes.values()
+        for value in values
+        if len(words(value)) == 1
+        for word in words(value)
+    }
+    wide = [r for r in wide if not refused & set(words(r.candidate.product.title))]
     kept = [r for r in wide if titled(r.candidate.product, kinds)]
     kept = kept or [r for r in wide if titled(r.candidate.product, kinds, described=True)]
     return [replace(r, rank=i) for i, r in enumerate(kept[:k], start=1)]
