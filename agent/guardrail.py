@@ -238,9 +238,12 @@ class Guardrail:
         """A catalogue value of an attribute the product has, that is not (one of) its own."""
         own = {k.casefold(): attribute_values(v) for k, v in subject.attributes.items()}
         negated = negated_positions(tokens)  # "no Black color" claims nothing about black
+        title = set(words(subject.title))
         for match in self.shop.vocabulary.find(tokens):
             if match.start in negated:
                 continue
+            if set(tokens[match.start : match.end]) <= title:
+                continue  # the product's own name says it ("High Tides ... Palette")
             # The same words may be a value of several keys; any that fits the product is fine.
             claims = [
                 (e.key.casefold(), e.name.casefold())

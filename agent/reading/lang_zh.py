@@ -229,6 +229,7 @@ def to_english(text: str) -> str:
 
 def _number(cn2an: object, words: str) -> str:
     try:
+        # cn2an is imported lazily (its start-up is slow) and ships no type hints
         value = cn2an.cn2an(words, "smart")  # type: ignore[attr-defined]
     except (ValueError, KeyError, IndexError):  # not a number cn2an can read: keep it
         return words

@@ -20,6 +20,9 @@ COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 ORDINAL = re.compile(
     r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
     r"1st|2nd|3rd|[4-9]th|10th|last|top|former|latter)\s+"
+    # "last time", "the first time I", "first of all", "top notch": no position in a list
+    r"(?!(?:time|times|year|week|month|night|summer|winter|season|visit|order|purchase|of all"
+    r"|notch|priority|thing|things)\b)"
     r"(one|ones|option|item|product|pick|result|choice|two|three|four|2|3|4)?\b"
 )
 ORDINAL_ALONE = re.compile(
@@ -370,7 +373,8 @@ TEXT_SPEAK = {
 TEXT_SPEAK_WORD = re.compile(
     r"(?<![\w/])("
     + "|".join(re.escape(k) for k in sorted(TEXT_SPEAK, key=len, reverse=True))
-    + r")(?![\w/])"
+    + r")(?![\w/])",
+    re.IGNORECASE,
 )
 SYNONYM = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in sorted(SYNONYMS, key=len, reverse=True)) + r")\b"

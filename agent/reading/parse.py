@@ -154,7 +154,6 @@ def parse(
     out = Parsed(injections=injections, clean_text=clean, language=lang, english=english)
     low = _normalise(english)
     if lang == "en":
-        low = lx.TEXT_SPEAK_WORD.sub(lambda m: lx.TEXT_SPEAK[m.group(0)], low)
         low = correct(low, _known_words(vocab))
     low = lx.SYNONYM.sub(lambda m: _synonym(m.group(0), vocab), low)
     low = _take_drops(low, out)

@@ -18,6 +18,7 @@ from typing import Any
 from wordfreq import zipf_frequency
 
 from agent.reading import lang_es, lang_zh
+from agent.reading import lexicon as lx
 
 LANGUAGES = ("en", "zh", "es")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -65,8 +66,8 @@ def detect_language(text: str, previous: str = "en") -> str:
 
 def to_english(text: str, language: str) -> str:
     """The message in the canonical English words parse.py reads."""
-    if language not in ("zh", "es"):
-        return text
+    if language not in ("zh", "es"):  # English: text-speak read as its words ("do u have")
+        return lx.TEXT_SPEAK_WORD.sub(lambda m: lx.TEXT_SPEAK[m.group(0).casefold()], text)
     # One space between words, whatever was typed: the phrase tables match "que no cueste"
     # across a line break or a double space.
     plain = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))

@@ -61,7 +61,7 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
         # (only what the shopper refused stays out).
         filters = filters.model_copy(update={"exclude_ids": _refused(state, asked, requested)})
         ranked = _find(shop, query, filters, turn, like)
-    if _not_carried(shop, state, query, ranked, requested, turn):
+    if not like and _not_carried(shop, state, query, ranked, requested, turn):
         turn.listed = []
         return SearchResult(
             count=0,

@@ -104,6 +104,7 @@ def hair_clip_shop(tmp_path_factory, embedder):
                 ("Thessa", "Velvet", "Thick"),
                 ("Glimmet", "Glitter", "Fine"),
                 ("Orlia", "Floral", "Fine"),
+                ("Finesse", "Thick", "Fine"),  # its name says "Thick": the clip, not the hair
             ]
         )
     ]
@@ -211,3 +212,21 @@ def test_the_system_prompt_is_caught_encoded(searched):
     report = GuardrailReport()
     kept = list(guard.filter(wrapped, Turn(turn.state, results=turn.results), report))
     assert report.prompt_leak >= 3
+
+
+def test_a_word_of_the_products_own_title_is_no_false_claim(hair_clip_shop, tmp_path):
+    from agent import build_agent
+    from agent.settings import Settings
+
+    agent = build_agent(Settings(data_dir=tmp_path), shop=hair_clip_shop)
+    turn = Turn(DialogueState(), k=9)
+    agent.toolbox.search(SearchProductsArgs(query="hair clips"), turn)
+    guard = Guardrail(hair_clip_shop)
+    clip = next(c for c in turn.listed if c.brand == "Finesse")
+    assert clip.attributes["Hair Type"] == "Fine" and "Thick" in clip.title
+    # "Thick" is a hair type, and this clip's is Fine: its own name still says "Thick".
+    assert verdict(guard, turn, f"**{clip.title}** is ${clip.price:.2f}.") is None
+    # A claim beyond the name is still checked.
+    assert verdict(guard, turn, f"**{clip.title}** is made for long hair.") == (
+        "attribute_contradiction"
+    )
