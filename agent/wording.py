@@ -153,10 +153,13 @@ def _spanish_plural(phrase: str) -> str:
     out: list[str] = []
     inflect = True
     for word in phrase.split():
-        if word in ("de", "para", "con", "sin", "a"):
+        if word in _SPANISH_PREPOSITIONS:
             inflect = False
         out.append(plural(word, "es") if inflect else word)
     return " ".join(out)
+
+
+_SPANISH_PREPOSITIONS = frozenset({"de", "del", "para", "con", "sin", "a", "al", "en", "y", "o"})
 
 
 def _spanish_singular(phrase: str) -> str:
@@ -165,7 +168,7 @@ def _spanish_singular(phrase: str) -> str:
     out: list[str] = []
     inflect = True
     for word in phrase.split():
-        if word in ("de", "del", "para", "con", "sin", "a"):
+        if word in _SPANISH_PREPOSITIONS:
             inflect = False
         if inflect and word.endswith("ces"):
             word = word[:-3] + "z"

@@ -190,6 +190,7 @@ PRODUCTS: dict[str, str] = {
     "汽车": "car", "电视": "tv", "冰箱": "refrigerator",
     "印度": "india", "斯里兰卡": "sri lanka", "中国": "china", "日本": "japan", "哥伦比亚": "colombia",
     "埃塞俄比亚": "ethiopia", "巴西": "brazil", "肯尼亚": "kenya", "危地马拉": "guatemala", "越南": "vietnam",
+    "不含咖啡因": "decaf", "咖啡胶囊": "espresso pods",
     # Attribute values shoppers say in Chinese.
     "极简风": "minimalist", "极简": "minimalist", "简约": "minimalist", "现代风": "modern",
     "现代": "modern", "工业风": "industrial", "复古": "mid-century", "中古风": "mid-century",

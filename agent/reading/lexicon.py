@@ -347,6 +347,8 @@ SYNONYMS = {
     "headset": "headphones", "buds": "earbuds", "earphones": "earbuds", "sneakers": "shoes",
     "trainers": "shoes", "runners": "running shoes", "rucksack": "backpack",
     "frying pan": "skillet", "fry pan": "skillet", "cooking": "cookware", "cooks": "cookware",
+    "caffeine free": "decaf", "caffeine-free": "decaf", "decaffeinated": "decaf",
+    "no caffeine": "decaf", "without caffeine": "decaf",
 }  # fmt: skip
 # Shades a shopper means by a plain colour word ("not blue": no navy either).
 COLOR_FAMILIES = {
@@ -369,7 +371,14 @@ TEXT_SPEAK = {
     "smth": "something", "sth": "something", "ppl": "people", "gonna": "going to",
     "wanna": "want to", "gimme": "give me", "lemme": "let me", "idk": "i don't know",
     "imo": "", "tbh": "", "ngl": "", "lol": "", "lmao": "", "omg": "", "pleeease": "please",
+    "da": "the", "af": "", "yo": "", "fr": "", "rn": "right now", "bc": "because",
+    "cuz": "because", "coz": "because", "tho": "though", "thru": "through", "ya": "you",
+    "plsss": "please", "bday": "birthday", "gf": "girlfriend", "bf": "boyfriend",
 }  # fmt: skip
+# Laughter and its kin: no words at all ("lmaooo", "hahaha", "xD").
+LAUGHTER = re.compile(
+    r"(?<!\w)(?:lo+l+|lma+o+|ha(?:ha)+h?|he(?:he)+|xd+|rofl)(?!\w)", re.IGNORECASE
+)
 TEXT_SPEAK_WORD = re.compile(
     r"(?<![\w/])("
     + "|".join(re.escape(k) for k in sorted(TEXT_SPEAK, key=len, reverse=True))

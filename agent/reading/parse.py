@@ -129,6 +129,10 @@ class Parsed:
     # relax order): "the budget can stretch", "it's a hard budget".
     flexible: list[str] = field(default_factory=list)
     strict: list[str] = field(default_factory=list)
+    # Whether the message asks for something outright ("do you have", "I need", "recommend")
+    # or is little more than a name ("motor oil"): only such a message can be for something
+    # the shop does not carry; "ugh my feet are killing me" is a story to ask about.
+    asks_outright: bool = False
     matched: bool = False  # the message used any word of the catalogue's vocabulary
     injections: int = 0
     clean_text: str = ""  # the message with instruction-like clauses cut (what a model sees)
@@ -237,8 +241,7 @@ def _title_kind(out: Parsed, vocab: Vocabulary, type_hint: str | None) -> str | 
     reading found one and none was given."""
     if out.types or vocab.has_types() or (type_hint or "").startswith(TITLE_KIND):
         return None
-    things = out.things if out.story else out.things[:1]
-    return next(filter(None, map(vocab.title_head, things)), None)
+    return next(filter(None, map(vocab.title_head, out.things)), None)
 
 
 def _synonym(word: str, vocab: Vocabulary) -> str:
@@ -776,6 +779,8 @@ def _gather_needs(
         # tried everything from the drugstore" is no request.
         keep_sentences = [s for s in sentences if s.asks or s.kinds]
     out.story = not short
+    named_only = len(words(out.english)) <= 4  # the whole message, prices and all
+    out.asks_outright = named_only or any(s.asks for s in sentences)
     wished: list[str] = []  # in a long message, the things of sentences that ask come first
     for sentence in keep_sentences or sentences:
         phrase: list[str] = []
@@ -819,8 +824,8 @@ def _thing(phrase: list[str], before: str, after: str) -> str | None:
     while "free" in kept:  # "lotion fragrance free": the fragrance is what it is without
         at = kept.index("free")
         del kept[max(0, at - 1) : at + 1]
-    while kept and (kept[-1] in lx.FILLER or kept[-1] in lx.NOT_A_HEAD):
-        kept.pop()  # "shampoo that('s fine)", "running shoes size (9)": the noun before
+    while kept and (kept[-1] in lx.FILLER or kept[-1] in lx.NOT_A_HEAD or _adverb(kept[-1])):
+        kept.pop()  # "shampoo that('s fine)", "claw clips specifically": the noun before
     return " ".join(kept) or None
 
 
@@ -847,6 +852,11 @@ def _add_value(target: dict[str, list[str]], key: str, value: str) -> None:
     said = target.setdefault(key, [])
     if value not in said:  # "induction ... must work on induction": once
         said.append(value)
+
+
+def _adverb(word: str) -> bool:
+    """ "specifically", "really", "asap-ly": an -ly word names no product (a "lily" might)."""
+    return len(word) > 5 and word.endswith("ly") and word not in ("jelly", "belly", "family")
 
 
 def _hedged(match: Match, tokens: list[str]) -> bool:

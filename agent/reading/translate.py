@@ -67,6 +67,7 @@ def detect_language(text: str, previous: str = "en") -> str:
 def to_english(text: str, language: str) -> str:
     """The message in the canonical English words parse.py reads."""
     if language not in ("zh", "es"):  # English: text-speak read as its words ("do u have")
+        text = lx.LAUGHTER.sub(" ", text)
         return lx.TEXT_SPEAK_WORD.sub(lambda m: lx.TEXT_SPEAK[m.group(0).casefold()], text)
     # One space between words, whatever was typed: the phrase tables match "que no cueste"
     # across a line break or a double space.

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
+
 from agent.types import TYPE_KEY
 from retrieval.types import Product
 
@@ -98,6 +101,8 @@ class Match:
 
 
 _MIN_TITLES = 3
+_EVERYDAY_WORD = 3.0  # wordfreq zipf: "charger" 3.3, "scrunchy" 1.6
+_NEAR_TITLE_WORD = 84  # rapidfuzz ratio: "scrunchy" ~ "scrunchie", "moisturiser" ~ "moisturizer"
 # Yes/no keys named "<thing> Compatible" / "Safe" / "Ready": the thing alone names them.
 _QUALIFIERS = frozenset({"compatible", "safe", "ready", "friendly", "approved"})
 # The kind a catalogue names only in its titles, as a coverage group: "title:wig".
@@ -278,7 +283,18 @@ class Vocabulary:
         head word (the last: "hair extensions" -> "extension") when some title has it."""
         said = words(phrase)
         head = said[-1] if said else ""
-        return head if len(head) > 2 and head in self.title_words else None
+        if len(head) <= 2:
+            return None
+        if head in self.title_words:
+            return head
+        # Spelled another way ("scrunchy", "moisturiser"): the title word it nearly is; not
+        # an everyday word of its own ("charger" is no misspelt "charge").
+        if zipf_frequency(head, "en") >= _EVERYDAY_WORD:
+            return None
+        near = process.extractOne(
+            head, self.title_words, scorer=fuzz.ratio, score_cutoff=_NEAR_TITLE_WORD
+        )
+        return str(near[0]) if near and len(head) >= 5 else None
 
     def is_common_word(self, brand: str) -> bool:
         return brand in self.common_brands

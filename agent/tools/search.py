@@ -273,7 +273,7 @@ def _not_carried(
         return False  # an answer to our question, or a gift: search with what is known
     if state.untitled and parsed.intent is Intent.SEARCH:
         return True  # kinds show only in titles, and none names what was asked ("a charger")
-    if not parsed.needs or parsed.intent is not Intent.SEARCH:
+    if not parsed.needs or parsed.intent is not Intent.SEARCH or not parsed.asks_outright:
         return False
     foreign = any(untranslated(n, parsed.language) for n in parsed.needs)
     if shop.vocabulary.has_types() and not parsed.matched and not foreign:
