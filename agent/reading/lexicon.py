@@ -371,7 +371,8 @@ TEXT_SPEAK = {
     "smth": "something", "sth": "something", "ppl": "people", "gonna": "going to",
     "wanna": "want to", "gimme": "give me", "lemme": "let me", "idk": "i don't know",
     "imo": "", "tbh": "", "ngl": "", "lol": "", "lmao": "", "omg": "", "pleeease": "please",
-    "da": "the", "af": "", "yo": "", "fr": "", "rn": "right now", "bc": "because",
+    "da": "the", "af": "", "yo": "", "ugh": "", "meh": "", "welp": "", "fr": "",
+    "rn": "right now", "bc": "because",
     "cuz": "because", "coz": "because", "tho": "though", "thru": "through", "ya": "you",
     "plsss": "please", "bday": "birthday", "gf": "girlfriend", "bf": "boyfriend",
 }  # fmt: skip

@@ -241,7 +241,8 @@ def _title_kind(out: Parsed, vocab: Vocabulary, type_hint: str | None) -> str | 
     reading found one and none was given."""
     if out.types or vocab.has_types() or (type_hint or "").startswith(TITLE_KIND):
         return None
-    return next(filter(None, map(vocab.title_head, out.things)), None)
+    things = out.things if out.story else out.things[:1]
+    return next(filter(None, map(vocab.title_head, things)), None)
 
 
 def _synonym(word: str, vocab: Vocabulary) -> str:
@@ -809,6 +810,13 @@ def _gather_needs(
                 phrase = []
     out.needs = list(dict.fromkeys(out.needs))
     out.things = list(dict.fromkeys([*wished, *out.things]))
+    # A message that opens with the thing ("scratching post for my cat") asks for it too.
+    opening = next(
+        (t for t in surface if t.isalpha() and t not in lx.FILLER and t not in lx.DETERMINERS),
+        "",
+    )
+    if out.things and out.things[0].split()[0] == opening:
+        out.asks_outright = True
 
 
 def _thing(phrase: list[str], before: str, after: str) -> str | None:

@@ -259,8 +259,8 @@ def _read_user(
     state.strict = (*(n for n in state.strict if n not in said), *parsed.strict)
     if not vocab.has_types() and parsed.intent not in _ASKING and parsed.things:
         # A new request, by its first thing; one that no title names is not sold here.
-        # (the first that a title names: "yo where da lip scrubs at" asks for lip scrubs)
-        things = parsed.things
+        # (a story's: the first that a title names, its other words being its story)
+        things = parsed.things if parsed.story else parsed.things[:1]
         head = next(filter(None, map(vocab.title_head, things)), None)
         state.title_kinds = (head,) if head else ()
         # (a story's words are no request; an untranslated word may name what the shop sells)
