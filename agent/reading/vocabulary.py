@@ -101,6 +101,7 @@ class Match:
 
 
 _MIN_TITLES = 3
+_DESCRIPTIVE_TITLE_WORDS = 6  # median distinct words per title, above which titles describe
 _EVERYDAY_WORD = 3.0  # wordfreq zipf: "charger" 3.3, "scrunchy" 1.6
 _NEAR_TITLE_WORD = 84  # rapidfuzz ratio: "scrunchy" ~ "scrunchie", "moisturiser" ~ "moisturizer"
 # Yes/no keys named "<thing> Compatible" / "Safe" / "Ready": the thing alone names them.
@@ -155,6 +156,7 @@ class Vocabulary:
         prices: dict[str, list[float]] = defaultdict(list)
         title_words: Counter[str] = Counter()
         untyped: list[tuple[frozenset[str], tuple[str, ...]]] = []
+        title_lengths: list[int] = []
         for p in products:
             kind_name = p.attributes.get(TYPE_KEY)
             if not kind_name:
@@ -165,7 +167,9 @@ class Vocabulary:
             if p.price is not None:
                 for name in groups:
                     prices[name].append(p.price)
-            title_words.update(set(words(p.title)))
+            title = set(words(p.title))
+            title_words.update(title)
+            title_lengths.append(len(title))
             seen = set(words(" ".join([p.title, p.description[:300]])))
             text_words.update(seen)
             if p.brand:
@@ -232,7 +236,9 @@ class Vocabulary:
                 if others >= 3:
                     vocab.common_brands.add(brand)
         vocab.prices = {name: sorted(values) for name, values in prices.items()}
-        if not vocab.has_types():
+        if not vocab.has_types() and _descriptive(title_lengths):
+            # Titles that describe the product ("Glueless Lace Front Wig, Human Hair, 18
+            # inch") name its kind; titles that are names ("Jumanji (2017)") do not.
             vocab.title_words = frozenset(
                 w for w, n in title_words.items() if n >= _MIN_TITLES and w.isalpha()
             )
@@ -417,6 +423,13 @@ class Vocabulary:
             if words(value)[-1:] == ["free"]:
                 return value
         return None
+
+
+def _descriptive(title_lengths: Sequence[int]) -> bool:
+    """Whether most titles are descriptions (beauty: median 15 words) rather than names
+    (films: 3)."""
+    ordered = sorted(title_lengths)
+    return bool(ordered) and ordered[len(ordered) // 2] >= _DESCRIPTIVE_TITLE_WORDS
 
 
 def _type_group(kind: str) -> str:

@@ -63,26 +63,35 @@ def test_the_shoppers_own_things_are_not_the_product(vocab):
 
 
 def _untyped() -> Vocabulary:
-    """A catalogue like the Amazon beauty data: no Type attribute, kinds in titles only."""
+    """A catalogue like the Amazon beauty data: no Type attribute, kinds in titles only, and
+    titles that describe the product."""
     products = []
     for i in range(8):
         material = "Human Hair" if i % 2 else "Synthetic"
         products.append(
             Product(
                 id=f"w{i}",
-                title=f"Glam {i} Lace Front Wig, Wavy",
+                title=f"Glam {i} Lace Front Wig, Wavy, Pre Plucked, 18 inch",
                 attributes={"Material": material, "Hair Type": "Wavy"},
             )
         )
     for i, form in enumerate(["Cream", "Lotion", "Gel", "Cream", "Cream,Gel", "Lotion"]):
         products.append(
-            Product(id=f"m{i}", title=f"Daily Face Moisturizer {i}", attributes={"Item Form": form})
+            Product(
+                id=f"m{i}",
+                title=f"Daily Face Moisturizer {i}, Lightweight, for All Skin Types",
+                attributes={"Item Form": form},
+            )
         )
     products += [
-        Product(id=f"c{i}", title=f"Silk Scarf {i}", attributes={"Color": "Cream"})
+        Product(
+            id=f"c{i}", title=f"Silk Scarf {i} for Women, Square", attributes={"Color": "Cream"}
+        )
         for i in range(2)
     ]
-    products += [Product(id=f"h{i}", title=f"Hair Clip {i}") for i in range(20)]
+    products += [
+        Product(id=f"h{i}", title=f"Hair Clip {i}, Large Claw, Nonslip") for i in range(20)
+    ]
     return Vocabulary.from_products(products)
 
 
@@ -137,3 +146,20 @@ def test_the_rules_backend_loosens_what_the_shopper_called_flexible(make_agent):
     firm = ask("a Luminary desk lamp, must be under $15")
     assert firm.relaxed != ["max_price"]
     assert all(c.price <= 15 for c in firm.recommendations)
+
+
+def test_titles_that_are_names_name_no_kinds():
+    # Films ("Scary Movie (2000)") are titled by name: "a good horror movie" is no request
+    # for titles holding "movie", as "a wig" is for titles holding "wig" in the beauty shop.
+    films = [
+        Product(id=f"f{i}", title=title, attributes={"Genre": genre})
+        for i, (title, genre) in enumerate(
+            [("Scary Movie (2000)", "Comedy"), ("The Lego Movie (2014)", "Animation"),
+             ("Bee Movie (2007)", "Animation"), ("Movie 43 (2013)", "Comedy"),
+             ("The Shining (1980)", "Horror"), ("It Follows (2014)", "Horror")]
+        )
+    ]  # fmt: skip
+    vocab = Vocabulary.from_products(films)
+    assert not vocab.has_types() and vocab.title_words == frozenset()
+    assert vocab.title_head("a good horror movie") is None
+    assert _untyped().title_head("lace front wigs") == "wig"
