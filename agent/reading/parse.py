@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from wordfreq import zipf_frequency
-
+from agent.reading import clauses as cl
 from agent.reading import lexicon as lx
 from agent.reading.money import read_prices
 from agent.reading.references import MEASURE, SIZE_KEYS, measure, same_size
@@ -63,24 +62,6 @@ RelativePrice = Literal["cheaper", "pricier"]
 Pick = Literal["cheapest", "priciest", "best_rated"]
 _SHORT = 14  # words: a message this short is all about the request
 _SIZE_TOLERANCE = 0.06  # "1 oz" is 1 fl oz (29.6 ml against 28.3 g)
-_WANT = re.compile(
-    r"\b(?:need|needs|want|wanted|looking|look for|searching|after|prefer|must|has to|have to|"
-    r"should|only|show|find|get me|recommend|suggest|shopping|buy|would like|i'd like|"
-    r"do you have|got any|any|something|anything|for|with|without|no|not)\b"
-)
-# In a long message, the sentences that ask for something (not merely mention "for" or "no").
-_ASKS = re.compile(
-    r"\b(?:need|needs|want|wanted|wanting|looking|look for|searching|recommend|suggest|"
-    r"would like|i'd like|i d like|do you have|got any|show me|find me|get me|buy|after a|"
-    r"(?:use|try|get|grab|pick) (?:a|an|some)|what i (?:think i )?need|i'? ?m after|"
-    r"hoping (?:for|to find)|in the market for|help me find|must|has to|have to|needs to)\b"
-)
-_NEEDS = re.compile(r"\b(?:need|needs|want|wanted|wanting|looking|searching|i'? ?m after)\b")
-_POSSESSIVES = frozenset({"my", "her", "his", "our", "their"})  # "your wigs" are the shop's
-_OWNED = re.compile(
-    r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had)|i'? ?ve (?:got|tried|used|had|"
-    r"bought)|my (?:old|last|current)|last (?:time|year|month)|used to)\b"
-)
 # The vocabulary's words (vocabulary.py), and the punctuation that ends clauses.
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[,;.!?/&]")
 
@@ -417,16 +398,6 @@ def _intent(text: str, out: Parsed) -> Intent:
 # Vocabulary ------------------------------------------------------------------------------
 
 
-@dataclass
-class _Sentence:
-    start: int
-    end: int
-    wants: bool = False
-    owned: bool = False
-    kinds: bool = False  # names a product type or category
-    asks: bool = False  # asks for something outright (_ASKS), not only "for"/"with"/"no"
-
-
 def _read_vocabulary(
     text: str,
     vocab: Vocabulary,
@@ -438,7 +409,7 @@ def _read_vocabulary(
     tokens = [fold_word(w) for w in surface]
     matches = vocab.find(tokens)
     negated = negated_matches(tokens, matches) | _disliked(surface, matches)
-    sentences = _sentences(surface, matches)
+    sentences = cl.sentences(surface, matches)
     short = sum(1 for t in surface if t.isalnum()) <= _SHORT or len(sentences) == 1
     context = {c for c in (category_hint, vocab.top_of.get(category_hint or "")) if c}
     for match in matches:
@@ -450,7 +421,7 @@ def _read_vocabulary(
     kinds = [(m, _kind_entries(m, vocab, context, tokens)) for m in matches]
     # "she chews straight through it": after a pronoun a kind's short name is a verb
     kinds = [
-        (m, [] if e and all(x.short for x in e) and _after_pronoun(m, tokens) else e)
+        (m, [] if e and all(x.short for x in e) and cl.after_pronoun(m, tokens) else e)
         for m, e in kinds
     ]
     # "coffee machine", "dog crate", "yoga pants": a kind's word before a noun the catalogue does
@@ -463,14 +434,14 @@ def _read_vocabulary(
     kinds = [(m, [] if m in modifiers else entries) for m, entries in kinds]
     out.matched = any(m not in modifiers for m in matches)
 
-    def sentence_of(match: Match) -> _Sentence:
+    def sentence_of(match: Match) -> cl.Sentence:
         return next((s for s in sentences if s.start <= match.start < s.end), sentences[-1])
 
     # In a long message that asks outright, only its asking sentences (and those naming a
     # kind) constrain: "green bean casserole" in a story about dinner is no colour.
     any_asks = any(s.asks for s in sentences)
     # "... I also need to buy a conditioner later": another purchase, not this request's kind
-    kinds = [(m, [] if _another_purchase(m, tokens, sentence_of(m)) else e) for m, e in kinds]
+    kinds = [(m, [] if cl.another_purchase(m, tokens, sentence_of(m)) else e) for m, e in kinds]
     kinds_wanted = _most_specific(kinds, _wanted_kinds(kinds, sentences, negated))
     for match, entries in kinds:
         for entry in entries:
@@ -507,12 +478,12 @@ def _read_vocabulary(
         if all(t in lx.NEGATORS for t in tokens[match.start : match.end]):
             continue  # "no" is a negation here, not the attribute value "No"
         sentence = sentence_of(match)
-        if _another_purchase(match, tokens, sentence):
+        if cl.another_purchase(match, tokens, sentence):
             for i in range(match.start, match.end):
                 need[i] = False
             continue
         asking = sentence.asks if any_asks else sentence.wants
-        attached = (short or asking or sentence.kinds) and not _hedged(match, tokens)
+        attached = (short or asking or sentence.kinds) and not cl.hedged(match, tokens)
         keep = apply_value(
             match, tokens, surface, vocab, out, match in negated, attached, category, kind
         )
@@ -597,19 +568,13 @@ def _kind_entries(
         for e in match.entries
         if e.kind is Kind.TYPE and vocab.coverage(TYPE_KEY, e.category) >= MIN_COVERAGE
     ]
-    if len(types) == 1 and types[0].short and _everyday(tokens[match.start : match.end]):
+    if len(types) == 1 and types[0].short and cl.everyday(tokens[match.start : match.end]):
         category = types[0].category
         if not category or not ({category, vocab.top_of.get(category, category)} & context):
             types = []
     if types:
         return types
     return [e for e in match.entries if e.kind is Kind.CATEGORY][:1]
-
-
-def _everyday(said: list[str]) -> bool:
-    """A short name that is an everyday word ("bed", "food", "blocks") needs the dialogue's
-    topic to name a kind; a rarer one ("harness", "leash", "kettlebell") names it anywhere."""
-    return zipf_frequency(" ".join(said), "en") >= _EVERYDAY_ZIPF
 
 
 def _most_specific(kinds: list[tuple[Match, list[Entry]]], wanted: set[Match]) -> set[Match]:
@@ -624,7 +589,7 @@ def _most_specific(kinds: list[tuple[Match, list[Entry]]], wanted: set[Match]) -
 
 
 def _wanted_kinds(
-    kinds: list[tuple[Match, list[Entry]]], sentences: list[_Sentence], negated: set[Match]
+    kinds: list[tuple[Match, list[Entry]]], sentences: list[cl.Sentence], negated: set[Match]
 ) -> set[Match]:
     """The product kinds the shopper asks for, not the ones they say they have: in a sentence
     that asks for something when there is one, else every kind not said as owned."""
@@ -632,7 +597,7 @@ def _wanted_kinds(
     if not named:
         return set()
 
-    def sentence_of(m: Match) -> _Sentence:
+    def sentence_of(m: Match) -> cl.Sentence:
         return next((s for s in sentences if s.start <= m.start < s.end), sentences[-1])
 
     # Those in sentences that ask outright first ("So I need a proper big stock pot"), then
@@ -642,41 +607,6 @@ def _wanted_kinds(
         if asking:
             return set(asking)
     return {m for m, _ in named if not sentence_of(m).owned} or {named[-1][0]}
-
-
-def _asks(sentence: str) -> bool:
-    """Whether a sentence asks for something; one about what the shopper has or tried asks
-    only with its own need ("I've tried the ones dermatologists recommend" does not)."""
-    if not _ASKS.search(sentence):
-        return False
-    return not _OWNED.search(sentence) or bool(_NEEDS.search(sentence))
-
-
-def _sentences(surface: list[str], matches: list[Match]) -> list[_Sentence]:
-    out: list[_Sentence] = []
-    start = 0
-    for i, token in enumerate([*surface, "."]):
-        if token in (".", "!", "?", ";") or i == len(surface):
-            if i > start:
-                words_here = " ".join(surface[start:i])
-                out.append(
-                    _Sentence(
-                        start,
-                        i,
-                        wants=bool(_WANT.search(words_here)),
-                        owned=bool(_OWNED.search(words_here)),
-                        asks=_asks(words_here),
-                    )
-                )
-            start = i + 1
-    if not out:
-        out.append(_Sentence(0, len(surface)))
-    for match in matches:
-        if any(e.kind in (Kind.TYPE, Kind.CATEGORY) for e in match.entries):
-            for s in out:
-                if s.start <= match.start < s.end:
-                    s.kinds = True
-    return out
 
 
 def negated_matches(tokens: list[str], matches: list[Match]) -> set[Match]:
@@ -767,7 +697,7 @@ def _is_need(token: str) -> bool:
 def _gather_needs(
     surface: list[str],
     need: list[bool],
-    sentences: list[_Sentence],
+    sentences: list[cl.Sentence],
     short: bool,
     out: Parsed,
 ) -> None:
@@ -803,7 +733,7 @@ def _gather_needs(
                 after = next(follow, "")  # "fragrance-free": the word past the hyphen
                 owner = surface[start - 1] if start > sentence.start else ""
                 # "my face", "her old boots": the shopper's own, not the product asked for
-                thing = None if owner in _POSSESSIVES else _thing(phrase, before, after)
+                thing = None if owner in cl.POSSESSIVES else _thing(phrase, before, after)
                 if thing:
                     (wished if sentence.asks and not short else out.things).append(thing)
                 phrase = []
@@ -831,44 +761,9 @@ def _thing(phrase: list[str], before: str, after: str) -> str | None:
     while "free" in kept:  # "lotion fragrance free": the fragrance is what it is without
         at = kept.index("free")
         del kept[max(0, at - 1) : at + 1]
-    while kept and (kept[-1] in lx.FILLER or kept[-1] in lx.NOT_A_HEAD or _adverb(kept[-1])):
+    while kept and (kept[-1] in lx.FILLER or kept[-1] in lx.NOT_A_HEAD or cl.adverb(kept[-1])):
         kept.pop()  # "shampoo that('s fine)", "claw clips specifically": the noun before
     return " ".join(kept) or None
-
-
-_EVERYDAY_ZIPF = 3.8  # wordfreq's scale: "bed" 5.1, "blocks" 4.4, "harness" 3.7, "leash" 3.5
-_PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they", "who", "which", "that"})
-
-
-def _after_pronoun(match: Match, tokens: list[str]) -> bool:
-    return match.start > 0 and tokens[match.start - 1] in _PRONOUNS
-
-
-_ALSO = frozenset({"also", "too", "later", "next", "separately"})
-_BUY = frozenset({"buy", "get", "purchase", "order", "grab", "pick"})
-
-
-def _another_purchase(match: Match, tokens: list[str], sentence: _Sentence) -> bool:
-    """What the shopper will also buy another time ("... because I have to buy conditioner
-    too") is no constraint on this request."""
-    before = set(tokens[max(sentence.start, match.start - 6) : match.start])
-    return bool(before & _ALSO and before & _BUY)
-
-
-def _adverb(word: str) -> bool:
-    """ "specifically", "really", "asap-ly": an -ly word names no product (a "lily" might)."""
-    return len(word) > 5 and word.endswith("ly") and word not in ("jelly", "belly", "family")
-
-
-def _hedged(match: Match, tokens: list[str]) -> bool:
-    """A value the shopper only hopes for: "ideally industrial", "red if possible"."""
-    before = tokens[max(0, match.start - 3) : match.start]
-    if lx.HEDGES_BEFORE & set(before):
-        return True
-    after = tuple(tokens[match.end : match.end + 6])
-    if lx.HEDGES_BEFORE & set(after[:3]):  # "industrial desk lamp preferably"
-        return True
-    return any(after[i : i + len(h)] == h for h in lx.HEDGES_AFTER for i in range(3))
 
 
 def _has_content(out: Parsed) -> bool:

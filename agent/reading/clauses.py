@@ -1,0 +1,132 @@
+"""What a sentence or a word of a shopper's message does, apart from the catalogue words in it:
+whether the sentence asks for something or tells a story, whether a value is only hoped for
+("ideally industrial"), another purchase ("I also have to buy conditioner"), or a verb ("she
+chews"); parse.py reads the catalogue's words with these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wordfreq import zipf_frequency
+
+from agent.reading import lexicon as lx
+from agent.reading.vocabulary import Kind, Match
+
+WANT = re.compile(
+    r"\b(?:need|needs|want|wanted|looking|look for|searching|after|prefer|must|has to|have to|"
+    r"should|only|show|find|get me|recommend|suggest|shopping|buy|would like|i'd like|"
+    r"do you have|got any|any|something|anything|for|with|without|no|not)\b"
+)
+
+
+# In a long message, the sentences that ask for something (not merely mention "for" or "no").
+ASKS = re.compile(
+    r"\b(?:need|needs|want|wanted|wanting|looking|look for|searching|recommend|suggest|"
+    r"would like|i'd like|i d like|do you have|got any|show me|find me|get me|buy|after a|"
+    r"(?:use|try|get|grab|pick) (?:a|an|some)|what i (?:think i )?need|i'? ?m after|"
+    r"hoping (?:for|to find)|in the market for|help me find|must|has to|have to|needs to)\b"
+)
+
+
+NEEDS = re.compile(r"\b(?:need|needs|want|wanted|wanting|looking|searching|i'? ?m after)\b")
+
+
+POSSESSIVES = frozenset({"my", "her", "his", "our", "their"})  # "your wigs" are the shop's
+
+
+OWNED = re.compile(
+    r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had)|i'? ?ve (?:got|tried|used|had|"
+    r"bought)|my (?:old|last|current)|last (?:time|year|month)|used to)\b"
+)
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    wants: bool = False
+    owned: bool = False
+    kinds: bool = False  # names a product type or category
+    asks: bool = False  # asks for something outright (ASKS), not only "for"/"with"/"no"
+
+
+def everyday(said: list[str]) -> bool:
+    """A short name that is an everyday word ("bed", "food", "blocks") needs the dialogue's
+    topic to name a kind; a rarer one ("harness", "leash", "kettlebell") names it anywhere."""
+    return zipf_frequency(" ".join(said), "en") >= _EVERYDAY_ZIPF
+
+
+def asks(sentence: str) -> bool:
+    """Whether a sentence asks for something; one about what the shopper has or tried asks
+    only with its own need ("I've tried the ones dermatologists recommend" does not)."""
+    if not ASKS.search(sentence):
+        return False
+    return not OWNED.search(sentence) or bool(NEEDS.search(sentence))
+
+
+def sentences(surface: list[str], matches: list[Match]) -> list[Sentence]:
+    out: list[Sentence] = []
+    start = 0
+    for i, token in enumerate([*surface, "."]):
+        if token in (".", "!", "?", ";") or i == len(surface):
+            if i > start:
+                words_here = " ".join(surface[start:i])
+                out.append(
+                    Sentence(
+                        start,
+                        i,
+                        wants=bool(WANT.search(words_here)),
+                        owned=bool(OWNED.search(words_here)),
+                        asks=asks(words_here),
+                    )
+                )
+            start = i + 1
+    if not out:
+        out.append(Sentence(0, len(surface)))
+    for match in matches:
+        if any(e.kind in (Kind.TYPE, Kind.CATEGORY) for e in match.entries):
+            for s in out:
+                if s.start <= match.start < s.end:
+                    s.kinds = True
+    return out
+
+
+_EVERYDAY_ZIPF = 3.8  # wordfreq's scale: "bed" 5.1, "blocks" 4.4, "harness" 3.7, "leash" 3.5
+
+
+_PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they", "who", "which", "that"})
+
+
+def after_pronoun(match: Match, tokens: list[str]) -> bool:
+    return match.start > 0 and tokens[match.start - 1] in _PRONOUNS
+
+
+_ALSO = frozenset({"also", "too", "later", "next", "separately"})
+
+
+_BUY = frozenset({"buy", "get", "purchase", "order", "grab", "pick"})
+
+
+def another_purchase(match: Match, tokens: list[str], sentence: Sentence) -> bool:
+    """What the shopper will also buy another time ("... because I have to buy conditioner
+    too") is no constraint on this request."""
+    before = set(tokens[max(sentence.start, match.start - 6) : match.start])
+    return bool(before & _ALSO and before & _BUY)
+
+
+def adverb(word: str) -> bool:
+    """ "specifically", "really", "asap-ly": an -ly word names no product (a "lily" might)."""
+    return len(word) > 5 and word.endswith("ly") and word not in ("jelly", "belly", "family")
+
+
+def hedged(match: Match, tokens: list[str]) -> bool:
+    """A value the shopper only hopes for: "ideally industrial", "red if possible"."""
+    before = tokens[max(0, match.start - 3) : match.start]
+    if lx.HEDGES_BEFORE & set(before):
+        return True
+    after = tuple(tokens[match.end : match.end + 6])
+    if lx.HEDGES_BEFORE & set(after[:3]):  # "industrial desk lamp preferably"
+        return True
+    return any(after[i : i + len(h)] == h for h in lx.HEDGES_AFTER for i in range(3))
