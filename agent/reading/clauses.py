@@ -14,6 +14,7 @@ from wordfreq import zipf_frequency
 from agent.reading import lexicon as lx
 from agent.reading.vocabulary import Kind, Match
 
+# A sentence with any wish word ("for", "no" included): in a short message, all of it counts.
 WANT = re.compile(
     r"\b(?:need|needs|want|wanted|looking|look for|searching|after|prefer|must|has to|have to|"
     r"should|only|show|find|get me|recommend|suggest|shopping|buy|would like|i'd like|"
@@ -29,13 +30,12 @@ ASKS = re.compile(
     r"hoping (?:for|to find)|in the market for|help me find|must|has to|have to|needs to)\b"
 )
 
-
+# A sentence about what the shopper has asks only with one of these of its own.
 NEEDS = re.compile(r"\b(?:need|needs|want|wanted|wanting|looking|searching|i'? ?m after)\b")
-
 
 POSSESSIVES = frozenset({"my", "her", "his", "our", "their"})  # "your wigs" are the shop's
 
-
+# What the shopper has, had or tried: context, not the request.
 OWNED = re.compile(
     r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had)|i'? ?ve (?:got|tried|used|had|"
     r"bought)|my (?:old|last|current)|last (?:time|year|month)|used to)\b"
