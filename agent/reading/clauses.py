@@ -52,6 +52,11 @@ class Sentence:
     asks: bool = False  # asks for something outright (ASKS), not only "for"/"with"/"no"
 
 
+def sentence_of(match: Match, sentences: list[Sentence]) -> Sentence:
+    """The sentence a vocabulary match stands in."""
+    return next((s for s in sentences if s.start <= match.start < s.end), sentences[-1])
+
+
 def everyday(said: list[str]) -> bool:
     """A short name that is an everyday word ("bed", "food", "blocks") needs the dialogue's
     topic to name a kind; a rarer one ("harness", "leash", "kettlebell") names it anywhere."""

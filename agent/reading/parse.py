@@ -118,6 +118,16 @@ class Parsed:
     clean_text: str = ""  # the message with instruction-like clauses cut (what a model sees)
     english: str = ""  # the message in canonical English (itself, for English)
 
+    def request_things(self) -> list[str]:
+        """The things that may name what is asked for: the first, or in a story each in
+        turn (its other words being its story)."""
+        return self.things if self.story else self.things[:1]
+
+    def title_head(self, vocab: Vocabulary) -> str | None:
+        """The title word naming the product asked for, in a catalogue whose kinds show only
+        in titles."""
+        return next(filter(None, map(vocab.title_head, self.request_things())), None)
+
 
 def parse(
     text: str,
@@ -221,8 +231,7 @@ def _title_kind(out: Parsed, vocab: Vocabulary, type_hint: str | None) -> str | 
     reading found one and none was given."""
     if out.types or vocab.has_types() or (type_hint or "").startswith(TITLE_KIND):
         return None
-    things = out.things if out.story else out.things[:1]
-    return next(filter(None, map(vocab.title_head, things)), None)
+    return out.title_head(vocab)
 
 
 def _synonym(word: str, vocab: Vocabulary) -> str:
@@ -434,14 +443,14 @@ def _read_vocabulary(
     kinds = [(m, [] if m in modifiers else entries) for m, entries in kinds]
     out.matched = any(m not in modifiers for m in matches)
 
-    def sentence_of(match: Match) -> cl.Sentence:
-        return next((s for s in sentences if s.start <= match.start < s.end), sentences[-1])
-
     # In a long message that asks outright, only its asking sentences (and those naming a
     # kind) constrain: "green bean casserole" in a story about dinner is no colour.
     any_asks = any(s.asks for s in sentences)
     # "... I also need to buy a conditioner later": another purchase, not this request's kind
-    kinds = [(m, [] if cl.another_purchase(m, tokens, sentence_of(m)) else e) for m, e in kinds]
+    kinds = [
+        (m, [] if cl.another_purchase(m, tokens, cl.sentence_of(m, sentences)) else e)
+        for m, e in kinds
+    ]
     kinds_wanted = _most_specific(kinds, _wanted_kinds(kinds, sentences, negated))
     for match, entries in kinds:
         for entry in entries:
@@ -477,7 +486,7 @@ def _read_vocabulary(
             continue
         if all(t in lx.NEGATORS for t in tokens[match.start : match.end]):
             continue  # "no" is a negation here, not the attribute value "No"
-        sentence = sentence_of(match)
+        sentence = cl.sentence_of(match, sentences)
         if cl.another_purchase(match, tokens, sentence):
             for i in range(match.start, match.end):
                 need[i] = False
@@ -593,20 +602,17 @@ def _wanted_kinds(
 ) -> set[Match]:
     """The product kinds the shopper asks for, not the ones they say they have: in a sentence
     that asks for something when there is one, else every kind not said as owned."""
-    named = [(m, e) for m, e in kinds if e and m not in negated]
+    named = [m for m, e in kinds if e and m not in negated]
     if not named:
         return set()
-
-    def sentence_of(m: Match) -> cl.Sentence:
-        return next((s for s in sentences if s.start <= m.start < s.end), sentences[-1])
-
+    said_in = {m: cl.sentence_of(m, sentences) for m in named}
     # Those in sentences that ask outright first ("So I need a proper big stock pot"), then
     # in any sentence with a wish word, then any not said as owned.
     for cue in ("asks", "wants"):
-        asking = [m for m, _ in named if getattr(sentence_of(m), cue) and not sentence_of(m).owned]
+        asking = {m for m in named if getattr(said_in[m], cue) and not said_in[m].owned}
         if asking:
-            return set(asking)
-    return {m for m, _ in named if not sentence_of(m).owned} or {named[-1][0]}
+            return asking
+    return {m for m in named if not said_in[m].owned} or {named[-1]}
 
 
 def negated_matches(tokens: list[str], matches: list[Match]) -> set[Match]:

@@ -259,15 +259,13 @@ def _read_user(
     state.strict = (*(n for n in state.strict if n not in said), *parsed.strict)
     if not vocab.has_types() and parsed.intent not in _ASKING and parsed.things:
         # A new request, by its first thing; one that no title names is not sold here.
-        # (a story's: the first that a title names, its other words being its story)
-        things = parsed.things if parsed.story else parsed.things[:1]
-        head = next(filter(None, map(vocab.title_head, things)), None)
+        head = parsed.title_head(vocab)
         state.title_kinds = (head,) if head else ()
         # (a story's words are no request; an untranslated word may name what the shop sells)
         state.untitled = (
             head is None
             and not parsed.story
-            and not any(untranslated(t, parsed.language) for t in things)
+            and not any(untranslated(t, parsed.language) for t in parsed.request_things())
         )
     if leaf and (state.topic is None or _new_topic(leaf, state.topic, vocab)):
         state.topic = leaf
