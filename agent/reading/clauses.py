@@ -108,6 +108,21 @@ def after_pronoun(match: Match, tokens: list[str]) -> bool:
     return match.start > 0 and tokens[match.start - 1] in _PRONOUNS
 
 
+# Words a verb follows: "I love", "we'd love", "I really love", "they do play".
+_BEFORE_VERB = _PRONOUNS | {"would", "d", "really", "also", "just", "totally", "absolutely",
+                            "do", "did", "don", "dont", "didn", "didnt", "ll"}  # fmt: skip
+
+
+def as_verb(match: Match, tokens: list[str]) -> bool:
+    """A one-word value said as a verb: "I love Tom Hanks" names no genre Love, "we play
+    outside" no genre Play."""
+    return (
+        match.end - match.start == 1
+        and match.start > 0
+        and (tokens[match.start - 1] in _BEFORE_VERB)
+    )
+
+
 _ALSO = frozenset({"also", "too", "later", "next", "separately"})
 
 

@@ -340,6 +340,15 @@ SHOPPING_WORDS = frozenset(
      "birthday", "thanks", "options", "other", "others", "again", "cancelling", "canceling"}
 )  # fmt: skip
 
+# Contractions typed without the apostrophe: words, not slips for a catalogue's words ("havnt" is
+# not the actor Havins).
+BARE_CONTRACTIONS = frozenset(
+    {"dont", "didnt", "doesnt", "isnt", "wasnt", "werent", "arent", "cant", "wont", "wouldnt",
+     "couldnt", "shouldnt", "havent", "havnt", "hasnt", "hadnt", "aint", "ive", "youre", "youve",
+     "theyre", "thats", "whats", "theres", "heres", "lets", "its", "id", "ill", "wed", "hes",
+     "shes", "ya", "gonna", "wanna", "gotta", "kinda", "sorta", "lemme", "dunno"}
+)  # fmt: skip
+
 # Everyday names for what the catalogue calls otherwise, read as the catalogue's word.
 SYNONYMS = {
     "pup": "dog", "pups": "dogs", "puppy": "dog", "puppies": "dogs", "doggo": "dog",

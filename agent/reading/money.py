@@ -73,6 +73,7 @@ _MIN = re.compile(rf"\b(?:{_MIN_WORDS})\s*{_AMOUNT}")
 _AROUND = re.compile(rf"(?:\b|~)(?:{_AROUND_WORDS})\s*{_AMOUNT}")
 _AFTER = re.compile(rf"{_AMOUNT}\s*(?P<after>{_MAX_AFTER}|{_MIN_AFTER})(?!\w)")
 _BARE = re.compile(_AMOUNT)
+_HAVE = re.compile(r"(?:i|we) have\b")
 
 _CHEAP = re.compile(
     r"\b(?:cheap(?:est)?|inexpensive|affordable|budget[- ]friendly|budget (?:option|pick)s?|"
@@ -154,8 +155,10 @@ def read_prices(
         text = _blank(text, match)
     for pattern, bound in ((_MAX, "max"), (_MIN, "min")):
         for match in list(pattern.finditer(text)):
-            # "from" and "over" need a currency: "from Sunward", "over 2 years" are no prices.
-            value = reader.amount(match, "", needs_currency=bound == "min")
+            # "from" and "over" need a currency: "from Sunward", "over 2 years" are no prices;
+            # so does "I have": "I have $40" is a budget, "I have two daughters" is not.
+            spoken = bound == "min" or _HAVE.match(match.group(0)) is not None
+            value = reader.amount(match, "", needs_currency=spoken)
             if value is None:
                 continue
             if bound == "max":

@@ -41,6 +41,7 @@ from agent.reading.vocabulary import (
     Match,
     Vocabulary,
     fold_word,
+    plain_letters,
     words,
 )
 from agent.types import TYPE_KEY
@@ -148,7 +149,7 @@ def parse(
     out = Parsed(injections=injections, clean_text=clean, language=lang, english=english)
     low = _normalise(english)
     if lang == "en":
-        low = correct(low, _known_words(vocab))
+        low = correct(low, _known_words(vocab), _kind_words(vocab))
     low = lx.SYNONYM.sub(lambda m: _synonym(m.group(0), vocab), low)
     low = _take_drops(low, out)
     low = _take_rating(low, out)  # before prices: "at least 4 stars" is not $4
@@ -242,11 +243,18 @@ def _synonym(word: str, vocab: Vocabulary) -> str:
 
 
 def _known_words(vocab: Vocabulary) -> frozenset[str]:
-    return vocab.known_words() | lx.SHOPPING_WORDS | lx.FILLER | lx.NEGATORS
+    return vocab.known_words() | _LEXICON_WORDS
+
+
+def _kind_words(vocab: Vocabulary) -> frozenset[str]:
+    return frozenset(vocab.type_words) | vocab.title_words | _LEXICON_WORDS
+
+
+_LEXICON_WORDS = lx.SHOPPING_WORDS | lx.FILLER | lx.NEGATORS | lx.BARE_CONTRACTIONS
 
 
 def _normalise(text: str) -> str:
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).casefold())
+    text = re.sub(r"\s+", " ", plain_letters(unicodedata.normalize("NFKC", text).casefold()))
     return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
 
 

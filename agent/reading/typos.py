@@ -4,7 +4,9 @@
 A word is corrected only to a word of the catalogue's vocabulary or of the shopping lexicon,
 only when it is not itself such a word nor a common English word (wordfreq), and only when it is
 one slip away (rapidfuzz ratio): so "fire headphones" stays, "yoga matt" becomes "yoga mat", and
-"phone" in a beauty shop is not read as "prone" (as in acne-prone).
+"phone" in a beauty shop is not read as "prone" (as in acne-prone). A word English has at all
+("gory", "mood") is corrected only to a kind's word (`kinds`), never to a word of some
+attribute value: "not gory" is not the writer Graham Gordy, "the mood" is not Dwight Moody.
 """
 
 from __future__ import annotations
@@ -24,21 +26,25 @@ _CUTOFF = {4: 85.0, 5: 80.0}  # one slip in a short word; longer words may take 
 # Four-letter words need more: "matt" is a name before it is a word, and a slip for "mat".
 _COMMON = 3.0
 _COMMON_SHORT = 5.0
+_A_WORD = 2.5  # "gory" 2.9, "mood" 4.6: English words; "lavendar" and "shampo" are not
 
 
-def correct(text: str, known: Collection[str]) -> str:
-    """`text` (lower case) with run-together words split and misspellings corrected."""
+def correct(text: str, known: Collection[str], kinds: Collection[str] = ()) -> str:
+    """`text` (lower case) with run-together words split and misspellings corrected. `kinds`:
+    the known words that name kinds of product (the only ones an English word may become)."""
     text = _RUN_TOGETHER.sub(" ", text)
-    return _WORD.sub(lambda m: _fix(m.group(0), known), text)
+    return _WORD.sub(lambda m: _fix(m.group(0), known, kinds), text)
 
 
-def _fix(word: str, known: Collection[str]) -> str:
+def _fix(word: str, known: Collection[str], kinds: Collection[str]) -> str:
     if len(word) < _MIN_LENGTH or word in known or _plural_known(word, known) or _common(word):
         return word
     split = _split(word, known)
     if split:
         return split
-    return _closest(word, frozenset(known) if not isinstance(known, frozenset) else known)
+    if zipf_frequency(word, "en") >= _A_WORD:
+        known = kinds
+    return _closest(word, known if isinstance(known, frozenset) else frozenset(known))
 
 
 def _common(word: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from agent.reading import clauses as cl
 from agent.reading import lexicon as lx
 from agent.reading.vocabulary import TITLE_KIND, Entry, Kind, Match, Vocabulary, words
 
@@ -52,6 +53,8 @@ def apply_value(
             (out.exclude_brands if negated else out.brands).append(brand.name)
             return False
     values = [e for e in entries if e.kind is Kind.VALUE]
+    if values and cl.as_verb(match, tokens):
+        return True
     if values:
         chosen = _pick_key(values, tokens, match, vocab, category, kind, negated)
         if chosen is None:

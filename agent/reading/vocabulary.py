@@ -8,10 +8,12 @@ exactly the words of the shop it serves and nothing else. Phrases are matched on
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
@@ -54,7 +56,12 @@ _GENERIC_WORDS = frozenset(
 )  # fmt: skip
 
 
+_NO_PLURAL = frozenset({"news", "series", "species"})  # "news" is not "new"s
+
+
 def fold_word(word: str) -> str:
+    if word in _NO_PLURAL:
+        return word
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("shes", "ches", "xes", "zes", "sses")):
@@ -66,12 +73,19 @@ def fold_word(word: str) -> str:
 
 def surface_words(text: str) -> list[str]:
     """The words of a text as written (lower case), aligned with words()."""
-    return _TOKEN.findall(text.casefold())
+    return _TOKEN.findall(plain_letters(text.casefold()))
 
 
 def words(text: str) -> list[str]:
     """Folded words of a text, in order."""
-    return [fold_word(w) for w in _TOKEN.findall(text.casefold())]
+    return [fold_word(w) for w in _TOKEN.findall(plain_letters(text.casefold()))]
+
+
+def plain_letters(text: str) -> str:
+    """`text` without accents: "Grégory" is one word, "gregory", not "gr" and "gory"."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 class Kind(StrEnum):
@@ -103,6 +117,10 @@ class Match:
 _MIN_TITLES = 3
 _DESCRIPTIVE_TITLE_WORDS = 6  # median distinct words per title, above which titles describe
 _EVERYDAY_WORD = 3.0  # wordfreq zipf: "charger" 3.3, "scrunchy" 1.6
+# A word of a longer value this common is said for its own sake far more often than to name
+# the value: "good" (Starring: Meagan Good) 6.1, "movie" (Monster Movie) 5.2, "heard" 5.3,
+# against "coconut" 3.9, "cork" 3.7, "nonstick" 2.3.
+_EVERYDAY_VALUE_WORD = 4.0
 _NEAR_TITLE_WORD = 84  # rapidfuzz ratio: "scrunchy" ~ "scrunchie", "moisturiser" ~ "moisturizer"
 # Yes/no keys named "<thing> Compatible" / "Safe" / "Ready": the thing alone names them.
 _QUALIFIERS = frozenset({"compatible", "safe", "ready", "friendly", "approved"})
@@ -350,14 +368,15 @@ class Vocabulary:
     def _add_value_words(self, key: str, values: set[str], key_words: set[str]) -> None:
         """A distinctive word of a longer value names it too ("nonstick" for Nonstick Ceramic,
         "cork" wherever it stands); parse.py widens such a match to every value that holds
-        the word."""
+        the word. An everyday word does not: "a good movie" names neither Meagan Good nor
+        Monster Movie (the whole value, said, still does)."""
         for value in values:
             folded = words(value)
             if len(folded) < 2:
                 continue
             for word in folded:
                 taken = (word,) in self.phrases or word in key_words
-                if len(word) < 4 or word in _GENERIC_WORDS or taken:
+                if len(word) < 4 or word in _GENERIC_WORDS or taken or _everyday(word):
                     continue
                 self.phrases.setdefault((word,), []).append(Entry(Kind.VALUE, value, key=key))
 
@@ -451,3 +470,8 @@ def _usable_value(value: str) -> bool:
     # Long values are sentences, not choices; bare numbers say nothing without their key.
     tokens = words(value)
     return 0 < len(tokens) <= 4 and len(value) <= 30 and not all(t[0].isdigit() for t in tokens)
+
+
+@lru_cache(maxsize=65536)
+def _everyday(word: str) -> bool:
+    return zipf_frequency(word, "en") >= _EVERYDAY_VALUE_WORD
