@@ -141,12 +141,19 @@ def adverb(word: str) -> bool:
     return len(word) > 5 and word.endswith("ly") and word not in ("jelly", "belly", "family")
 
 
+_CLAUSE_END = frozenset({",", ".", ";", "!", "?", "but", "and"})
+
+
 def hedged(match: Match, tokens: list[str]) -> bool:
     """A value the shopper only hopes for: "ideally industrial", "red if possible"."""
     before = tokens[max(0, match.start - 3) : match.start]
     if lx.HEDGES_BEFORE & set(before):
         return True
     after = tuple(tokens[match.end : match.end + 6])
-    if lx.HEDGES_BEFORE & set(after[:3]):  # "industrial desk lamp preferably"
-        return True
+    for i, word in enumerate(after[:3]):
+        # "industrial desk lamp preferably": a hedge after the value that ends its clause
+        # ("induction compatible ideally cast iron": "ideally" is for cast iron)
+        ends = i + 1 == len(after) or after[i + 1] in _CLAUSE_END
+        if word in lx.HEDGES_BEFORE and ends:
+            return True
     return any(after[i : i + len(h)] == h for h in lx.HEDGES_AFTER for i in range(3))

@@ -101,7 +101,13 @@ _STRUCTURE: dict[str, str] = {
     "las dos primeras": "the first two", "los dos": "both", "las dos": "both", "ambos": "both",
     "ese": "that one", "esa": "that one", "este": "this one", "esta": "this one",
     "eso": "that", "esto": "this", "número": "number", "numero": "number",
-    "compara": "compare", "comparar": "compare", "compáralos": "compare them",
+    "compara": "compare", "comparar": "compare", "compará": "compare", "comparame": "compare",
+    "comparalos": "compare them", "comparalas": "compare them",
+    "de la misma marca que": "of the same brand as", "la misma marca que": "the same brand as",
+    "del mismo color que": "of the same color as", "el mismo color que": "the same color as",
+    "del mismo material que": "of the same material as",
+    "el mismo material que": "the same material as",
+    "de la misma talla que": "of the same size as", "del mismo tamaño que": "of the same size as", "compáralos": "compare them",
     "compáralas": "compare them", "comparación": "compare", "diferencia": "difference",
     "diferencias": "differences", "cuál es mejor": "which is better", "cuéntame más sobre": "tell me more about",
     "cuéntame más de": "tell me more about", "cuéntame más": "tell me more",
@@ -143,7 +149,13 @@ _STRUCTURE: dict[str, str] = {
     "que no cuesten más de": "under", "no cueste más de": "under", "que cueste menos de": "under",
     "pues": "well", "luego": "then", "después": "then", "despues": "then", "siempre": "always", "se queja de que": "complains that",
     "se queja": "complains", "que huela bien": "that smells nice", "huela bien": "smells nice",
-    "de la marca": "from", "marca": "brand", "de": "of",
+    "de la marca": "from", "marca": "brand",
+    # must and nice-to-have: "45 litros sí o sí", "si es impermeable, mejor", "no es excluyente"
+    "sí o sí": "a must", "si o si": "a must", "no es excluyente": "not a must",
+    "no es imprescindible": "not a must", "no es obligatorio": "not a must",
+    "es imprescindible": "a must", "imprescindible": "a must", "obligatoriamente": "a must",
+    "litros": "liters", "litro": "liter", "mililitros": "ml", "onzas": "oz", "centímetros": "cm",
+    "de": "of",
 }  # fmt: skip
 
 # Product words: kinds of products, what they are made of or for, colours, scents.
@@ -351,6 +363,13 @@ def to_english(text: str) -> str:
         low,
     )
     low = re.sub(r"\bhacerle un regalo a\b", "a gift for", low)
+    # "si es impermeable, mejor" / "si es de cuero, mucho mejor": hoped for, not required
+    low = re.sub(
+        r"\bsi (?:es|son|tiene|trae|lleva|viene) ([^,.;!?]+?),? (?:mucho )?(?:mejor|genial|"
+        r"perfecto|ideal)\b",
+        r"ideally \1",
+        low,
+    )
     low = _numbers(low)
     # "el de cuero" -> "the leather one" once the words are English.
     low = re.sub(r"\b(?:el|la)\s+de\s+([a-záéíóúñ]+)\b", r"the \1 one", low)

@@ -36,7 +36,17 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"(\d(?:\.\d)?)\s*(?:颗星|星)\s*(?:以上|及以上|或以上)", r" at least \1 stars "),
     (r"(\d(?:\.\d)?)\s*(?:颗星|星)", r" \1 stars "),
     (r"好评(?:多|高)?的?|评分高的?|口碑好的?", " highly rated "),
-    # References to shown products.
+    # References to shown products. "跟第二个同一个牌子的": the same brand as the second one.
+    *[
+        (rf"(?:跟|和|与)\s*第\s*(\d+)\s*(?:个|款|件)?\s*(?:是)?\s*(?:同\s*一?\s*个?|一样的?)\s*{said}的?",
+         rf" the same {key} as number \1 ")
+        for said, key in (("(?:牌子|品牌)", "brand"), ("颜色", "color"), ("材质", "material"))
+    ],
+    *[
+        (rf"(?:跟|和|与)\s*(?:这|那)(?:个|款|件)\s*(?:是)?\s*(?:同\s*一?\s*个?|一样的?)\s*{said}的?",
+         rf" the same {key} as that one ")
+        for said, key in (("(?:牌子|品牌)", "brand"), ("颜色", "color"), ("材质", "material"))
+    ],
     (r"前(?:两|2)(?:个|款|件)", " the first two "),
     (r"第\s*(\d+)\s*(?:个|款|件|种|号)?", r" number \1 "),
     (r"最后(?:一|那|这)?(?:个|款|件)", " the last one "),
@@ -59,6 +69,10 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"(?:价格|价钱|预算)(?:无所谓|不重要|都行|没关系|不限)|不限(?:价格|预算)|多少钱都(?:行|可以)",
      " the price doesn't matter "),
     (r"(?:颜色)(?:无所谓|不重要|都行|没关系|不限)|什么颜色都(?:行|可以)", " any color "),
+    # Before negation: "超了不要" (over it, no) is a hard budget, "要是有…就更好了" a hope.
+    (r"(?:要是|如果|若)(?:有|是)?\s*(.+?)\s*的?\s*(?:就|那就)?\s*更好了?", r" ideally \1 "),
+    (r"超(?:了|过|出)?(?:预算)?(?:就)?不要|预算死线|死线", " hard budget "),
+    (r"能\s*用(?=\s*induction)|适用于(?=\s*induction)", " "),
     # Negation.
     (r"除了\s*(.+?)\s*(?:以外|之外)(?:的)?", r" except \1 "),
     (r"(?:不要|不想要|别要|别给我|不含|不带|没有|不需要|不能有|不用|避免|除了)", " no "),

@@ -33,6 +33,13 @@ NUMBERED = re.compile(
     r"(?:#\s*|\bnumber\s+|\bno\.\s*|\boption\s+|\bitem\s+|\bpick\s+|\bproduct\s+)(\d{1,2})\b"
 )
 COMPARE_PAIR = re.compile(r"\bcompare\s+(\d{1,2})\s+(?:and|with|to|vs\.?)\s+(\d{1,2})\b")
+# "one in the same material as the third one", "same brand as that": a new search holding that
+# shown product's value of the key named (its position, or 0 for the one talked about).
+SAME_AS = re.compile(
+    r"\b(?:in |of |from )?(?:the )?same (?P<key>[a-z]+(?: [a-z]+)?) as (?:the )?"
+    r"(?:(?P<pos>first|second|third|fourth|fifth|sixth|1st|2nd|3rd|[4-6]th|last)(?: one)?|"
+    r"(?:#|number )?(?P<num>[1-9])|(?P<focus>that one|this one|that|this|it))\b"
+)
 FOCUS = re.compile(r"\b(?:that one|this one|that|this|it|them|those|these|both|either|the one)\b")
 
 # Picking a shown product by what it is rather than where it is: "the cheaper one", "the
@@ -40,8 +47,8 @@ FOCUS = re.compile(r"\b(?:that one|this one|that|this|it|them|those|these|both|e
 PICK_BY_PRICE = re.compile(
     r"\b(?:the\s+)?(?:(?P<low>cheaper|cheapest|less expensive|least expensive|lower[- ]priced|"
     r"more affordable|most affordable)|(?P<high>pricier|priciest|more expensive|most expensive|"
-    r"higher[- ]priced))\s+(?:one|ones|option|of (?:the|those|these|them|both)(?: two)?|pick|"
-    r"item)\b"
+    r"higher[- ]priced))(?P<mid>(?:\s+(?!one\b|ones\b|of\b)[a-z-]+){0,2}?)\s+(?:one|ones|"
+    r"option|of (?:the|those|these|them|both)(?: two)?|pick|item)\b"
     r"|\bwhich (?:one )?(?:of (?:those|these|them|the two) )?(?:is|was|'s) (?:(?P<low2>cheaper|"
     r"cheapest|less expensive)|(?P<high2>pricier|more expensive|most expensive))\b"
 )
@@ -63,6 +70,12 @@ NOT_REQUIRED = re.compile(
     r"(?P<what>[a-z -]+?)"
     r"(?=[,.;!?]|$| actually| anymore| any more| either| really| just)"
 )
+# "eh forget japan", "never mind the leather": a wanted value dropped (the words after it).
+FORGET = re.compile(
+    r"\b(?:forget|forget about|never ?mind|scratch|skip|ignore) (?:the )?"
+    r"(?!it\b|that\b|this\b|them\b|about\b|what\b|i\b|my\b|everything\b|all\b)"
+    r"(?P<what>[a-z -]+?)(?=[,.;!?]|$| then| part| thing| bit| actually| and| just)"
+)
 # "white doesn't matter (then)", "I don't care about the colour being white": a wanted value
 # dropped (the words before it).
 DOES_NOT_MATTER = re.compile(
@@ -77,8 +90,9 @@ DISLIKED_AFTER = re.compile(
 # "What's the cheapest one you have?": the cheapest of the kind in the shop, whatever the
 # budget said before, not a pick among the shown ones.
 CHEAPEST_IN_SHOP = re.compile(
-    r"\b(?:what'?s |what is |show me )?the cheapest(?: one| ones| option)?s? (?:that )?you "
-    r"(?:do |actually )?(?:have|sell|carry|got|stock)\b|\bcheapest (?:thing|option) you have\b"
+    r"\b(?:what'?s |what is |show me |give me )?the cheapest(?P<mid>(?: [a-z-]+){0,3}?)"
+    r"(?: one| ones| option)?s? (?:that )?(?:you|u)(?:'ve| have)? (?:do |actually )?"
+    r"(?:have|sell|carry|got|stock)\b|\bcheapest (?:thing|option) you have\b"
 )
 # Constraints the shopper calls flexible (loosened first when nothing fits) or insists on
 # (never loosened): Preferences field names -> what says so.
@@ -270,7 +284,9 @@ FILLER = frozenset(
      "never", "reset", "change", "plan", "different", "remove", "skip", "interested", "fan",
      "hate", "don", "dont", "needs", "make", "go", "try", "switch", "rather", "got", "was",
      "were", "been", "being", "will", "gonna", "wanna", "kinda", "sorta", "lol", "haha", "hmm",
-     "um", "uh", "idk", "tbh", "btw", "yes", "yeah", "yep", "nah", "sure", "cool", "awesome",
+     "hm", "eh", "oh", "ah", "oops", "wait", "um", "uh", "haven", "hasn", "hadn", "didn",
+     "wasn", "weren", "aren", "couldn", "wouldn", "shouldn", "wasnt", "didnt", "idk", "tbh",
+     "btw", "yes", "yeah", "yep", "nah", "sure", "cool", "awesome",
      "if", "then", "when", "where", "who", "why", "all", "every", "each", "many", "lot",
      "lots", "bit", "little", "pretty", "quite", "still", "yet", "already", "only", "even",
      "though", "because", "since", "while", "after", "before", "into", "out", "off", "our",
@@ -357,7 +373,8 @@ SYNONYMS = {
     "trainers": "shoes", "runners": "running shoes", "rucksack": "backpack",
     "frying pan": "skillet", "fry pan": "skillet", "cooking": "cookware", "cooks": "cookware",
     "caffeine free": "decaf", "caffeine-free": "decaf", "decaffeinated": "decaf",
-    "no caffeine": "decaf", "without caffeine": "decaf",
+    "no caffeine": "decaf", "without caffeine": "decaf", "trekking": "hiking",
+    "film": "movie", "films": "movies",
 }  # fmt: skip
 # Shades a shopper means by a plain colour word ("not blue": no navy either).
 COLOR_FAMILIES = {

@@ -103,6 +103,8 @@ class Parsed:
     other_brand: bool = False  # "from a different brand": not the brand just talked about
     cheapest: bool = False  # "the cheapest one you have": the cheapest of the kind, shown first
     unrequired: list[str] = field(default_factory=list)  # "doesn't have to be cork"
+    # "the same material as the third one": (the key's words, its position; 0: the one in focus)
+    same_as: list[tuple[str, int]] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
     things: list[str] = field(default_factory=list)  # needs that may name the product: _thing
     story: bool = False  # a long message of several sentences, most of them not the request
@@ -173,7 +175,7 @@ def parse(
     if lx.CHEAPEST_IN_SHOP.search(low):
         out.cheapest = True
         out.dropped.add("price")
-        low = lx.CHEAPEST_IN_SHOP.sub(lambda m: " " * len(m.group(0)), low)
+        low = lx.CHEAPEST_IN_SHOP.sub(_keep_middle, low)  # "decaf" in "the cheapest decaf one"
     low = _take_picks(low, out)
     low = _take_size_change(low, out)
     if lx.CHEAPER.search(low):
@@ -195,6 +197,17 @@ def parse(
         # ("human hair": a Material most wigs state): read again knowing it.
         out = before
         _read_vocabulary(low, vocab, out, category_hint, TITLE_KIND + head)
+    if (
+        out.intent is Intent.DETAILS
+        and out.refers_to_focus
+        and not (out.references or out.pick or out.pick_words)
+        and out.types
+        and type_hint not in out.types
+        and not (type_hint or "").startswith(TITLE_KIND)
+    ):
+        # "what about the stability kind, is that better for knees?": another kind asked
+        # about by its name, not the product on show
+        out.intent = Intent.SEARCH
     out.fresh_request = bool(
         out.intent is Intent.SEARCH
         and _names_a_new_thing(worded)
@@ -236,8 +249,10 @@ def _title_kind(out: Parsed, vocab: Vocabulary, type_hint: str | None) -> str | 
 
 
 def _synonym(word: str, vocab: Vocabulary) -> str:
-    """The catalogue's word for an everyday one, unless the catalogue uses the word itself."""
-    if tuple(words(word)) in vocab.phrases:
+    """The catalogue's word for an everyday one, unless the catalogue names a kind by the word
+    itself ("films" are Movies even where "Film" is also a genre)."""
+    entries = vocab.phrases.get(tuple(words(word)), [])
+    if any(e.kind in (Kind.TYPE, Kind.CATEGORY) for e in entries):
         return word
     return lx.SYNONYMS[word]
 
@@ -307,7 +322,7 @@ def _names_a_new_thing(text: str) -> bool:
 
 
 def _take_unrequired(text: str, out: Parsed) -> str:
-    for pattern in (lx.NOT_REQUIRED, lx.DOES_NOT_MATTER):
+    for pattern in (lx.NOT_REQUIRED, lx.DOES_NOT_MATTER, lx.FORGET):
         for match in list(pattern.finditer(text)):
             said = match.group("what").split()[-3:]  # "fine, white doesn't matter": "white"
             out.unrequired += [w for w in said if w not in lx.FILLER]
@@ -330,12 +345,23 @@ def _names_the_shop(out: Parsed) -> bool:
     )
 
 
+def _keep_middle(match: re.Match[str]) -> str:
+    """The match blanked but for its `mid` group, which stays where it was."""
+    whole, start = match.group(0), match.start()
+    if not match.group("mid"):
+        return " " * len(whole)
+    a, b = match.start("mid") - start, match.end("mid") - start
+    return " " * a + whole[a:b] + " " * (len(whole) - b)
+
+
 def _take_picks(text: str, out: Parsed) -> str:
     price = lx.PICK_BY_PRICE.search(text)
     if price:
         low = price.group("low") or price.group("low2")
         out.pick = "cheapest" if low else "priciest"
-        text = _blank(text, price)
+        # "the cheapest leather one": the cheapest of the shown leather ones
+        out.pick_words += [w for w in (price.group("mid") or "").split() if w not in lx.FILLER]
+        text = text[: price.start()] + _keep_middle(price) + text[price.end() :]
     rating = lx.PICK_BY_RATING.search(text)
     if rating:
         out.pick = "best_rated"
@@ -352,6 +378,13 @@ def _take_size_change(text: str, out: Parsed) -> str:
 
 
 def _take_references(text: str, out: Parsed, vocab: Vocabulary) -> str:
+    for match in list(lx.SAME_AS.finditer(text)):
+        if match.group("key") in ("kind", "type", "style", "one", "thing"):
+            continue  # "the same kind as": a similar product (lexicon.INTENTS)
+        said = match.group("pos")
+        position = lx.ORDINALS[said] if said else int(match.group("num") or 0)
+        out.same_as.append((match.group("key"), position))
+        text = _blank(text, match)
     pair = lx.COMPARE_PAIR.search(text)
     if pair:
         out.references += [int(pair.group(1)), int(pair.group(2))]
@@ -529,9 +562,18 @@ def _read_sizes(
                 if (m := measure(v)) is not None and same_size(m, said, _SIZE_TOLERANCE)
             ]
             if same:
-                target = out.attributes if attached else out.soft_attributes
+                # In a long message, a size in a sentence that asks is meant ("I need a
+                # trekking backpack of 45 liters, a must; waterproof would be nice").
+                asked = attached or cl.asks(_sentence_around(text, match.start()))
+                target = out.attributes if asked else out.soft_attributes
                 target.setdefault(key, [])
                 target[key] += [v for v in same if v not in target[key]]
+
+
+def _sentence_around(text: str, at: int) -> str:
+    start = max(text.rfind(mark, 0, at) for mark in ".!?;") + 1
+    ends = [i for i in (text.find(mark, at) for mark in ".!?;") if i >= 0]
+    return text[start : min(ends, default=len(text))]
 
 
 def _in_passing(match: Match, tokens: list[str], vocab: Vocabulary) -> bool:

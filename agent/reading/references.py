@@ -18,14 +18,16 @@ _LETTER_SIZES = {"xxs": 0, "xs": 1, "s": 2, "small": 2, "m": 3, "medium": 3, "l"
 # it compares with both (an ounce of cream and a fluid ounce differ by 4%).
 _UNITS: dict[str, tuple[float, str]] = {
     "fl oz": (29.57, "volume"), "oz": (29.57, "oz"), "ml": (1.0, "volume"),
-    "l": (1000.0, "volume"), "quart": (946.0, "volume"), "qt": (946.0, "volume"),
+    "l": (1000.0, "volume"), "liter": (1000.0, "volume"),
+    "quart": (946.0, "volume"), "qt": (946.0, "volume"),
     "g": (1.0, "weight"), "kg": (1000.0, "weight"), "lb": (453.6, "weight"),
     "lbs": (453.6, "weight"), "inch": (2.54, "length"), "in": (2.54, "length"),
     "cm": (1.0, "length"), "count": (1.0, "count"), "pack": (1.0, "count"),
     "hours": (1.0, "hours"),
 }  # fmt: skip
 MEASURE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(fl\.?\s*oz|oz|ml|l|g|kg|lbs?|inch|in|cm|quarts?|qt|count|pack|hours)\b",
+    r"(\d+(?:\.\d+)?)\s*(fl\.?\s*oz|oz|ml|liters?|litres?|l|g|kg|lbs?|inch|in|cm|quarts?|qt|count|"
+    r"pack|hours)\b",
     re.IGNORECASE,
 )
 
@@ -111,6 +113,8 @@ def measure(text: str) -> tuple[float, str] | None:
         unit = "fl oz"
     elif unit.endswith("quarts"):
         unit = "quart"
+    elif unit.startswith("lit"):
+        unit = "liter"
     scale, dimension = _UNITS.get(unit, (1.0, unit))
     return float(match.group(1)) * scale, dimension
 

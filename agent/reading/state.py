@@ -51,7 +51,10 @@ _ASKED_BEFORE = re.compile(
     r"\b(?:do you (?:have|sell|carry|stock)|(?:i|we) (?:want|need|would like|d like)|i m "
     r"looking for|looking for|show me|find me|get me|is there|is the|are the|where is|how much "
     r"is|price of|can i get|can i buy|i ll take|i d like|searching for|what about|how about|"
-    r"tell me about|any|got the|still have)\b"
+    r"tell me about|any|got the|still have|"
+    # asking about it: "do you know the movie X?", "have you seen X?", "what do you think of X"
+    r"do you know|have you (?:seen|heard of|tried|watched|read)|heard of|know anything about|"
+    r"what do you think (?:of|about)|thoughts on|is it worth|tell me more about)\b"
 )
 
 
@@ -158,10 +161,10 @@ def _without_titles(text: str, product_ids: Sequence[str], lookup: Lookup) -> st
             # Without a kind, the words said after the brand tell what it is ("Kopari Peptide
             # Glow moisturizer" -> "peptide glow moisturizer").
             said = text[where[0] : where[1]]
-            brand = product.brand or ""
-            kind = product.attributes.get(TYPE_KEY) or re.sub(
-                re.escape(brand), " ", said, flags=re.I
-            )
+            brand = product.brand
+            kind = product.attributes.get(TYPE_KEY) or (
+                re.sub(re.escape(brand), " ", said, flags=re.I) if brand else ""
+            )  # (a film's title, with no brand or kind, leaves nothing: "American Hustle")
             text = f"{text[: where[0]]} {kind} {text[where[1] :]}"
     return text
 
@@ -257,7 +260,8 @@ def _read_user(
     said = set(parsed.flexible) | set(parsed.strict)
     state.flexible = (*(n for n in state.flexible if n not in said), *parsed.flexible)
     state.strict = (*(n for n in state.strict if n not in said), *parsed.strict)
-    if not vocab.has_types() and parsed.intent not in _ASKING and parsed.things:
+    if vocab.title_words and parsed.intent not in _ASKING and parsed.things:
+        # (only where titles name kinds: a film's title, "Jumanji (2017)", names no kind)
         # A new request, by its first thing; one that no title names is not sold here.
         head = parsed.title_head(vocab)
         state.title_kinds = (head,) if head else ()
@@ -273,6 +277,7 @@ def _read_user(
         prefs = _fold(prefs, parsed, leaf, vocab)
     if parsed.intent is Intent.SIMILAR:
         prefs = _like_anchor(prefs, state, lookup)
+    prefs = _same_as(prefs, parsed, state, lookup)
     prefs = _relative_price(prefs, parsed, state, lookup)
     prefs = _cheap_cap(prefs, vocab)
     if parsed.other_brand:
@@ -295,12 +300,20 @@ def _resolve(parsed: Parsed, state: DialogueState, catalogue: Catalogue) -> list
         index = position - 1 if position > 0 else len(listed) + position
         if 0 <= index < len(listed) and listed[index] not in out:
             out.append(listed[index])
+    focus = state.focus
+    if parsed.intent is Intent.COMPARE and len(out) == 1 and focus and focus not in out:
+        out.insert(0, focus)  # "compare it with the first one": the one talked about
     pool = state.last_compared if state.last_outcome is Outcome.COMPARE else listed
     pool = pool or listed
     if not out and parsed.pick:
-        picked = pick_by_price(pool, parsed.pick, lookup)
+        fitting = [p for p in pool if pick_by_words([p], parsed.pick_words, lookup)]
+        picked = pick_by_price(fitting if parsed.pick_words else pool, parsed.pick, lookup)
         out = [picked] if picked else []
-    if not out and parsed.pick_words:
+        if not picked and parsed.pick_words:
+            # "the cheapest leather one" and none shown is leather: the shop's cheapest such
+            parsed.intent, parsed.cheapest = Intent.SEARCH, parsed.pick == "cheapest"
+            parsed.dropped.add("price")
+    elif not out and parsed.pick_words:
         picked = pick_by_words(pool or state.shown, parsed.pick_words, lookup)
         out = [picked] if picked else []
     if not out and parsed.refers_to_focus and parsed.intent is not Intent.SEARCH:
@@ -319,6 +332,32 @@ def _resolve(parsed: Parsed, state: DialogueState, catalogue: Catalogue) -> list
             if sized:
                 parsed.intent = Intent.DETAILS
     return out
+
+
+def _same_as(
+    prefs: Preferences, parsed: Parsed, state: DialogueState, lookup: Lookup
+) -> Preferences:
+    """ "One in the same material as the third one": that shown product's material (or brand,
+    colour...) becomes a constraint of the new search."""
+    attributes, brands = dict(prefs.attributes), prefs.brands
+    for said, position in parsed.same_as:
+        listed = state.last_list
+        index = position - 1 if position > 0 else len(listed) + position
+        pid = listed[index] if position and 0 <= index < len(listed) else state.focus
+        product = lookup(pid) if pid else None
+        if product is None:
+            continue
+        named = set(words(said.replace("colour", "color")))
+        if named & {"brand", "make", "maker"} and product.brand:
+            brands = (product.brand,)
+            continue
+        for key, value in product.attributes.items():
+            if named & set(words(key)) and value:
+                attributes[key] = (value,)
+                break
+    if not parsed.same_as:
+        return prefs
+    return prefs.model_copy(update={"attributes": attributes, "brands": brands})
 
 
 def _leaf(categories: Sequence[str], vocab: Vocabulary) -> str | None:

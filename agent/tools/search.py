@@ -280,6 +280,11 @@ def _not_carried(
         # A catalogue that names its kinds: a request in none of its words ("a laptop" where
         # only laptop backpacks are sold) is for something it does not carry.
         return True
+    if not shop.vocabulary.has_types() and not shop.vocabulary.title_words:
+        # A catalogue whose titles are names ("Jumanji (2017)") and that names no kinds: a
+        # request in no words of it ("anything with Emilia Fox?") is not for another kind of
+        # product, and a weak match says nothing about what the shop carries.
+        return False
     if not ranked:  # the price or rating may be what nothing meets; the words are judged here
         ranked = shop.search(query, SearchFilters(), 1, turn.context)
     best = ranked[0].candidate.score if ranked else 0.0
