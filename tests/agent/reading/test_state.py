@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent.reading.catalogue import StaticCatalogue
+from agent.reading.parse import Intent, parse
 from agent.reading.state import read_dialogue
 from agent.render import product_list
 from agent.types import Message, ProductCard
@@ -142,3 +143,100 @@ def test_products_named_by_title_are_anchors_and_mentions():
     s = read_dialogue(messages, StaticCatalogue(films, Vocabulary()))
     assert s.mentioned == ["m1", "m3", "m2"]
     assert s.anchors == ["m2", "m1"] and similar_to(s) == ["m2", "m1"]
+
+
+def test_the_cheapest_leather_one_when_none_shown_is_leather(vocab, demo_products):
+    s = state_of(
+        [
+            user("a leather leash for a small dog under $50"),
+            shown("demo-09022", "demo-09041", "demo-09010"),
+            user("hm ok what's the cheapest leather one then"),
+        ],
+        vocab,
+        demo_products,
+    )
+    # none of the three is leather: the shop's cheapest leather leash, budget dropped
+    assert s.intent is Intent.SEARCH and s.parsed.cheapest
+    assert s.preferences.attributes["Material"] == ("Leather",)
+    assert s.preferences.max_price is None
+    assert "hm" not in s.preferences.needs
+
+
+def test_the_cheapest_of_the_shown_that_fit_the_words(vocab, demo_products):
+    s = state_of(
+        [user("rope or leather leash"), shown("demo-09051", "demo-09022", "demo-09041"),
+         user("the cheapest rope one")],
+        vocab,
+        demo_products,
+    )  # fmt: skip
+    assert s.targets == ["demo-09041"]
+
+
+def test_forget_a_value_and_the_cheapest_you_have(vocab, demo_products):
+    s = state_of(
+        [
+            user("loose leaf tea, decaf"),
+            shown("demo-03010"),
+            user("anything from japan?"),
+            shown("demo-03023", "demo-03028"),
+            user("eh forget japan. just give me the cheapest decaf one you've got"),
+        ],
+        vocab,
+        demo_products,
+    )
+    prefs = s.preferences
+    assert "Origin" not in prefs.attributes and prefs.attributes["Caffeine"] == ("Decaf",)
+    assert s.parsed.cheapest and s.intent is Intent.SEARCH
+
+
+def test_same_material_as_a_shown_one(vocab, demo_products):
+    s = state_of(
+        [
+            user("show me resistance bands"),
+            shown("demo-07009", "demo-07000", "demo-07022"),
+            user("do you have one in the same material as the third one but eco-friendly?"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.intent is Intent.SEARCH
+    assert s.preferences.attributes["Material"] == ("Natural Rubber",)
+    assert s.preferences.attributes["Eco-Friendly"] == ("Yes",)
+
+
+def test_compare_it_with_the_first_one(vocab, demo_products):
+    s = state_of(
+        [
+            user("show me resistance bands"),
+            shown("demo-07009", "demo-07000", "demo-07022"),
+            user("tell me about the last one"),
+            user("compare it with the first one"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.intent is Intent.COMPARE and s.targets == ["demo-07022", "demo-07009"]
+
+
+def test_another_kind_asked_about_is_a_search(vocab, demo_products):
+    s = state_of(
+        [
+            user("running shoes with lots of cushioning, budget 60"),
+            shown("demo-04040"),
+            user("what about the stability kind, is that better for knees? same budget"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.intent is Intent.SEARCH
+    assert s.preferences.product_types == ("Stability Running Shoe",)
+    assert s.preferences.max_price == 60
+
+
+def test_a_hope_after_a_must_is_for_what_follows(vocab):
+    p = parse("i want a grill pan, must be induction compatible ideally cast iron", vocab)
+    assert p.attributes == {"Induction Compatible": ["Yes"]}
+    assert "Material" in p.soft_attributes
+    assert parse("industrial desk lamp preferably", vocab).soft_attributes == {
+        "Style": ["Industrial"]
+    }
