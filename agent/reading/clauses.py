@@ -84,7 +84,8 @@ def sentences(surface: list[str], matches: list[Match]) -> list[Sentence]:
                         i,
                         wants=bool(WANT.search(words_here)),
                         owned=bool(OWNED.search(words_here)),
-                        asks=asks(words_here),
+                        # "under eye patches for puffy eyes?": a question asks for it
+                        asks=asks(words_here) or (token == "?" and not OWNED.search(words_here)),
                     )
                 )
             start = i + 1

@@ -154,7 +154,8 @@ _STRUCTURE: dict[str, str] = {
     "sí o sí": "a must", "si o si": "a must", "no es excluyente": "not a must",
     "no es imprescindible": "not a must", "no es obligatorio": "not a must",
     "es imprescindible": "a must", "imprescindible": "a must", "obligatoriamente": "a must",
-    "litros": "liters", "litro": "liter", "mililitros": "ml", "onzas": "oz", "centímetros": "cm",
+    "litros": "liters", "litro": "liter", "pulgadas": "inch", "pulgada": "inch",
+    "me muestra": "show me", "muestra": "show me", "trocha": "trail", "uno": "one", "mililitros": "ml", "onzas": "oz", "centímetros": "cm",
     "de": "of",
 }  # fmt: skip
 

@@ -21,6 +21,8 @@ _NUM = r"\d+(?:\.\d+)?"
 
 # Patterns on the whole message, in order: (pattern, English with \g<n> groups).
 _PATTERNS: list[tuple[str, str]] = [
+    (rf"(?:起码|至少|最少|最低)\s*({_NUM})\s*({_CUR})?\s*(?:以上)?", r" at least \1 \2 "),
+    (r"(\d+(?:\.\d+)?)\s*(?:寸|英寸)", r" \1 inch "),  # "10寸": ten inches
     (rf"({_NUM})\s*(?:{_CUR})?\s*(?:到|至|-|~|～)\s*({_NUM})\s*({_CUR})?\s*(?:之间|以内)?",
      r" between \1 and \2 \3 "),
     (rf"(?:不超过|不要超过|别超过|不能超过|不可以超过|不能高于|最多|最高|顶多|不高于|低于|少于|小于|便宜于|控制在)\s*({_NUM})\s*({_CUR})?"
@@ -69,6 +71,9 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"(?:价格|价钱|预算)(?:无所谓|不重要|都行|没关系|不限)|不限(?:价格|预算)|多少钱都(?:行|可以)",
      " the price doesn't matter "),
     (r"(?:颜色)(?:无所谓|不重要|都行|没关系|不限)|什么颜色都(?:行|可以)", " any color "),
+    # "10寸" is 10 inches, "起码二十" at least 20 (both first, above).
+    # A question: "它能调光吗" asks about it.
+    (r"吗\s*(?=$|[？?，,。！!\s])", " ? "),
     # Before negation: "超了不要" (over it, no) is a hard budget, "要是有…就更好了" a hope.
     (r"(?:要是|如果|若)(?:有|是)?\s*(.+?)\s*的?\s*(?:就|那就)?\s*更好了?", r" ideally \1 "),
     (r"超(?:了|过|出)?(?:预算)?(?:就)?不要|预算死线|死线", " hard budget "),
@@ -100,7 +105,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"预算(?:卡死|很紧|有限|是死的)|(?:绝对|坚决)?不能超(?:过|出)?(?:预算)?", " hard budget "),
     (r"(?:质量)?最好的|质量好的|好点的", " the best one "),
     # "蓝绿色那款" -> "the teal one": the one word before it (not a title said before that)
-    (r"\b([a-z]+)\s*的?\s*(?:那|这)(?:个|款|件)", r" the \1 one "),
+    (r"\b((?:\d+(?:\.\d+)? )?[a-z]+)\s*的?\s*(?:那|这)(?:个|款|件)", r" the \1 one "),  # "the 10 inch one"
     (r"这个|那个|这款|那款|它", " that one "),
     # Gifts.
     (r"(?:送给|送|给)(?:我)?(?:的)?(妈妈|母亲|老妈|妈)", " for my mom gift "),
@@ -159,6 +164,8 @@ PRODUCTS: dict[str, str] = {
     "面膜": "face mask", "无线耳机": "wireless earbuds", "蓝牙耳机": "wireless earbuds",
     "运动耳机": "sport earbuds", "头戴式耳机": "over-ear headphones", "头戴耳机": "over-ear headphones",
     "耳罩式耳机": "on-ear headphones", "耳机": "headphones", "降噪": "noise cancelling",
+    "头戴式": "over-ear", "头戴": "over-ear", "调光": "dimmable", "能调光": "dimmable",
+    "适合什么肤质": "what skin type is it for", "肤质": "skin type",
     "跑鞋": "running shoes", "跑步鞋": "running shoes", "越野跑鞋": "trail running shoe",
     "鞋": "shoes", "双肩包": "backpack", "背包": "backpack", "书包": "backpack",
     "电脑包": "laptop backpack", "登山包": "hiking backpack", "旅行包": "travel backpack",

@@ -18,8 +18,9 @@ ORDINALS = {
 }  # fmt: skip
 COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 ORDINAL = re.compile(
-    r"\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-    r"1st|2nd|3rd|[4-9]th|10th|last|top|former|latter)\s+"
+    # ("my last pair died": their own, not a position in the list)
+    r"(?<!my )(?<!our )(?<!his )(?<!her )\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|1st|2nd|3rd|[4-9]th|10th|last|top|former|latter)\s+"
     # "last time", "the first time I", "first of all", "top notch": no position in a list
     r"(?!(?:time|times|year|week|month|night|summer|winter|season|visit|order|purchase|of all"
     r"|notch|priority|thing|things)\b)"
@@ -72,7 +73,7 @@ NOT_REQUIRED = re.compile(
 )
 # "eh forget japan", "never mind the leather": a wanted value dropped (the words after it).
 FORGET = re.compile(
-    r"\b(?:forget|forget about|never ?mind|scratch|skip|ignore) (?:the )?"
+    r"\b(?:forget|forget about|never ?mind|scratch|scrap|skip|ignore) (?:the )?"
     r"(?!it\b|that\b|this\b|them\b|about\b|what\b|i\b|my\b|everything\b|all\b)"
     r"(?P<what>[a-z -]+?)(?=[,.;!?]|$| then| part| thing| bit| actually| and| just)"
 )
@@ -169,7 +170,12 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
                         r"love it|awesome)[,!.]? (?:the|that|this)\b|\bi'?ll take\b|"
                         r"\b(?:i'?ll|i will) (?:buy|get|order)\b")),
     ("details", re.compile(r"\btell me (?:more )?about\b|\bmore (?:info|information|details)"
-                           r"\b|\bdetails\b|\bwhat about\b|\b(?:does|is|has|can) (?:it|that|"
+                           r"\b|\bdetails\b|\bwhat about\b"
+                           r"|^\s*(?:is |are |does )?(?:that one|this one|it|they|that)\b"
+                           r"[^.!?]{0,40}\?"
+                           r"|\bwhat(?:'?s| is) the [a-z ]{2,30} (?:on|of|for|in) "
+                           r"(?:those|these|them|it|that|this|that one|this one)\b"
+                           r"|\b(?:does|is|has|can) (?:it|that|"
                            r"this|the)\b|\bhow (?:big|much|many|long|heavy|large)\b|\bwhat(?:'s| "
                            r"is| are)\s+(?:the|its)\b|\bingredients?\b|\bwhat size\b|\bis there\b"
                            r"|\bdo they\b|\bare they\b")),
@@ -284,9 +290,9 @@ FILLER = frozenset(
      "never", "reset", "change", "plan", "different", "remove", "skip", "interested", "fan",
      "hate", "don", "dont", "needs", "make", "go", "try", "switch", "rather", "got", "was",
      "were", "been", "being", "will", "gonna", "wanna", "kinda", "sorta", "lol", "haha", "hmm",
-     "hm", "eh", "oh", "ah", "oops", "wait", "um", "uh", "haven", "hasn", "hadn", "didn",
-     "wasn", "weren", "aren", "couldn", "wouldn", "shouldn", "wasnt", "didnt", "idk", "tbh",
-     "btw", "yes", "yeah", "yep", "nah", "sure", "cool", "awesome",
+     "hm", "eh", "oh", "ah", "oops", "wait", "whats", "thats", "theres", "um", "uh", "haven",
+     "hasn", "hadn", "didn", "wasn", "weren", "aren", "couldn", "wouldn", "shouldn", "wasnt",
+     "didnt", "idk", "tbh", "btw", "yes", "yeah", "yep", "nah", "sure", "cool", "awesome",
      "if", "then", "when", "where", "who", "why", "all", "every", "each", "many", "lot",
      "lots", "bit", "little", "pretty", "quite", "still", "yet", "already", "only", "even",
      "though", "because", "since", "while", "after", "before", "into", "out", "off", "our",
@@ -374,7 +380,8 @@ SYNONYMS = {
     "frying pan": "skillet", "fry pan": "skillet", "cooking": "cookware", "cooks": "cookware",
     "caffeine free": "decaf", "caffeine-free": "decaf", "decaffeinated": "decaf",
     "no caffeine": "decaf", "without caffeine": "decaf", "trekking": "hiking",
-    "film": "movie", "films": "movies",
+    "film": "movie", "films": "movies", "dims": "dimmable", "dimming": "dimmable",
+    "can dim": "dimmable",
 }  # fmt: skip
 # Shades a shopper means by a plain colour word ("not blue": no navy either).
 COLOR_FAMILIES = {

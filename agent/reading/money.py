@@ -74,6 +74,8 @@ _AROUND = re.compile(rf"(?:\b|~)(?:{_AROUND_WORDS})\s*{_AMOUNT}")
 _AFTER = re.compile(rf"{_AMOUNT}\s*(?P<after>{_MAX_AFTER}|{_MIN_AFTER})(?!\w)")
 _BARE = re.compile(_AMOUNT)
 _HAVE = re.compile(r"(?:i|we) have\b")
+_FLOOR = re.compile(r"at least|minimum|no less than|not less than|not (?:under|below)")
+_PRICED = re.compile(rf"{_SYMBOL}\s*\d|\d\s*(?:{_CURRENCY_WORDS})\b")
 
 _CHEAP = re.compile(
     r"\b(?:cheap(?:est)?|inexpensive|affordable|budget[- ]friendly|budget (?:option|pick)s?|"
@@ -121,6 +123,7 @@ def read_prices(
     if _CHEAP.search(text) and not out.any_price:
         out.cheap = True
     reader = _Amounts(currency, rates or {}, out)
+    priced = _PRICED.search(text) is not None
     for match in list(_RANGE.finditer(text)):
         low = reader.amount(match, "a_") or reader.amount(match, "c_")
         high = reader.amount(match, "b_") or reader.amount(match, "d_")
@@ -158,6 +161,8 @@ def read_prices(
             # "from" and "over" need a currency: "from Sunward", "over 2 years" are no prices;
             # so does "I have": "I have $40" is a budget, "I have two daughters" is not.
             spoken = bound == "min" or _HAVE.match(match.group(0)) is not None
+            if bound == "min" and priced and _FLOOR.match(match.group(0)):
+                spoken = False  # "under 50 dollars ... at least 20": the floor is a price too
             value = reader.amount(match, "", needs_currency=spoken)
             if value is None:
                 continue
@@ -220,7 +225,7 @@ def _priced_context(text: str, match: re.Match[str]) -> bool:
     """A range of plain numbers is a price range when price words are near ("10 to 30 for a
     lamp" is not; "between 10 and 30 dollars", "budget 10-30" are)."""
     window = text[max(0, match.start() - 25) : match.end() + 15]
-    return bool(re.search(r"budget|price|spend|cost|pay|\$|dollar|buck|€|£", window))
+    return bool(re.search(r"budget|price|spend|cost|pay|range|\$|dollar|buck|€|£", window))
 
 
 def _to_float(number: str) -> float:

@@ -128,8 +128,13 @@ class Parsed:
 
     def title_head(self, vocab: Vocabulary) -> str | None:
         """The title word naming the product asked for, in a catalogue whose kinds show only
-        in titles."""
-        return next(filter(None, map(vocab.title_head, self.request_things())), None)
+        in titles: of the request's things, or after a lone first word, of any thing it names
+        ("saw a jade roller on tiktok": not "saw", the roller)."""
+        things = self.request_things()
+        if things and len(things[0].split()) == 1:
+            # a lone first word is as often a verb or an aside ("saw", "vaya") as the thing
+            things = [*things, *self.things]
+        return next(filter(None, map(vocab.title_head, things)), None)
 
 
 def parse(
@@ -151,7 +156,7 @@ def parse(
     out = Parsed(injections=injections, clean_text=clean, language=lang, english=english)
     low = _normalise(english)
     if lang == "en":
-        low = correct(low, _known_words(vocab), _kind_words(vocab))
+        low = correct(low, _known_words(vocab), _kind_words(vocab), vocab.pairs())
     low = lx.SYNONYM.sub(lambda m: _synonym(m.group(0), vocab), low)
     low = _take_drops(low, out)
     low = _take_rating(low, out)  # before prices: "at least 4 stars" is not $4
@@ -262,7 +267,7 @@ def _known_words(vocab: Vocabulary) -> frozenset[str]:
 
 
 def _kind_words(vocab: Vocabulary) -> frozenset[str]:
-    return frozenset(vocab.type_words) | vocab.title_words | _LEXICON_WORDS
+    return vocab.kind_words() | _LEXICON_WORDS
 
 
 _LEXICON_WORDS = lx.SHOPPING_WORDS | lx.FILLER | lx.NEGATORS | lx.BARE_CONTRACTIONS
@@ -781,6 +786,8 @@ def _gather_needs(
                 while at >= sentence.start and surface[at] in lx.DETERMINERS:
                     at -= 1  # "for my face", "like the first one": the word before those
                 before = surface[at] if at >= sentence.start else ""
+                if before in ("under", "over") and at == start - 1:
+                    before = ""  # "under eye patches", "over ear headphones": one name
                 if before in ("for", "like") and at > sentence.start:
                     # "looking for a shampoo", "I'd like a shampoo" name it; "for curly hair"
                     # and "something like it" do not
@@ -790,7 +797,11 @@ def _gather_needs(
                 owner = surface[start - 1] if start > sentence.start else ""
                 # "my face", "her old boots": the shopper's own, not the product asked for
                 thing = None if owner in cl.POSSESSIVES else _thing(phrase, before, after)
-                if thing:
+                owned = sentence.owned and not sentence.asks
+                if thing and not (
+                    owned and cl.OWNED.search(" ".join(surface[sentence.start : start]))
+                ):
+                    # ("i have a wedding saturday": what they have is not what they ask for)
                     (wished if sentence.asks and not short else out.things).append(thing)
                 phrase = []
     out.needs = list(dict.fromkeys(out.needs))

@@ -237,7 +237,8 @@ def _read_user(
         type_hint=type_hint,
     )
     state.language = parsed.language
-    if parsed.intent is not Intent.SEARCH and not state.last_list and parsed.needs:
+    said = parsed.needs or parsed.types or parsed.brands or parsed.attributes
+    if parsed.intent is not Intent.SEARCH and not state.last_list and said:
         # Nothing was shown yet, so "#3" or "the first" cannot point at a product: it is part
         # of the request ("hair extensions in #3").
         parsed.intent, parsed.references = Intent.SEARCH, []
@@ -264,13 +265,15 @@ def _read_user(
         # (only where titles name kinds: a film's title, "Jumanji (2017)", names no kind)
         # A new request, by its first thing; one that no title names is not sold here.
         head = parsed.title_head(vocab)
-        state.title_kinds = (head,) if head else ()
-        # (a story's words are no request; an untranslated word may name what the shop sells)
-        state.untitled = (
-            head is None
-            and not parsed.story
-            and not any(untranslated(t, parsed.language) for t in parsed.request_things())
-        )
+        if head or not state.title_kinds or parsed.fresh_request:
+            state.title_kinds = (head,) if head else ()
+            # (a story's words are no request; an untranslated word may name what it sells)
+            state.untitled = (
+                head is None
+                and not parsed.story
+                and not any(untranslated(t, parsed.language) for t in parsed.request_things())
+            )
+        # else a refinement of the kind asked for ("short ones, long ones are a nightmare")
     if leaf and (state.topic is None or _new_topic(leaf, state.topic, vocab)):
         state.topic = leaf
     if parsed.intent not in _ASKING:
@@ -305,6 +308,12 @@ def _resolve(parsed: Parsed, state: DialogueState, catalogue: Catalogue) -> list
         out.insert(0, focus)  # "compare it with the first one": the one talked about
     pool = state.last_compared if state.last_outcome is Outcome.COMPARE else listed
     pool = pool or listed
+    if not out and parsed.pick == "cheapest" and (parsed.unrequired or parsed.dropped):
+        # "scratch the RGB thing, just the cheapest one that dims": the list shown was for
+        # what is no longer asked; the shop's cheapest for what is
+        parsed.intent, parsed.cheapest = Intent.SEARCH, True
+        parsed.dropped.add("price")
+        return out
     if not out and parsed.pick:
         fitting = [p for p in pool if pick_by_words([p], parsed.pick_words, lookup)]
         picked = pick_by_price(fitting if parsed.pick_words else pool, parsed.pick, lookup)
@@ -389,7 +398,7 @@ def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None, vocab: Vocabular
     if parsed.min_price is not None or parsed.max_price is not None:
         update.update(min_price=parsed.min_price, max_price=parsed.max_price, cheap=False)
         update["budget_note"] = _budget_note(parsed)
-    elif parsed.cheap and prefs.max_price is None:
+    elif parsed.cheap and prefs.max_price is None and not parsed.cheapest:
         update["cheap"] = True
     if parsed.min_rating is not None:
         update["min_rating"] = parsed.min_rating

@@ -18,6 +18,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
+from agent.reading.vocabulary import fold_word
+
 _WORD = re.compile(r"[a-z]+")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=(?:dollars?|bucks|usd|euros?|pounds?)\b)")
 _MIN_LENGTH = 4
@@ -25,26 +27,52 @@ _CUTOFF = {4: 85.0, 5: 80.0}  # one slip in a short word; longer words may take 
 # How common (Zipf scale: 3 is once per million words) a word must be to be taken as meant.
 # Four-letter words need more: "matt" is a name before it is a word, and a slip for "mat".
 _COMMON = 3.0
-_COMMON_SHORT = 5.0
+_COMMON_SHORT = 5.0  # (a four-letter word under it is still corrected only in a name)
 _A_WORD = 2.5  # "gory" 2.9, "mood" 4.6: English words; "lavendar" and "shampo" are not
 
 
-def correct(text: str, known: Collection[str], kinds: Collection[str] = ()) -> str:
+def correct(
+    text: str,
+    known: Collection[str],
+    kinds: Collection[str] = (),
+    pairs: Collection[tuple[str, str]] = (),
+) -> str:
     """`text` (lower case) with run-together words split and misspellings corrected. `kinds`:
-    the known words that name kinds of product (the only ones an English word may become)."""
+    the known words that name kinds of product, the only ones a word English has may become,
+    and only where it then makes one of `pairs` (two-word names) with a neighbour: "yoga matt"
+    is a yoga mat, "a colour I can spot" is no sport."""
     text = _RUN_TOGETHER.sub(" ", text)
-    return _WORD.sub(lambda m: _fix(m.group(0), known, kinds), text)
+    found = list(_WORD.finditer(text))
+    out, at = [], 0
+    for i, match in enumerate(found):
+        before = found[i - 1].group(0) if i else ""
+        after = found[i + 1].group(0) if i + 1 < len(found) else ""
+        out += [
+            text[at : match.start()],
+            _fix(match.group(0), known, kinds, (before, after), pairs),
+        ]
+        at = match.end()
+    return "".join([*out, text[at:]])
 
 
-def _fix(word: str, known: Collection[str], kinds: Collection[str]) -> str:
+def _fix(
+    word: str,
+    known: Collection[str],
+    kinds: Collection[str],
+    around: tuple[str, str],
+    pairs: Collection[tuple[str, str]],
+) -> str:
     if len(word) < _MIN_LENGTH or word in known or _plural_known(word, known) or _common(word):
         return word
     split = _split(word, known)
     if split:
         return split
-    if zipf_frequency(word, "en") >= _A_WORD:
-        known = kinds
-    return _closest(word, known if isinstance(known, frozenset) else frozenset(known))
+    if zipf_frequency(word, "en") < _A_WORD:
+        return _closest(word, known if isinstance(known, frozenset) else frozenset(known))
+    meant = _closest(word, kinds if isinstance(kinds, frozenset) else frozenset(kinds))
+    before, after = (fold_word(w) for w in around)
+    named = (before, fold_word(meant)) in pairs or (fold_word(meant), after) in pairs
+    return meant if named else word
 
 
 def _common(word: str) -> bool:

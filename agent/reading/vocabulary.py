@@ -167,6 +167,8 @@ class Vocabulary:
     kinds_in: dict[str, list[str]] = field(default_factory=dict)  # category -> its types
     title_key_counts: dict[str, Counter[str]] = field(default_factory=dict)
     _known: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _kinds: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _pairs: frozenset[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_products(cls, products: Iterable[Product], min_count: int = 1) -> Vocabulary:
@@ -281,6 +283,21 @@ class Vocabulary:
             said = frozenset(w for phrase in self.phrases for w in phrase if w.isalpha())
             self._known = said | self.title_words
         return self._known
+
+    def kind_words(self) -> frozenset[str]:
+        """The words of its product types and of the title words naming kinds: what a word
+        English also has may be a slip for ("matt" for mat), unlike a category's broad word
+        ("spot" is no slip for Sports)."""
+        if self._kinds is None:
+            typed = (p for p, es in self.phrases.items() if any(e.kind is Kind.TYPE for e in es))
+            self._kinds = frozenset(w for phrase in typed for w in phrase) | self.title_words
+        return self._kinds
+
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """Its two-word names ("yoga mat", "dry skin"), folded."""
+        if self._pairs is None:
+            self._pairs = frozenset((p[0], p[1]) for p in self.phrases if len(p) == 2)
+        return self._pairs
 
     def generic_words(self) -> frozenset[str]:
         """Words of its attribute values: they describe many products, never name one."""

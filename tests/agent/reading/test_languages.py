@@ -46,8 +46,30 @@ def test_chinese_same_brand_as_the_second_one(vocab, demo_products):
 
 
 def test_slips_are_put_right_and_english_words_are_not():
-    known, kinds = {"mat", "moody", "gordy", "lavender"}, {"mat"}
-    assert correct("yoga matt", known, kinds) == "yoga mat"
-    assert correct("lavendar scent", known, kinds) == "lavender scent"
+    known, kinds = {"mat", "moody", "gordy", "lavender", "sport"}, {"mat", "sport"}
+    pairs = {("yoga", "mat"), ("sport", "earbud")}
+    assert correct("yoga matt", known, kinds, pairs) == "yoga mat"
+    assert correct("lavendar scent", known, kinds, pairs) == "lavender scent"
     # "mood" and "gory" are words: never a writer's or actor's name
-    assert correct("set the mood, nothing gory", known, kinds) == "set the mood, nothing gory"
+    text = "set the mood, nothing gory"
+    assert correct(text, known, kinds, pairs) == text
+    # a word English has becomes a kind's word only in that kind's name
+    assert correct("a colour i can spot", known, kinds, pairs) == "a colour i can spot"
+    assert correct("matt black", known, kinds, pairs) == "matt black"
+
+
+def test_chinese_inches_floors_and_questions(vocab):
+    from agent.reading.translate import to_english
+
+    assert to_english("10寸的那个", "zh") == "the 10 inch one"
+    p = parse("给狗买根牵引绳 五十美元以内吧 但太便宜的怕质量不好 起码二十以上", vocab)
+    assert (p.min_price, p.max_price) == (20, 50)
+    assert to_english("它能调光吗", "zh") == "that one dimmable ?"
+
+
+def test_a_floor_without_a_currency_counts_only_beside_a_price():
+    from agent.reading.money import read_prices
+
+    assert read_prices("a leash under 50 dollars, at least 20")[0].min_price == 20
+    assert read_prices("at least 2 years of warranty, under $50")[0].min_price is None
+    assert read_prices("at least 20")[0].min_price is None

@@ -240,3 +240,54 @@ def test_a_hope_after_a_must_is_for_what_follows(vocab):
     assert parse("industrial desk lamp preferably", vocab).soft_attributes == {
         "Style": ["Industrial"]
     }
+
+
+def test_a_short_question_about_it_is_about_the_one_shown(vocab, demo_products):
+    s = state_of(
+        [user("cold brew from Highland Roasters"), shown("demo-03011"),
+         user("that one decaf?")],
+        vocab,
+        demo_products,
+    )  # fmt: skip
+    assert s.intent is Intent.DETAILS and s.targets == ["demo-03011"]
+    s = state_of(
+        [user("racing flats"), shown("demo-04043"), user("whats the heel drop on those")],
+        vocab,
+        demo_products,
+    )
+    assert s.intent is Intent.DETAILS
+
+
+def test_my_last_pair_is_no_position_in_the_list(vocab, demo_products):
+    s = state_of(
+        [user("wireless earbuds"), shown("demo-05000", "demo-05002"),
+         user("and no quietwave, my last pair died in 2 months")],
+        vocab,
+        demo_products,
+    )  # fmt: skip
+    assert s.intent is Intent.SEARCH and s.parsed.references == []
+    assert s.preferences.exclude_brands == ("Quietwave",)
+
+
+def test_a_product_named_before_anything_was_shown_is_searched(vocab, demo_products):
+    s = state_of([user("Glowhaus Architect 那款智能灯泡 暖白光的 还有吗")], vocab, demo_products)
+    assert s.intent is Intent.SEARCH  # (nothing was shown for "that one" to point at)
+    prefs = s.preferences
+    assert (prefs.brands, prefs.product_types) == (("Glowhaus",), ("Smart Bulb",))
+    assert prefs.attributes == {"Light Color": ("Warm White",)}
+
+
+def test_scrap_a_value_then_the_cheapest_that_fits(vocab, demo_products):
+    s = state_of(
+        [
+            user("smart bulbs, the RGB kind"),
+            shown("demo-08059"),
+            user("scratch the RGB thing actually. just the cheapest one that dims"),
+        ],
+        vocab,
+        demo_products,
+    )
+    prefs = s.preferences
+    assert s.intent is Intent.SEARCH and s.parsed.cheapest
+    assert "Light Color" not in prefs.attributes and prefs.attributes["Dimmable"] == ("Yes",)
+    assert not prefs.cheap  # the cheapest first, not a "cheap" cap on top
