@@ -237,8 +237,8 @@ def _read_user(
         type_hint=type_hint,
     )
     state.language = parsed.language
-    said = parsed.needs or parsed.types or parsed.brands or parsed.attributes
-    if parsed.intent is not Intent.SEARCH and not state.last_list and said:
+    asked = bool(parsed.needs or parsed.types or parsed.brands or parsed.attributes)
+    if parsed.intent is not Intent.SEARCH and not state.last_list and asked:
         # Nothing was shown yet, so "#3" or "the first" cannot point at a product: it is part
         # of the request ("hair extensions in #3").
         parsed.intent, parsed.references = Intent.SEARCH, []
