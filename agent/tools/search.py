@@ -272,7 +272,9 @@ def _not_carried(
     if state.asked_clarification or prefs.recipient or parsed.gift:
         return False  # an answer to our question, or a gift: search with what is known
     if state.untitled and parsed.intent is Intent.SEARCH:
-        return True  # kinds show only in titles, and none names what was asked ("a charger")
+        # kinds show only in titles, and none names what was asked ("a charger"), nor do its
+        # words stand together in a title
+        return not _in_a_title(shop, parsed.request_things(), turn)
     if not parsed.needs or parsed.intent is not Intent.SEARCH or not parsed.asks_outright:
         return False
     foreign = any(untranslated(n, parsed.language) for n in parsed.needs)
@@ -289,6 +291,23 @@ def _not_carried(
         ranked = shop.search(query, SearchFilters(), 1, turn.context)
     best = ranked[0].candidate.score if ranked else 0.0
     return best < shop.match_floor()
+
+
+def _in_a_title(shop: Shop, things: Sequence[str], turn: Turn) -> bool:
+    """Two or more words of a thing asked for stand in one title among its best matches: the
+    shop sells it even when its last word names no kind ("disney frozen townley", "jellies
+    blueberry cobbler"); "phone charger" in a beauty shop finds no title with both."""
+    for thing in things:
+        said = set(words(thing))
+        if len(said) < 2:
+            continue
+        for hit in shop.search(thing, SearchFilters(), _TITLE_CHECK, turn.context):
+            if len(said & set(words(hit.candidate.product.title))) >= 2:
+                return True
+    return False
+
+
+_TITLE_CHECK = 3  # best matches whose titles are read
 
 
 def _closest(shop: Shop, query: str) -> list[str]:
