@@ -99,6 +99,7 @@ def _split(word: str, known: Collection[str]) -> str | None:
 @lru_cache(maxsize=4096)
 def _closest(word: str, known: frozenset[str]) -> str:
     cutoff = _CUTOFF.get(len(word), 84.0)
-    candidates = [w for w in known if abs(len(w) - len(word)) <= 2 and w[:1] == word[:1]]
+    # sorted: a tie must go the same way in every process (set order follows the hash seed)
+    candidates = sorted(w for w in known if abs(len(w) - len(word)) <= 2 and w[:1] == word[:1])
     best = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
     return str(best[0]) if best else word

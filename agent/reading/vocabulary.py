@@ -169,6 +169,7 @@ class Vocabulary:
     _known: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _kinds: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _pairs: frozenset[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+    _titles_sorted: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_products(cls, products: Iterable[Product], min_count: int = 1) -> Vocabulary:
@@ -220,7 +221,7 @@ class Vocabulary:
                 parts = [part.strip() for part in value.split(", ") if part.strip()]
                 for part in parts if len(parts) > 1 else [value]:
                     value_counts[(key, part)] += 1
-        for brand in brands:
+        for brand in sorted(brands):
             vocab._add(brand, Entry(Kind.BRAND, brand))
         type_entries = [
             Entry(Kind.TYPE, kind, category=cats.most_common(1)[0][0] or None)
@@ -237,7 +238,7 @@ class Vocabulary:
             if {v.casefold() for v in values} <= set(_BOOLEAN):
                 vocab.boolean_keys.add(key)
             else:
-                for value in values:
+                for value in sorted(values):  # (in one order whatever the hash seed)
                     vocab._add(value, Entry(Kind.VALUE, value, key=key))
                     if value.casefold().startswith("all ") or value.casefold() in _CATCH_ALL:
                         vocab.catch_all[key] = value
@@ -255,7 +256,7 @@ class Vocabulary:
         vocab.categories = [name for name, _ in top_counts.most_common()]
         vocab.key_counts = dict(key_counts)
         vocab.value_counts = value_counts
-        for brand in brands:
+        for brand in sorted(brands):
             folded = words(brand)
             # A one-word brand that many other products' texts use is an everyday word.
             if len(folded) == 1:
@@ -292,6 +293,12 @@ class Vocabulary:
             typed = (p for p, es in self.phrases.items() if any(e.kind is Kind.TYPE for e in es))
             self._kinds = frozenset(w for phrase in typed for w in phrase) | self.title_words
         return self._kinds
+
+    def _sorted_titles(self) -> tuple[str, ...]:
+        # sorted: a tie must go the same way in every process (set order follows the hash seed)
+        if self._titles_sorted is None:
+            self._titles_sorted = tuple(sorted(self.title_words))
+        return self._titles_sorted
 
     def pairs(self) -> frozenset[tuple[str, str]]:
         """Its two-word names ("yoga mat", "dry skin"), folded."""
@@ -340,7 +347,7 @@ class Vocabulary:
         if zipf_frequency(head, "en") >= _EVERYDAY_WORD:
             return None
         near = process.extractOne(
-            head, self.title_words, scorer=fuzz.ratio, score_cutoff=_NEAR_TITLE_WORD
+            head, self._sorted_titles(), scorer=fuzz.ratio, score_cutoff=_NEAR_TITLE_WORD
         )
         return str(near[0]) if near and len(head) >= 5 else None
 
@@ -402,7 +409,7 @@ class Vocabulary:
         "cork" wherever it stands); parse.py widens such a match to every value that holds
         the word. An everyday word does not: "a good movie" names neither Meagan Good nor
         Monster Movie (the whole value, said, still does)."""
-        for value in values:
+        for value in sorted(values):
             folded = words(value)
             if len(folded) < 2:
                 continue
@@ -463,14 +470,14 @@ class Vocabulary:
         return sorted(found, key=lambda m: m.start)
 
     def boolean_value(self, key: str, wanted: bool) -> str | None:
-        for value in self.values.get(key, ()):
+        for value in sorted(self.values.get(key, ())):
             if _BOOLEAN.get(value.casefold()) is wanted:
                 return value
         return None
 
     def free_value(self, key: str) -> str | None:
         """The "<key>-free" value of a key ("Fragrance-Free"), for "no fragrance"."""
-        for value in self.values.get(key, ()):
+        for value in sorted(self.values.get(key, ())):
             if words(value)[-1:] == ["free"]:
                 return value
         return None
