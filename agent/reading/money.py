@@ -160,10 +160,10 @@ def read_prices(
         for match in list(pattern.finditer(text)):
             # "from" and "over" need a currency: "from Sunward", "over 2 years" are no prices;
             # so does "I have": "I have $40" is a budget, "I have two daughters" is not.
-            spoken = bound == "min" or _HAVE.match(match.group(0)) is not None
+            needs_currency = bound == "min" or _HAVE.match(match.group(0)) is not None
             if bound == "min" and priced and _FLOOR.match(match.group(0)):
-                spoken = False  # "under 50 dollars ... at least 20": the floor is a price too
-            value = reader.amount(match, "", needs_currency=spoken)
+                needs_currency = False  # "under 50 dollars ... at least 20": a price too
+            value = reader.amount(match, "", needs_currency=needs_currency)
             if value is None:
                 continue
             if bound == "max":
