@@ -348,6 +348,8 @@ def _same_as(
 ) -> Preferences:
     """ "One in the same material as the third one": that shown product's material (or brand,
     colour...) becomes a constraint of the new search."""
+    if not parsed.same_as:
+        return prefs
     attributes, brands = dict(prefs.attributes), prefs.brands
     for said, position in parsed.same_as:
         listed = state.last_list
@@ -364,8 +366,6 @@ def _same_as(
             if named & set(words(key)) and value:
                 attributes[key] = (value,)
                 break
-    if not parsed.same_as:
-        return prefs
     return prefs.model_copy(update={"attributes": attributes, "brands": brands})
 
 
