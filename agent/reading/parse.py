@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from agent.reading import clauses as cl
@@ -263,11 +264,18 @@ def _synonym(word: str, vocab: Vocabulary) -> str:
 
 
 def _known_words(vocab: Vocabulary) -> frozenset[str]:
-    return vocab.known_words() | _LEXICON_WORDS
+    return _with_lexicon(vocab.known_words())
 
 
 def _kind_words(vocab: Vocabulary) -> frozenset[str]:
-    return vocab.kind_words() | _LEXICON_WORDS
+    return _with_lexicon(vocab.kind_words())
+
+
+@lru_cache(maxsize=16)
+def _with_lexicon(catalogue_words: frozenset[str]) -> frozenset[str]:
+    # Once per vocabulary, not per message: the vocabulary caches its word sets, so the same
+    # set comes back each time (and typos.py's cache, keyed by the result, keeps hitting).
+    return catalogue_words | _LEXICON_WORDS
 
 
 _LEXICON_WORDS = lx.SHOPPING_WORDS | lx.FILLER | lx.NEGATORS | lx.BARE_CONTRACTIONS

@@ -34,36 +34,31 @@ _LAST = [
 _GENRES = ["Comedy", "Drama", "Horror", "Action", "News", "Love", "Family"]
 
 
+def _film(pid: str, title: str, genre: str, cast: list[str]) -> Product:
+    return Product(
+        id=pid,
+        title=title,
+        category_path=("Movies",),
+        attributes={"Genre": genre, "Starring": ", ".join(cast)},
+    )
+
+
 def _films() -> list[Product]:
     people = [f"{first} {last}" for last, first in itertools.product(_LAST, _FIRST)]
     people += ["Meagan Good", "Natalie Babbitt", "Grégory Levasseur", "Hal Havins"]
-    films = []
-    for i in range(420):
-        cast = people[3 * i : 3 * i + 3] or ["Meagan Good"]
-        films.append(
-            Product(
-                id=f"m{i}",
-                title=f"Film Number {i} ({1980 + i % 40})",
-                category_path=("Movies",),
-                attributes={"Genre": _GENRES[i % len(_GENRES)], "Starring": ", ".join(cast)},
-            )
+    films = [
+        _film(
+            f"m{i}",
+            f"Film Number {i} ({1980 + i % 40})",
+            _GENRES[i % len(_GENRES)],
+            people[3 * i : 3 * i + 3] or ["Meagan Good"],
         )
+        for i in range(420)
+    ]
     films.append(
-        Product(
-            id="good",
-            title="Stomp the Yard (2007)",
-            category_path=("Movies",),
-            attributes={"Genre": "Drama", "Starring": "Meagan Good, Natalie Babbitt"},
-        )
+        _film("good", "Stomp the Yard (2007)", "Drama", ["Meagan Good", "Natalie Babbitt"])
     )
-    films.append(
-        Product(
-            id="gory",
-            title="High Tension (2003)",
-            category_path=("Movies",),
-            attributes={"Genre": "Horror", "Starring": "Grégory Levasseur"},
-        )
-    )
+    films.append(_film("gory", "High Tension (2003)", "Horror", ["Grégory Levasseur"]))
     return films
 
 
