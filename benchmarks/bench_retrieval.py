@@ -1,6 +1,6 @@
 """Retrieval benchmark: ingest speed per encoder with search quality beside it, and search latency.
 
-    python benchmarks/bench_retrieval.py [--beauty-products 5000] [--per-band 100]
+    python benchmarks/bench_retrieval.py [--beauty-products 5000] [--per-band 200]
         [--synthetic 100000] [--queries 200] [--encoders-only]
 
 1. Ingest at the encoder's limit, all in one run: the whole pipeline (read + validate the file,
@@ -133,6 +133,7 @@ ENCODERS = {
     "PyTorch fp32, 128-token budget": EmbedderSettings(max_length=128),
     "ONNX int8, 256 tokens": EmbedderSettings(backend="onnx-int8"),
     "ONNX int8, 128-token budget": EmbedderSettings(backend="onnx-int8", max_length=128),
+    "ONNX int8, 96-token budget": EmbedderSettings(backend="onnx-int8", max_length=96),
 }
 
 
@@ -320,7 +321,7 @@ def main() -> None:
     parser.add_argument(
         "--beauty-products", type=int, default=5000, help="ingest at most this many (all: 4,986)"
     )
-    parser.add_argument("--per-band", type=int, default=100, help="simulated shoppers per band")
+    parser.add_argument("--per-band", type=int, default=200, help="simulated shoppers per band")
     default_out = ROOT / "benchmarks" / "results" / "retrieval.json"
     parser.add_argument("--out", type=Path, default=default_out)
     args = parser.parse_args()
