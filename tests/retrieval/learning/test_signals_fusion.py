@@ -92,9 +92,9 @@ def test_signal_matrix_and_hand_set_fusion():
     assert serum[col[Signal.MENTIONED]] == 0.0 and toner[col[Signal.MENTIONED]] == 1.0
     assert serum[col[Signal.PROFILE]] == 0.25 and toner[col[Signal.PROFILE]] == 0.0
     fusion = LinearFusion()
-    # 0.5*0.8 + 0.3*0.5 + 0.15*1 + 0.05*fuzzy(1) + 0.05*brand(0) + 0.05*attr(0) + 0.1*0.5
-    # + 0.3*1 = 0.4 + 0.15 + 0.15 + 0.05 + 0.05 + 0.3
-    assert fusion.score(features)[0] == pytest.approx(1.1)
+    # 0.5*0.8 + 0.3*0.5 + 0.15*1 + 0.2*fuzzy(1) + 0.05*brand(0) + 0.25*attr(0) + 0.1*0.5
+    # + 0.3*1 = 0.4 + 0.15 + 0.15 + 0.2 + 0.05 + 0.3
+    assert fusion.score(features)[0] == pytest.approx(1.25)
 
 
 def test_hand_weights_follow_the_lexical_weight():
