@@ -23,6 +23,15 @@ _NUM = r"\d+(?:\.\d+)?"
 _PATTERNS: list[tuple[str, str]] = [
     (rf"(?:起码|至少|最少|最低)\s*({_NUM})\s*({_CUR})?\s*(?:以上)?", r" at least \1 \2 "),
     (r"(\d+(?:\.\d+)?)\s*(?:寸|英寸)", r" \1 inch "),  # "10寸": ten inches
+    # Measures after a number: "4夸脱" four quarts, "40小时" forty hours, "500毫升" 500 ml.
+    *[
+        (rf"({_NUM})\s*(?:{zh})", rf" \1 {en} ")
+        for zh, en in (
+            ("个小时|小时|钟头", "hours"), ("夸脱", "quart"), ("加仑", "gallon"),
+            ("毫升", "ml"), ("升", "liters"), ("盎司", "oz"), ("厘米|公分", "cm"), ("毫米", "mm"),
+            ("英尺", "feet"), ("公斤|千克", "kg"), ("克", "g"), ("瓦", "watts"), ("毫安时?", "mAh"),
+        )
+    ],
     (rf"({_NUM})\s*(?:{_CUR})?\s*(?:到|至|-|~|～)\s*({_NUM})\s*({_CUR})?\s*(?:之间|以内)?",
      r" between \1 and \2 \3 "),
     (rf"(?:不超过|不要超过|别超过|不能超过|不可以超过|不能高于|最多|最高|顶多|不高于|低于|少于|小于|便宜于|控制在)\s*({_NUM})\s*({_CUR})?"
@@ -62,6 +71,8 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"跟(.+?)(?:差不多|类似|一样|相似)", r" something similar to \1 "),
     (r"(?:大一号|大一点的|大一点|更大的|大号的?|大瓶的?|更大容量的?)", " a bigger size "),
     (r"(?:小一号|小一点的|小一点|更小的|小号的?|小瓶的?|旅行装)", " a smaller size "),
+    # "贵一点也行": pricier is fine, the cap is dropped (before "贵一点", more expensive).
+    (r"(?:贵一点|贵点|贵些|贵|多花点钱?)(?:也|都)(?:行|可以|没关系|没事|无所谓)", " the price doesn't matter "),
     (r"(?:更便宜|便宜一点|便宜点|再便宜|实惠一点)", " cheaper "),
     (r"(?:更贵|贵一点|高端一点|更高档)", " more expensive "),
     (r"(?:便宜的?|实惠的?|平价的?|不贵的?|性价比高的?)", " cheap "),
@@ -80,6 +91,8 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"能\s*用(?=\s*induction)|适用于(?=\s*induction)", " "),
     # Negation.
     (r"除了\s*(.+?)\s*(?:以外|之外)(?:的)?", r" except \1 "),
+    # "花香的也不要", floral ones are not wanted either: the negation follows what it negates.
+    (r"([^\s的，,。！!？?]{1,4})的(?:也|都)(?:不要|不想要|不行|不用)", r" no \1 "),
     (r"(?:不要|不想要|别要|别给我|不含|不带|没有|不需要|不能有|不用|避免|除了)", " no "),
     (r"不是", " not "),
     (r"对(.+?)过敏", r" allergic to \1 "),
@@ -170,8 +183,8 @@ PRODUCTS: dict[str, str] = {
     "鞋": "shoes", "双肩包": "backpack", "背包": "backpack", "书包": "backpack",
     "电脑包": "laptop backpack", "登山包": "hiking backpack", "旅行包": "travel backpack",
     "水袋包": "hydration pack", "咖啡豆": "whole bean coffee", "咖啡粉": "ground coffee",
-    "胶囊咖啡": "espresso pods", "冷萃": "cold brew concentrate", "咖啡": "coffee",
-    "绿茶": "green tea", "散茶": "loose leaf tea", "茶叶": "loose leaf tea", "茶包": "tea bags",
+    "胶囊咖啡": "espresso pods", "冷萃咖啡液": "cold brew concentrate", "冷萃咖啡": "cold brew concentrate", "冷萃": "cold brew concentrate", "咖啡": "coffee",
+    "绿茶": "green tea", "散茶": "loose leaf tea", "茶叶": "loose leaf tea", "茶包": "tea bags", "袋泡茶": "tea bags", "袋装茶": "tea bags",
     "茶": "tea", "狗绳": "dog leash", "牵引绳": "leash", "遛狗绳": "dog leash",
     "狗狗胸背": "dog harness", "胸背带": "harness", "狗窝": "dog bed", "狗床": "dog bed",
     "磨牙玩具": "chew toy", "狗玩具": "dog toy", "狗粮": "dry dog food", "鸡肉": "chicken", "牛肉": "beef", "三文鱼": "salmon",
@@ -190,6 +203,8 @@ PRODUCTS: dict[str, str] = {
     "卷发": "curly hair", "细软发": "fine hair", "头发": "hair", "无香精": "fragrance-free",
     "无香料": "fragrance-free", "无香味": "fragrance-free", "无香": "fragrance-free",
     "不含香精": "fragrance-free", "香精": "fragrance", "香料": "fragrance", "香味": "fragrance",
+    "水果味": "fruity", "果味": "fruity", "果香": "fruity", "花香": "floral", "坚果味": "nutty",
+    "巧克力味": "chocolate", "焦糖味": "caramel", "香草味": "vanilla",
     "无硫酸盐": "sulfate-free", "防水": "waterproof", "无线": "wireless", "有机": "organic",
     "低因": "decaf", "无咖啡因": "decaf", "环保": "eco-friendly", "可调光": "dimmable",
     "电磁炉": "induction compatible", "不粘": "nonstick", "铸铁": "cast iron",
@@ -221,6 +236,57 @@ PRODUCTS: dict[str, str] = {
     "碳钢": "carbon steel", "再生聚酯": "recycled polyester",
     "宽脚": "wide", "橄榄绿": "olive", "沙色": "sand",
     "米色": "beige", "细软发质": "fine hair",
+    # beauty words shoppers used in the conversation sets on the Amazon beauty catalogue
+    "腮红": "blush",
+    "遮瑕": "concealer",
+    "遮瑕膏": "concealer",
+    "死皮推": "cuticle pusher",
+    "指甲刀": "nail clipper",
+    "电动磨甲机": "electric nail drill",
+    "磨甲机": "nail drill",
+    "身体磨砂膏": "body scrub",
+    "磨砂膏": "scrub",
+    "睡帽": "bonnet",
+    "眼膜": "eye patches",
+    "眼贴": "eye patches",
+    "眼霜": "eye cream",
+    "唇膜": "lip mask",
+    "护唇膏": "lip balm",
+    "胡子": "beard",
+    "胡须": "beard",
+    "剃须": "shaving",
+    "胡子油": "beard oil",
+    "卸妆": "makeup remover",
+    "睫毛夹": "eyelash curler",
+    "美妆蛋": "makeup sponge",
+    "直板夹": "hair straightener",
+    "染发剂": "hair color",
+    "玉石滚轮": "jade roller",
+    "嘴唇": "lips",
+    "指甲": "nails",
+    "眉毛": "eyebrows",
+    "黑眼圈": "dark circles",
+    # hair, coffee, dog, fitness and skin words shoppers used in the conversation sets
+    "钢丝绳": "steel cable",
+    "项圈": "collar",
+    "定位": "gps",
+    "力量训练": "strength training",
+    "小瓶": "small",
+    "分叉": "split ends",
+    "发箍": "headband",
+    "宽发带": "wide headband",
+    "发带": "headband",
+    "抓夹": "claw clip",
+    "发夹": "hair clip",
+    "中度烘焙": "medium roast",
+    "深度烘焙": "dark roast",
+    "浅度烘焙": "light roast",
+    "蓝牙音箱": "bluetooth speaker",
+    "音箱": "speaker",
+    "烧水壶": "kettle",
+    "电热水壶": "electric kettle",
+    "磨豆机": "coffee grinder",
+    "手工皂": "handmade soap",
 }  # fmt: skip
 _FILLER = "的了吗呢吧啊呀嘛么和跟或者还有也请一个一款一些一双点儿"
 

@@ -92,6 +92,8 @@ _ANY_PRICE = re.compile(
     r"(?:price|cost|budget|it costs)|price is no object|regardless of (?:the )?price|"
     r"(?:price|budget) (?:is )?not important|(?:i|we) can spend (?:more|whatever)|"
     r"spend (?:more|whatever)|budget is flexible|more expensive is (?:fine|ok)|"
+    r"even if (?:it|they|that|those) (?:costs?|are|is) (?:more|a bit more|pricier|expensive)|"
+    r"(?:never ?mind|forget) (?:the|my) (?:price|budget|money)|"
     r"(?:any|no) (?:price|budget) (?:limit|cap))\b"
 )
 _APPROX_LOW, _APPROX_HIGH = 0.6, 1.0  # "about $50": from $30 up to $50

@@ -432,11 +432,18 @@ def _take_references(text: str, out: Parsed, vocab: Vocabulary) -> str:
 
 
 _ASKS_FOR_MORE = re.compile(
-    r"\b(?:show me|find me|got any|do you have|any other|i want|i need|looking for)\b"
+    r"\b(?:show me|find me|got any|do you have|any other|looking for|"
+    # "I want it for the afternoon" is about the product in hand, not a request for more.
+    r"i (?:want|need)(?! (?:it|them|that|this|those|these|one of (?:them|those|these))\b))\b"
 )
 
 
+# "does it have caffeine or anything like that": a hedge, not a request for similar products.
+_OR_SO = re.compile(r"\b(?:or|and) (?:anything|something|stuff|things) (?:like|similar to) that\b")
+
+
 def _intent(text: str, out: Parsed) -> Intent:
+    text = _OR_SO.sub(" ", text)
     referring = bool(out.references) or out.refers_to_focus or bool(out.pick or out.pick_words)
     # "Panterra is the one my mom has. show me Panterra ones": a request for products, whatever
     # else the sentence refers to, unless it points at a shown one by position or by a word.

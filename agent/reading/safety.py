@@ -88,7 +88,8 @@ _JOINS = re.compile(
 # the request beside it survives.
 _MARKUP = re.compile(
     r"<\s*/?\s*(system|user|assistant|instructions?|im_start|im_end|s|inst|prompt)\b[^>]{0,40}>"
-    r"|\[/?(INST|SYS)\]|<\|[a-z_]+\|>",
+    r"|\[/?(INST|SYS)\]|<\|[a-z_]+\|>"
+    r"|<!--(?s:.*?)-->",  # an HTML comment: hidden in a page, never a shopper's words
     re.IGNORECASE,
 )
 

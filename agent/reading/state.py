@@ -237,6 +237,10 @@ def _read_user(
         type_hint=type_hint,
     )
     state.language = parsed.language
+    if parsed.pick_words and not (state.last_list or state.shown):
+        # "the Architect one" before anything was shown names what is asked for.
+        parsed.needs += [w for w in parsed.pick_words if w not in parsed.needs]
+        parsed.pick_words = []
     asked = bool(parsed.needs or parsed.types or parsed.brands or parsed.attributes)
     if parsed.intent is not Intent.SEARCH and not state.last_list and asked:
         # Nothing was shown yet, so "#3" or "the first" cannot point at a product: it is part

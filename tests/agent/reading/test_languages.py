@@ -4,7 +4,7 @@ and references to shown products by their brand; typing slips put right, real wo
 from __future__ import annotations
 
 from agent.reading.catalogue import StaticCatalogue
-from agent.reading.parse import parse
+from agent.reading.parse import Intent, parse
 from agent.reading.state import read_dialogue
 from agent.reading.typos import correct
 from agent.render import product_list
@@ -73,3 +73,71 @@ def test_a_floor_without_a_currency_counts_only_beside_a_price():
     assert read_prices("a leash under 50 dollars, at least 20")[0].min_price == 20
     assert read_prices("at least 2 years of warranty, under $50")[0].min_price is None
     assert read_prices("at least 20")[0].min_price is None
+
+
+def test_measures_are_read_in_spanish_and_chinese(vocab):
+    p = parse("unos audífonos deportivos con batería de 40 horas", vocab)
+    assert p.types == ["Sport Earbuds"] and p.attributes == {"Battery Life": ["40 hours"]}
+    p = parse("想买个奶锅 saucepan 要4夸脱的", vocab)
+    assert p.types == ["Saucepan"] and p.attributes == {"Size": ["4 quart"]}
+
+
+def test_pricier_is_fine_drops_the_budget(vocab):
+    for text in (
+        "ok show me the 40 hour ones even if they cost more",
+        "muéstreme los de 40 horas aunque cuesten más",
+        "贵一点也行 要40小时的",
+    ):
+        assert "price" in parse(text, vocab).dropped, text
+    assert "price" not in parse("even if it rains, under $30", vocab).dropped
+
+
+def test_chinese_negation_after_what_it_negates(vocab):
+    p = parse("冷萃咖啡液 别给我水果味的 花香的也不要 喝不惯", vocab)
+    assert p.types == ["Cold Brew Concentrate"]
+    assert p.exclude_attributes == {"Flavor": ["Fruity", "Floral"]}
+
+
+def test_spanish_free_of(vocab):
+    p = parse("Busco un acondicionador sin enjuague que sea libre de sulfatos", vocab)
+    assert p.types == ["Leave-In Conditioner"] and p.attributes == {"Sulfate-Free": ["Yes"]}
+
+
+def _after_a_list(first: str, then: str, ids: tuple[str, ...], demo_products, vocab):
+    cards = [ProductCard(id=i, title=i, price=10.0) for i in ids]
+    return read_dialogue(
+        [
+            Message(role="user", content=first),
+            Message(role="assistant", content="Here:\n\n" + product_list(cards, True)),
+            Message(role="user", content=then),
+        ],
+        StaticCatalogue(demo_products, vocab),
+    )
+
+
+def test_a_question_about_a_shown_product_is_not_a_new_search(vocab, demo_products):
+    ids = ("demo-03011", "demo-03024")
+    s = _after_a_list(
+        "cold brew de Highland Roasters",
+        "¿Ese es descafeinado? Lo quiero para tomar por la tarde",
+        ids,
+        demo_products,
+        vocab,
+    )
+    assert s.parsed.intent is Intent.DETAILS
+    s = _after_a_list(
+        "cold brew",
+        "does the 2nd one have caffeine or anything like that in it",
+        ids,
+        demo_products,
+        vocab,
+    )
+    assert s.parsed.intent is Intent.DETAILS and s.targets == ["demo-03024"]
+
+
+def test_the_x_one_before_anything_was_shown_is_searched_for(vocab, demo_products):
+    s = read_dialogue(
+        [Message(role="user", content="Glowhaus Architect 那款智能灯泡 暖白光的 还有吗")],
+        StaticCatalogue(demo_products, vocab),
+    )
+    assert "architect" in s.preferences.needs
