@@ -25,7 +25,9 @@ def kind_of(prefs: Preferences, count: int = 2, language: str = "en") -> str:
         if language == "en":
             lowered = category.casefold()
             return lowered if lowered.endswith("s") else f"{lowered} products"
-        native = native_name(category, language) or category
+        native = native_name(category, language)
+        if native is None:  # no word for the catalogue's category in this language
+            return phrases(language).say("products_word", count)
         return _spanish_singular(native) if language == "es" and count == 1 else native
     return phrases(language).say("products_word", count)
 
@@ -68,6 +70,9 @@ def kind_name(name: str, count: int, language: str) -> str:
         return name
     if language == "es" and count != 1:
         return _spanish_plural(native)
+    words = name.casefold().split()
+    if language == "es" and words and words[-1] in _PAIRS:
+        return f"par de {native}"  # "1 par de auriculares deportivos", not "1 auriculares"
     return native
 
 

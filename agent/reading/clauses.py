@@ -27,7 +27,9 @@ ASKS = re.compile(
     r"\b(?:need|needs|want|wanted|wanting|looking|look for|searching|recommend|suggest|"
     r"would like|i'd like|i d like|do you have|got any|show me|find me|get me|buy|after a|"
     r"(?:use|try|get|grab|pick) (?:a|an|some)|what i (?:think i )?need|i'? ?m after|"
-    r"hoping (?:for|to find)|in the market for|help me find|must|has to|have to|needs to)\b"
+    r"hoping (?:for|to find)|in the market for|help me find|must|has to|have to|needs to|"
+    r"switch(?:ing)? to|switch over to|mov(?:e|ing) (?:on )?to|go(?:ing)? (?:for|with)|"
+    r"give (?:it|them|\w+) a (?:try|go)|instead)\b"
 )
 
 # A sentence about what the shopper has asks only with one of these of its own.

@@ -365,6 +365,31 @@ PRODUCTS: dict[str, str] = {
     "gel de cejas": "brow gel",
     "esmalte semipermanente": "gel polish",
     "lámpara de uñas": "nail lamp",
+    "correr": "running", "salir a correr": "running", "para correr": "for running",
+    "gimnasio": "gym", "entrenar": "training", "entrenamiento": "training",
+    "hacer ejercicio": "exercise", "ejercicio": "exercise", "deporte": "sports",
+    "deportes": "sports", "sudor": "sweat", "bicicleta": "bike", "bici": "bike", "cicla": "bike",
+    "ciclismo": "cycling", "casco de bicicleta": "bike helmet",
+    "casco para bicicleta": "bike helmet", "casco de bici": "bike helmet",
+    "casco para bici": "bike helmet", "casco de ciclismo": "bike helmet",
+    "casco para la bici": "bike helmet", "casco para la bicicleta": "bike helmet",
+    "casco de moto": "motorcycle helmet", "cancelación activa": "active noise cancelling",
+    "cancelacion activa": "active noise cancelling", "que no se caigan": "that stay in",
+    "que no se me caigan": "that stay in", "q no se me caigan": "that stay in",
+    "que no se te caigan": "that stay in", "que no se salgan": "that stay in",
+    "hervidor": "kettle", "hervidor eléctrico": "electric kettle",
+    "tetera eléctrica": "electric kettle", "pastor alemán": "large dog",
+    "pastor aleman": "large dog", "labrador": "large dog", "chihuahua": "small dog",
+    "se aburre": "is bored", "aburrido": "bored", "lo destroza todo": "destroys everything",
+    "se lo carga todo": "destroys everything", "lo rompe todo": "destroys everything",
+    "resistente": "durable", "indestructible": "tough", "muerde": "chews", "morder": "chew",
+    "mordedor": "chew toy", "lámpara de noche": "bedside lamp", "mesita de noche": "nightstand",
+    "mesilla": "nightstand", "para leer": "for reading", "leer": "reading",
+    "luz calida": "warm white", "luz fria": "cool white", "oscuro": "dark", "oscura": "dark",
+    "sin cafeína": "decaf", "sin cafeina": "decaf", "bolsitas": "tea bags",
+    "insomnio": "trouble sleeping", "dormir": "sleep",
+    "me estoy pasando a": "switching to", "pasarme a": "switch to", "cambiarme a": "switch to",
+    "me paso a": "switching to",
 }  # fmt: skip
 
 _NUMBER_WORDS = (
@@ -443,6 +468,14 @@ def to_english(text: str) -> str:
         low,
     )
     low = re.sub(r"\bhacerle un regalo a\b", "a gift for", low)
+    # "olvídate de lo de piel sensible", "mejor olvida la marca": that constraint is dropped
+    # (the words after it are read as the English "forget the …" once translated).
+    low = re.sub(
+        r"\b(?:olvida(?:te)?|olvídate|olvidá|olvidate|ignora)\s+"
+        r"(?:de\s+)?(?:lo\s+de\s+)?(?:(?:el|la|los|las)\s+)?(?=[a-záéíóúñ])(?!lo\b|eso\b|esto\b)",
+        "forget the ",
+        low,
+    )
     # "si es impermeable, mejor" / "si es de cuero, mucho mejor": hoped for, not required
     low = re.sub(
         r"\bsi (?:es|son|tiene|trae|lleva|viene) ([^,.;!?]+?),? (?:mucho )?(?:mejor|genial|"
@@ -458,7 +491,8 @@ def to_english(text: str) -> str:
     # Spanish articles and small words with no English counterpart needed.
     english = re.sub(
         r"\b(?:el|la|los|las|un|una|unos|unas|al|del|lo|le|les|me|mi|mis|se|es|"
-        r"son|está|están|que|algo|algún|alguna|muy|más|tan)\b",
+        r"son|está|están|que|algo|algún|alguna|muy|más|tan|él|ella|uy|ay|oye|pues|bueno|"
+        r"espera|m{3,}h?|eh|ah|jeje|jiji)\b",  # "mmm", never the "mm" of 4 mm
         " ",
         english,
     )

@@ -68,6 +68,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"哪(?:个|款)(?:更|比较)?便宜", " which is cheaper "),
     (r"哪(?:个|款)(?:更|比较)?贵", " which is more expensive "),
     (r"不要太贵|别太贵|不太贵", " not too expensive "),
+    (r"(?:太|有点|有些|好)贵了?", " too expensive "),
     (r"跟(.+?)(?:差不多|类似|一样|相似)", r" something similar to \1 "),
     (r"(?:大一号|大一点的|大一点|更大的|大号的?|大瓶的?|更大容量的?)", " a bigger size "),
     (r"(?:小一号|小一点的|小一点|更小的|小号的?|小瓶的?|旅行装)", " a smaller size "),
@@ -89,6 +90,9 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"(?:要是|如果|若)(?:有|是)?\s*(.+?)\s*的?\s*(?:就|那就)?\s*更好了?", r" ideally \1 "),
     (r"超(?:了|过|出)?(?:预算)?(?:就)?不要|预算死线|死线", " hard budget "),
     (r"能\s*用(?=\s*induction)|适用于(?=\s*induction)", " "),
+    # "铸铁的太沉了": the material is too heavy, a complaint about it (as "cast iron is too heavy").
+    (r"(?<=[a-z])\s*的?\s*(?:太|过于)(?=[\u4e00-\u9fff])", " is too "),
+    (r"(?:也)?(?:凑合|将就)(?:吧|了)?|也能接受|可以接受", " will do "),
     # Negation.
     (r"除了\s*(.+?)\s*(?:以外|之外)(?:的)?", r" except \1 "),
     # "花香的也不要", floral ones are not wanted either: the negation follows what it negates.
@@ -287,6 +291,15 @@ PRODUCTS: dict[str, str] = {
     "电热水壶": "electric kettle",
     "磨豆机": "coffee grinder",
     "手工皂": "handmade soap",
+    "跑步": "running", "健身房": "gym", "健身": "gym", "运动": "sports", "锻炼": "exercise", "出汗": "sweat",
+    "自行车头盔": "bike helmet", "骑行头盔": "bike helmet", "头盔": "helmet", "自行车": "bike", "骑行": "cycling",
+    "热水壶": "kettle", "水壶": "kettle", "不掉": "that stay in", "床头灯": "bedside lamp", "床头": "bedside",
+    "看书": "reading", "阅读": "reading", "失眠": "trouble sleeping", "睡不着": "trouble sleeping",
+    "脱咖啡因": "decaf", "德牧": "large dog", "金毛": "large dog", "拉布拉多": "large dog", "耐咬": "tough",
+    "咬": "chew", "磨牙": "chew",
+    "有咖啡因的": "regular", "有咖啡因": "regular", "含咖啡因": "regular", "正常咖啡因": "regular",
+    "咖啡因": "caffeine", "狗狗沐浴露": "dog shampoo", "狗沐浴露": "dog shampoo", "宠物沐浴露": "dog shampoo",
+    "沐浴露": "body wash",
 }  # fmt: skip
 _FILLER = "的了吗呢吧啊呀嘛么和跟或者还有也请一个一款一些一双点儿"
 
@@ -307,6 +320,13 @@ def to_english(text: str) -> str:
     # A currency sign before the number ("￥300"): the word after it, as the patterns read.
     low = re.sub(r"[¥￥]\s*(\d+(?:\.\d+)?)", r" \1元 ", low)
     low = re.sub(r"(?:us)?\$\s*(\d+(?:\.\d+)?)", r" \1美元 ", low)
+    # "没有啊" on its own answers the shop ("there isn't any, then…"): it negates nothing that
+    # follows; read before the product words, which would put a space after a bare "没有".
+    low = re.sub(
+        r"(?:^|(?<=[\s，,。！!？?]))没有(?:(?:啊|呀|吗|哦|诶|耶|呢|的话)(?=$|[\s，,。！!？?])|(?=$|[，,。！!？?]))",
+        " oh ",
+        low,
+    )
     low = re.sub(_OWNED[0], _OWNED[1], low)
     low = re.sub(_REQUESTS[0], _REQUESTS[1], low)
     low = _products().sub(lambda m: f" {PRODUCTS[m.group(0)]} ", low)

@@ -213,6 +213,12 @@ MORE_OPTIONS = re.compile(
     r"any others|what else)\b"
 )
 
+# What a shopper does in a kind made for sport ("earbuds for running" are sport earbuds).
+ACTIVITY = frozenset(
+    {"running", "run", "jogging", "jog", "gym", "workout", "workouts", "exercise", "exercising",
+     "training", "sports", "sporty", "athletic", "fitness", "sweat", "sweaty", "sweatproof"}
+)  # fmt: skip
+
 # "The brand doesn't matter", "any colour", "forget the budget": a constraint dropped.
 DROP = re.compile(
     r"\b(?:(?:the\s+)?(?P<a>[a-z]+(?: [a-z]+)?) (?:doesn'?t|does not|don'?t|do not|no longer|"
@@ -382,7 +388,33 @@ SYNONYMS = {
     "no caffeine": "decaf", "without caffeine": "decaf", "trekking": "hiking",
     "film": "movie", "films": "movies", "dims": "dimmable", "dimming": "dimmable",
     "can dim": "dimmable",
+    # A dog's breed says its size, and a dog that wrecks its toys needs a tough one.
+    "german shepherd": "large dog", "golden retriever": "large dog", "labrador": "large dog",
+    "husky": "large dog", "rottweiler": "large dog", "great dane": "large dog",
+    "mastiff": "large dog", "pit bull": "large dog", "pitbull": "large dog",
+    "doberman": "large dog", "bernese": "large dog", "chihuahua": "small dog",
+    "yorkie": "small dog", "pomeranian": "small dog", "dachshund": "small dog",
+    "shih tzu": "small dog", "pug": "small dog", "maltese": "small dog",
+    "beagle": "medium dog", "border collie": "medium dog", "cocker spaniel": "medium dog",
+    "corgi": "medium dog", "destroys everything": "durable chew toy",
+    "chews through everything": "durable chew toy", "destroys all his toys": "durable chew toy",
+    "destroys all her toys": "durable chew toy", "destroys toys": "durable chew toy",
+    "power chewer": "durable chew toy", "aggressive chewer": "durable chew toy",
+    "heavy chewer": "durable chew toy",
+    # Light to read by on a bedside table; a light whose warmth can be changed.
+    "nightstand": "bedside table lamp", "night stand": "bedside table lamp",
+    "bedside table": "bedside table lamp", "read with": "reading light",
+    "read by": "reading light", "reading lamp": "reading light",
+    "colour temperature": "adjustable light color", "color temperature": "adjustable light color",
+    "how warm or cool": "adjustable light color", "warm or cool": "adjustable light color",
+    "warm to cool": "adjustable light color", "warm and cool": "adjustable light color",
 }  # fmt: skip
+# "The place is so dark": the shopper needs light.
+DARK_ROOM = re.compile(
+    r"\b(?P<room>place|room|flat|apartment|house|bedroom|office|hallway|kitchen|basement|"
+    r"living room|studio) (?:is|feels|gets|'s) (?:so |too |really |very |pretty |super |kinda )?"
+    r"(?:dark|dim|gloomy)\b"
+)
 # Shades a shopper means by a plain colour word ("not blue": no navy either).
 COLOR_FAMILIES = {
     "blue": ("navy", "cobalt", "azure", "sky", "royal", "indigo", "denim"),

@@ -158,6 +158,7 @@ def parse(
     low = _normalise(english)
     if lang == "en":
         low = correct(low, _known_words(vocab), _kind_words(vocab), vocab.pairs())
+    low = lx.DARK_ROOM.sub(lambda m: f"{m.group('room')} needs lighting", low)
     low = lx.SYNONYM.sub(lambda m: _synonym(m.group(0), vocab), low)
     low = _take_drops(low, out)
     low = _take_rating(low, out)  # before prices: "at least 4 stars" is not $4
@@ -233,14 +234,23 @@ def parse(
 
 def _kind_from_needs(out: Parsed, vocab: Vocabulary, category_hint: str | None) -> None:
     """ "for hiking" while backpacks are the topic: the Hiking Backpack, when that word sets
-    one of the category's types apart; the word is then the kind, no longer a need."""
+    one of the category's types apart (or one of the types a word like "earbuds" names); the
+    word is then the kind, no longer a need."""
     category = out.categories[-1] if out.categories else category_hint
-    if out.types or not category or not out.needs:
+    if len(out.types) == 1 or not category:
         return
+    if set(words(out.english)) & lx.ACTIVITY:
+        # "earbuds" names two kinds, "headphones" the category; "for running" says which
+        # of them: the sport kind ("running" is then what they are for, not running shoes)
+        for named in out.categories or [category]:
+            sport = vocab.kind_by_word(["sport"], named)
+            if sport is not None and (not out.types or sport in out.types):
+                out.types, out.categories = [sport], [named]
+                return
     for need in list(out.needs):
         kind = vocab.kind_by_word(words(need), category)
-        if kind is not None:
-            out.types.append(kind)
+        if kind is not None and (not out.types or kind in out.types):
+            out.types = [kind]
             if set(words(need)) <= set(words(kind)):
                 out.needs.remove(need)
             return
@@ -512,7 +522,7 @@ def _read_vocabulary(
         (m, [] if cl.another_purchase(m, tokens, cl.sentence_of(m, sentences)) else e)
         for m, e in kinds
     ]
-    kinds_wanted = _most_specific(kinds, _wanted_kinds(kinds, sentences, negated))
+    kinds_wanted = _most_specific(kinds, _wanted_kinds(kinds, sentences, negated), tokens)
     for match, entries in kinds:
         for entry in entries:
             if match in negated:
@@ -620,8 +630,19 @@ def _describes_unknown(match: Match, tokens: list[str], vocab: Vocabulary) -> bo
         tuple(words(e.name)) == tuple(tokens[match.start : match.end]) for e in match.entries
     )
     following = tokens[match.end]
+    if following in _PLACES and following not in vocab.kind_words():
+        return True  # "the coffee shop downstairs", "a tea break": a place or a moment
     unknown = following.isalpha() and len(following) >= 3 and following not in _known_words(vocab)
     return unknown and not full_names and bool(named or match.entries)
+
+
+# Where a kind is sold or had, said as a place ("the coffee shop downstairs", "a tea break"):
+# the reader knows these as shopping words, but after a kind's word they ask for no kind.
+# ("yoga class", "dog park" stay: the activity says what the shopper shops for.)
+_PLACES = frozenset(
+    {"shop", "shops", "store", "stores", "place", "cafe", "line", "queue", "break", "breaks",
+     "date", "aisle", "section", "counter", "bar"}
+)  # fmt: skip
 
 
 def _categories_of(types: list[str], vocab: Vocabulary) -> set[str]:
@@ -656,15 +677,28 @@ def _kind_entries(
     return [e for e in match.entries if e.kind is Kind.CATEGORY][:1]
 
 
-def _most_specific(kinds: list[tuple[Match, list[Entry]]], wanted: set[Match]) -> set[Match]:
+def _most_specific(
+    kinds: list[tuple[Match, list[Entry]]], wanted: set[Match], tokens: list[str]
+) -> set[Match]:
     """Of the kinds asked for, leave out a broad name that a narrower one in the same message
-    refines ("lamps" beside "a floor lamp", "shoes" beside "a stability shoe")."""
+    refines ("lamps" beside "a floor lamp", "shoes" beside "a stability shoe"), or whose words
+    the other's name holds ("tea" beside "tea bags", though "tea" alone says loose leaf)."""
     groups = {m: {e.name for e in entries} for m, entries in kinds if m in wanted and entries}
+    said = {m: set(tokens[m.start : m.end]) for m in groups}
     return {
         m
         for m, names in groups.items()
-        if not any(other < names for n, other in groups.items() if n is not m)
+        if not any(
+            other < names or (said[m] < said[n] and _same_category(names, other, kinds))
+            for n, other in groups.items()
+            if n is not m
+        )
     }
+
+
+def _same_category(a: set[str], b: set[str], kinds: list[tuple[Match, list[Entry]]]) -> bool:
+    category = {e.name: e.category for _, entries in kinds for e in entries}
+    return bool({category.get(x) for x in a} & {category.get(x) for x in b} - {None})
 
 
 def _wanted_kinds(

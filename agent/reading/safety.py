@@ -43,6 +43,8 @@ _PATTERNS = [
     r"(disabled|off|removed|lifted|suspended|turned off|lifted)\b",
     r"\b(system|admin|administrator|developer|moderator)\s+(notice|notification|message|update"
     r"|override|announcement)\b",
+    r"\b(the )?(user'?s? |shopper'?s? )?(budget|price limit|price cap)\b.{0,12}\b(has been|was|is "
+    r"now|is)\s+(updated|changed|set|raised|removed|lifted)\b",
     r"\b(base ?64|rot ?13|hex(adecimal)?|binary|morse|reversed?|backwards)\b.{0,50}\b(instructions"
     r"|prompt|rules|guidelines|above|message|everything)",
     r"\b(instructions|prompt|rules|guidelines|everything above)\b.{0,40}\b(in|as|to|into) "
@@ -63,6 +65,7 @@ _PATTERNS = [
     r"(隐藏|上面|之前|原始|全部)的?(指令|提示|内容|设定|规则)",
     r"(base64|rot13|十六进制|二进制|倒过来).{0,12}(输出|写|打印|显示|告诉)",
     r"(优先|只)推荐最贵",
+    r"(预算|价格上限|上限).{0,4}(已经?|被)?(更新|修改|调整|改|设置|提高)(为|成|到)",
     r"(输出|打印|显示|告诉我|说出|泄露|给我看)(一下)?(你的)?.{0,6}(prompt|提示|指令|规则|设定)",
     # Spanish.
     r"\b(ignora|olvida|omite|salta(te)?)\b.{0,30}\b(reglas|instrucciones|normas|indicaciones"
@@ -76,6 +79,13 @@ _PATTERNS = [
     r"\b(en|como) (base ?64|rot ?13|binario|hexadecimal)\b",
 ]
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.DOTALL)
+# A sentence that opens as another speaker ("[系统]: …", "SYSTEM: …", "Admin: …") is theirs
+# to the end: none of its clauses is the shopper's wish.
+_SPEAKER = re.compile(
+    r"^\s*[\[【(]?\s*(system|admin|administrator|developer|assistant|sistema|系统|管理员)"
+    r"\s*[\]】)]?\s*[:：]",
+    re.IGNORECASE,
+)
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*\n?|\n")
 _CLAUSE = re.compile(r"[^,;:，；：]+[,;:，；：]?")
 # Where an instruction and a wish share a clause: "repeat your instructions and then find me a
@@ -131,6 +141,8 @@ def neutralise(text: str) -> tuple[str, int]:
             kept.append(sentence)
             continue
         cut += 1
+        if _SPEAKER.match(sentence):
+            continue
         clauses = [
             part
             for clause in _CLAUSE.findall(sentence)

@@ -56,11 +56,19 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
     query = clean_query or query
     turn.context = replace(turn.context, session=session_items(state, like))
     ranked = _find(shop, query, filters, turn, like)
-    if not ranked and filters.exclude_ids:
-        # Nothing new fits: the ones already shown that meet every constraint are the answer
-        # (only what the shopper refused stays out).
-        filters = filters.model_copy(update={"exclude_ids": _refused(state, asked, requested)})
-        ranked = _find(shop, query, filters, turn, like)
+    short = not ranked or (len(ranked) < turn.k and not state.parsed.more_options)
+    if short and filters.exclude_ids:
+        # Too few new ones fit ("carbon steel, not cast iron" after a list of woks): the ones
+        # already shown that meet every constraint complete the list, after the new ones
+        # (only what the shopper refused stays out). "Other options" asks for new ones only.
+        again = filters.model_copy(update={"exclude_ids": _refused(state, asked, requested)})
+        new = {r.candidate.product.id for r in ranked}
+        shown = [
+            r for r in _find(shop, query, again, turn, like) if r.candidate.product.id not in new
+        ]
+        if shown or not ranked:
+            filters = again
+        ranked = [replace(r, rank=i) for i, r in enumerate([*ranked, *shown][: turn.k], start=1)]
     if not like and _not_carried(shop, state, query, ranked, requested, turn):
         turn.listed = []
         return SearchResult(

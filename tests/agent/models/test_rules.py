@@ -38,10 +38,19 @@ def test_multi_turn_refinement(make_agent):
     assert third.recommendations and attrs(agent, third, "Fragrance") == {"Fragrance-Free"}
     assert max(prices(agent, third)) <= 40
     assert "fragrance-free" in third.text and "$40.00" in third.text
-    # Shown products are not shown again while new ones fit; when none is left, the ones shown
-    # before that meet every constraint are the answer (not products of another kind).
-    assert not {c.id for c in first.recommendations} & {c.id for c in second.recommendations}
+    # New products that fit come first; the ones shown before that meet every constraint
+    # only complete the list after them (never products of another kind).
+    before = {c.id for c in first.recommendations}
+    again = [c.id in before for c in second.recommendations]
+    assert again == sorted(again) and not all(again)
     assert attrs(agent, third, "Type") == {"Moisturizer"}
+
+
+def test_other_options_are_new_products_only(make_agent):
+    agent = make_agent()
+    first, second = talk(agent, "s1b", "I need a moisturizer", "show me other options")
+    assert second.recommendations
+    assert not {c.id for c in first.recommendations} & {c.id for c in second.recommendations}
 
 
 def test_negation_of_brand_and_attribute(make_agent):

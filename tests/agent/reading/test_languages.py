@@ -141,3 +141,46 @@ def test_the_x_one_before_anything_was_shown_is_searched_for(vocab, demo_product
         StaticCatalogue(demo_products, vocab),
     )
     assert "architect" in s.preferences.needs
+
+
+def test_chinese_there_is_none_then_and_a_complaint_about_a_material(vocab):
+    # "没有啊" answers the shop: it negates nothing after it; "3夸脱的也凑合" will do
+    p = parse("没有啊 那3夸脱的也凑合", vocab, type_hint="Saucepan")
+    assert p.attributes == {"Size": ["3 quart"]} and not p.exclude_attributes
+    # "没有香味的" is still a refusal of fragrance
+    assert parse("要一个没有香味的护手霜", vocab).attributes != {}
+    # "铸铁的太沉了": cast iron is too heavy, so not cast iron
+    p = parse("要碳钢的 铸铁的太沉了", vocab, type_hint="Wok")
+    assert p.attributes["Material"] == ["Carbon Steel"]
+    assert "Cast Iron" in p.exclude_attributes["Material"]
+    assert parse("太贵了", vocab).relative_price == "cheaper"
+
+
+def test_spanish_forget_that_constraint(vocab):
+    p = parse("Uy, espera, olvídate de lo de piel sensible: es para mi novio", vocab)
+    assert "skin" in p.dropped or "sensitive skin" in p.dropped or p.dropped
+    assert (
+        "brand"
+        in parse("mmm mejor olvida la marca, pero que no pasen de 30 dólares", vocab).dropped
+    )
+    # a filler word of Spanish is no search word
+    assert not {"uy", "espera", "el"} & set(
+        parse("Uy, espera, olvídate del presupuesto", vocab).needs
+    )
+
+
+def test_running_and_gym_say_the_sport_kind_in_every_language(vocab):
+    for text in (
+        "i need earbuds for running that don't fall out",
+        "necesito unos audifonos pa salir a correr q no se me caigan",
+        "想买个跑步用的耳机",
+    ):
+        assert parse(text, vocab).types == ["Sport Earbuds"], text
+    assert parse("wireless earbuds", vocab).types == ["Wireless Earbuds"]
+    p = parse("los audífonos deportivos tienen que tener cancelación activa sí o sí", vocab)
+    assert p.attributes.get("Noise Cancelling") == ["Active"]
+
+
+def test_spanish_fillers_go_and_measures_stay(vocab):
+    p = parse("Ah y con drop bajito, de 4 mm, mmm", vocab, category_hint="Running Shoes")
+    assert p.attributes == {"Drop": ["4 mm"]}
