@@ -8,6 +8,7 @@ product list itself is rendered under the reply (render.py).
 from __future__ import annotations
 
 from agent.prompts import phrases
+from agent.reading import lexicon as lx
 from agent.reading.parse import Intent
 from agent.reading.state import DialogueState
 from agent.render import format_price
@@ -21,6 +22,7 @@ from agent.tools.models import (
     ToolFailure,
     ToolResult,
 )
+from agent.types import Preferences
 from agent.wording import constraints, joined, kind_name, kind_of
 from retrieval.types import attribute_values
 
@@ -71,7 +73,7 @@ def talk(state: DialogueState, shop: Shop) -> tuple[str, bool]:
         return say("which_one", len(state.last_list)), True
     if prefs.recipient or parsed.gift:
         return say("ask_gift", _recipient(prefs.recipient, state.language), examples), True
-    if prefs.is_vague() and not state.asked_clarification and state.user_turns > 0:
+    if vague(prefs) and not state.asked_clarification and state.user_turns > 0:
         if parsed.intent is Intent.CHAT and state.user_turns == 1:
             return say("hello"), True
         return say("ask_kind", examples), True
@@ -238,3 +240,16 @@ def _first_sentences(text: str, limit: int) -> str:
     cut = text[:limit]
     end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
     return cut[: end + 1] if end > 40 else cut.rstrip() + "…"
+
+
+def vague(prefs: Preferences) -> bool:
+    """Too little to search well: nothing said of the product, or only how the shopper feels
+    ("something to pamper myself this weekend, I'm so stressed")."""
+    if prefs.is_vague():
+        return True
+    if prefs.categories or prefs.product_types or prefs.brands or prefs.attributes:
+        return False
+    if prefs.soft_attributes or prefs.recipient:
+        return False
+    said = {w for need in prefs.needs for w in need.casefold().split()}
+    return bool(said) and said <= lx.MOODS | lx.FILLER

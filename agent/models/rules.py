@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from agent.models.base import ModelDelta, ModelOutput, ToolSpec, stream_from_complete
-from agent.models.replies import compose, talk
+from agent.models.replies import compose, talk, vague
 from agent.reading.parse import Intent
 from agent.reading.state import DialogueState, read_dialogue
 from agent.shop import Shop
@@ -69,8 +69,8 @@ class RulesChatModel:
             return ("compare_products", {"ids": targets[:5]}) if len(targets) >= 2 else None
         if intent in (Intent.DETAILS, Intent.LIKE, Intent.COPY):
             return None  # about a product that was not shown (or not found): ask which
-        vague = intent is Intent.SEARCH and state.preferences.is_vague()
-        if vague and not state.asked_clarification:
+        unclear = intent is Intent.SEARCH and vague(state.preferences)
+        if unclear and not state.asked_clarification:
             return None  # ask what they are looking for (at most once in a row)
         return "search_products", search_arguments(state).model_dump(exclude_defaults=True)
 

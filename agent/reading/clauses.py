@@ -41,6 +41,10 @@ POSSESSIVES = frozenset({"my", "her", "his", "our", "their"})  # "your wigs" are
 OWNED = re.compile(
     r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had)|i'? ?ve (?:got|tried|used|had|"
     r"bought)|my (?:old|last|current)|last (?:time|year|month)|used to)\b"
+    # "I have fine hair", "I have a big dog": the shopper, not a product they own
+    r"(?! (?:(?:very|really|super|re|a|an|two|three|some|such|so|pretty|kinda|\w+) ){0,2}"
+    r"(?:hair|skin|scalp|feet|foot|lips|eyes|nails|face|knees|arches|dogs?|cats?|puppy|kids?"
+    r"|children|baby|allergies|allergy|acne|eczema|rosacea)\b)"
 )
 
 

@@ -300,6 +300,7 @@ PRODUCTS: dict[str, str] = {
     "有咖啡因的": "regular", "有咖啡因": "regular", "含咖啡因": "regular", "正常咖啡因": "regular",
     "咖啡因": "caffeine", "狗狗沐浴露": "dog shampoo", "狗沐浴露": "dog shampoo", "宠物沐浴露": "dog shampoo",
     "沐浴露": "body wash",
+    "改喝": "switch to", "改用": "switch to", "换成": "switch to", "换用": "switch to", "改成": "switch to",
 }  # fmt: skip
 _FILLER = "的了吗呢吧啊呀嘛么和跟或者还有也请一个一款一些一双点儿"
 

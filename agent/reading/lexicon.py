@@ -250,6 +250,23 @@ GIFT = re.compile(
     r"father'?s day|valentine'?s?|housewarming|stocking stuffer|gift idea)s?\b"
 )
 
+# "swap my afternoon coffee for loose leaf tea", "switching from road shoes to trail ones", "tea
+# instead of coffee": the kind given up is said only to name the one wanted.
+_GIVEN_UP = r"(?:my |the |our |a |an |some )?(?:[a-z'-]+ ){0,3}?"
+GIVEN_UP = re.compile(
+    rf"\b(?:swap|swapping|trade|trading|replace|replacing|exchange|exchanging)\s+(?:out\s+)?"
+    rf"{_GIVEN_UP}[a-z'-]+\s+(?:for|with|por)\b"
+    rf"|\b(?:switch|switching|move|moving|go|going|change|changing)\s+(?:over\s+)?from\s+"
+    rf"{_GIVEN_UP}[a-z'-]+\s+to\b"
+    r"|\binstead of\s+(?:my |the |a |an )?[a-z'-]+(?: (?!for\b|to\b|with\b|and\b|but\b|"
+    r"because\b|since\b|please\b|i\b)[a-z'-]+)?"
+)
+# "what about the stability kind?": a kind named by the word that sets it apart.
+KIND_BY_WORD = re.compile(
+    r"\b(?:what about|how about|and|or|maybe|rather) (?:the |a |an |some )?(?P<word>[a-z-]+) "
+    r"(?:kind|kinds|type|types|ones|version|variety|style)\b"
+)
+
 # Products the shopper has, has seen or used (not to be shown again) vs wants.
 OWNED_CUES = re.compile(
     r"\b(?:i (?:already )?(?:have|own|bought|use|used|tried|had|got)|i'?ve (?:got|tried|used|"
@@ -344,6 +361,17 @@ VAGUE_NOUNS = frozenset(
     {"stuff", "thing", "things", "one", "ones", "item", "items", "product", "products",
      "something", "anything", "gift", "gifts", "present", "presents", "option", "options",
      "kind", "type", "sort", "brand", "brands", "choice", "choices", "pick", "picks"}
+)  # fmt: skip
+
+# How the shopper feels and when, not what they want ("something to pamper myself this weekend,
+# I'm so stressed"): a wish in only these words is vague, and gets a question back.
+MOODS = frozenset(
+    {"treat", "treats", "pamper", "pampering", "spoil", "myself", "yourself", "stressed",
+     "stress", "stressful", "relax", "relaxing", "relaxed", "tired", "exhausted", "weekend",
+     "week", "tonight", "today", "mood", "vibe", "vibes", "self", "care", "self-care",
+     "selfcare", "nice", "fun", "special", "feel", "feeling", "better", "bored", "sad",
+     "happy", "rough", "day", "days", "long", "lately", "ando", "bien", "really", "so", "had",
+     "have", "has", "been", "was", "i", "i'm", "im"}
 )  # fmt: skip
 
 # Words that end a phrase without being what it names ("running shoes size 9").

@@ -160,6 +160,7 @@ def parse(
         low = correct(low, _known_words(vocab), _kind_words(vocab), vocab.pairs())
     low = lx.DARK_ROOM.sub(lambda m: f"{m.group('room')} needs lighting", low)
     low = lx.SYNONYM.sub(lambda m: _synonym(m.group(0), vocab), low)
+    low = lx.GIVEN_UP.sub(lambda m: " " * len(m.group(0)), low)  # "swap my coffee for"
     low = _take_drops(low, out)
     low = _take_rating(low, out)  # before prices: "at least 4 stars" is not $4
     out.flexible = [name for name, said in lx.FLEXIBLE.items() if said.search(low)]
@@ -198,6 +199,7 @@ def parse(
     _read_vocabulary(low, vocab, out, category_hint, type_hint)
     if type_hint is None:  # a dialogue already on a kind keeps it ("something gentle")
         _kind_from_needs(out, vocab, category_hint)
+    _kind_by_its_word(low, out, vocab, category_hint, type_hint)
     head = _title_kind(out, vocab, type_hint)
     if head:
         # The kind named only in titles ("wigs") decides which attributes can constrain
@@ -254,6 +256,21 @@ def _kind_from_needs(out: Parsed, vocab: Vocabulary, category_hint: str | None) 
             if set(words(need)) <= set(words(kind)):
                 out.needs.remove(need)
             return
+
+
+def _kind_by_its_word(
+    text: str, out: Parsed, vocab: Vocabulary, category_hint: str | None, type_hint: str | None
+) -> None:
+    """ "what about the stability kind?" while road shoes are shown: the kind of the same
+    category that the word sets apart, asked for instead."""
+    said = lx.KIND_BY_WORD.search(text)
+    category = out.categories[-1] if out.categories else category_hint
+    if said is None or category is None or (out.types and out.types != [type_hint]):
+        return
+    kind = vocab.kind_by_word([fold_word(said.group("word"))], category)
+    if kind is not None and kind != type_hint:
+        out.types, out.categories = [kind], [category]
+        out.needs = [n for n in out.needs if said.group("word") not in words(n)]
 
 
 def _title_kind(out: Parsed, vocab: Vocabulary, type_hint: str | None) -> str | None:

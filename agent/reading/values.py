@@ -141,6 +141,10 @@ def _pick_key(
         return None
     if kind and kind.startswith(TITLE_KIND) and kind.removeprefix(TITLE_KIND) in phrase:
         return None  # "human hair wigs" (a Style) is the kind asked for, said in full
+    before = tokens[match.start - 1] if match.start else ""
+    after = tokens[match.end] if match.end < len(tokens) else ""
+    if not named and (vocab.compound(before, phrase[0]) or vocab.compound(phrase[-1], after)):
+        return None  # "iron" of "curling iron", a kind its titles name, is no Material
     # A one-word value that is also part of a product type ("cream": a colour, and the end of
     # "night cream") more likely names the kind of product; it stays a free-text need.
     if not negated and len(phrase) == 1 and phrase[0] in vocab.type_words and not named:

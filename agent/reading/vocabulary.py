@@ -7,6 +7,7 @@ exactly the words of the shop it serves and nothing else. Phrases are matched on
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -133,6 +134,22 @@ _NEAR_TITLE_WORD = 84  # rapidfuzz ratio: "scrunchy" ~ "scrunchie", "moisturiser
 _QUALIFIERS = frozenset({"compatible", "safe", "ready", "friendly", "approved"})
 # The kind a catalogue names only in its titles, as a coverage group: "title:wig".
 TITLE_KIND = "title:"
+# How a brand's legal name ends, which shoppers leave out ("Duke Cannon Supply Co.").
+_COMPANY = re.compile(
+    r"(?:[\s,]+(?:supply|co|company|inc|incorporated|llc|ltd|limited|corp|corporation|gmbh|"
+    r"international|usa|brands?|group|\&)\.?)+\s*$",
+    re.IGNORECASE,
+)
+
+
+def _without_company(brand: str) -> str | None:
+    """The brand without its company suffix, when that leaves a name of two words or more
+    (a one-word remainder such as "Duke" would name too much)."""
+    short = _COMPANY.sub("", brand).strip(" ,.")
+    return short if short != brand and len(short.split()) >= 2 else None
+
+
+_COMPOUND_PARTNERS = 4  # beauty: "curling" goes with 4 title words, "lip" 16, "face" 46
 
 
 @dataclass
@@ -166,10 +183,14 @@ class Vocabulary:
     value_counts: Counter[tuple[str, str]] = field(default_factory=Counter)  # (key, value)
     kinds_in: dict[str, list[str]] = field(default_factory=dict)  # category -> its types
     title_key_counts: dict[str, Counter[str]] = field(default_factory=dict)
+    # Untyped catalogues: two title words that stand together in a few titles ("curling iron"),
+    # a kind narrower than its last word ("iron" is also in "flat iron" and heat sprays).
+    title_pairs: frozenset[tuple[str, str]] = frozenset()
     _known: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _kinds: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _pairs: frozenset[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
     _titles_sorted: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    _partners: Counter[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_products(cls, products: Iterable[Product], min_count: int = 1) -> Vocabulary:
@@ -183,13 +204,16 @@ class Vocabulary:
         brand_words: dict[str, Counter[str]] = defaultdict(Counter)
         prices: dict[str, list[float]] = defaultdict(list)
         title_words: Counter[str] = Counter()
+        title_pairs: Counter[tuple[str, str]] = Counter()
         untyped: list[tuple[frozenset[str], tuple[str, ...]]] = []
         title_lengths: list[int] = []
         for p in products:
             kind_name = p.attributes.get(TYPE_KEY)
             if not kind_name:
                 keys = tuple(k for k in p.attributes if k.casefold() not in _IGNORED_KEYS)
-                untyped.append((frozenset(words(p.title)), keys))
+                said = words(p.title)
+                untyped.append((frozenset(said), keys))
+                title_pairs.update(set(itertools.pairwise(said)))
             groups = ["", *p.category_path, *([_type_group(kind_name)] if kind_name else [])]
             vocab.category_sizes.update(groups)
             if p.price is not None:
@@ -223,6 +247,9 @@ class Vocabulary:
                     value_counts[(key, part)] += 1
         for brand in sorted(brands):
             vocab._add(brand, Entry(Kind.BRAND, brand))
+            short = _without_company(brand)
+            if short:  # "Duke Cannon" for Duke Cannon Supply Co., as shoppers say it
+                vocab._add(short, Entry(Kind.BRAND, brand))
         type_entries = [
             Entry(Kind.TYPE, kind, category=cats.most_common(1)[0][0] or None)
             for kind, cats in type_category.items()
@@ -271,6 +298,13 @@ class Vocabulary:
                 w for w, n in title_words.items() if n >= _MIN_TITLES and w.isalpha()
             )
             vocab._count_title_keys(untyped)
+            vocab.title_pairs = frozenset(
+                pair
+                for pair, n in title_pairs.items()
+                if n >= _MIN_TITLES
+                and pair[0] in vocab.title_words
+                and pair[1] in vocab.title_words
+            )
         return vocab
 
     def has_types(self) -> bool:
@@ -317,6 +351,16 @@ class Vocabulary:
                 self.title_sizes[word] += 1
                 counts[word].update(keys)
         self.title_key_counts = dict(counts)
+
+    def compound(self, first: str, head: str) -> bool:
+        """Two title words that name one kind together ("curling iron", "claw clip"): they
+        stand together in titles, and the first word goes with few others ("face" goes with
+        dozens: "face moisturizer" is a moisturizer)."""
+        if (first, head) not in self.title_pairs:
+            return False
+        if self._partners is None:
+            self._partners = Counter(a for a, _ in self.title_pairs)
+        return self._partners[first] <= _COMPOUND_PARTNERS
 
     def title_coverage(self, key: str, head: str) -> float:
         """The share of the products whose titles have `head` that state the attribute."""

@@ -138,3 +138,17 @@ def test_negated_constraints_and_loosened_kind_read_cleanly(make_agent):
     )
     assert "Black" not in attrs(agent, first, "Color") | attrs(agent, cheaper, "Color")
     assert cheaper.text.startswith(("I couldn't find", "Here"))
+
+
+def test_a_wish_in_only_moods_gets_one_question(make_agent):
+    agent = make_agent()
+    for text in (
+        "I want something to pamper myself this weekend, I'm so stressed",
+        "i had a really long week",
+        "Quiero algo para consentirme este fin, ando bien estresada",
+    ):
+        (reply,) = talk(agent, f"mood-{len(text)}", text)
+        assert reply.outcome == "clarify" and not reply.recommendations, text
+    # a mood beside a product is a search
+    (reply,) = talk(agent, "mood-tea", "I'm so stressed, something relaxing like chamomile tea")
+    assert reply.recommendations

@@ -118,3 +118,65 @@ def test_everyday_descriptions_of_what_a_dog_or_a_room_needs(vocab):
     assert "Lighting" not in parse("this foundation shade is too dark", vocab).categories
     p = parse("a desk lamp where I can change how warm or cool the light is", vocab)
     assert p.attributes == {"Light Color": ["Adjustable"]}
+
+
+def test_the_kind_given_up_is_not_asked_for(vocab):
+    for text in (
+        "trying to swap my afternoon coffee for loose leaf tea, what do you have",
+        "loose leaf tea instead of coffee for my afternoons",
+        "quiero cambiar mi café de la tarde por té",
+    ):
+        assert parse(text, vocab).types == ["Loose Leaf Tea"], text
+    p = parse(
+        "what about the stability kind, is that better for knees?",
+        vocab,
+        category_hint="Running Shoes",
+        type_hint="Road Running Shoe",
+    )
+    assert p.types == ["Stability Running Shoe"]
+
+
+def test_a_kind_its_titles_name_in_two_words_holds_no_value():
+    from agent.reading.vocabulary import Vocabulary
+    from retrieval.types import Product
+
+    titles = [
+        "Glow Curling Iron 1 inch, Ceramic Barrel",
+        "Bella Curling Iron with Clamp",
+        "Rizo Ceramic Curling Iron for Thick Hair",
+        "Heat Protectant Spray for Flat Iron and Curling Iron",
+        "Cast Iron Skillet Soap Bar",
+        "Iron Man Hair Gel",
+    ]
+    materials = ["Ceramic", "Ceramic", "Ceramic", "Alcohol", "Iron", "Iron"]
+    shop = [
+        Product(id=str(i), title=t, price=10.0 + i, attributes={"Material": m})
+        for i, (t, m) in enumerate(zip(titles, materials, strict=True))
+    ]
+    vocab = Vocabulary.from_products(shop * 2)  # every title twice: enough titles per word
+    assert vocab.compound("curling", "iron") and not vocab.compound("hair", "gel")
+    # "iron" of "curling iron" is the kind said, not the Material Iron
+    assert "Material" not in parse("I need a curling iron under $15", vocab).attributes
+    assert parse("something made of iron", vocab).attributes == {"Material": ["Iron"]}
+
+
+def test_spanish_smell_and_dry_shampoo(vocab):
+    p = parse(
+        "Busco un acondicionador para pelo rizado, pero que no huela a coco ni de broma", vocab
+    )
+    assert p.exclude_attributes == {"Fragrance": ["Coconut"]}
+    p = parse("nesecito champu en seco q no huela a nada xfa, tengo el pelo re fino", vocab)
+    assert p.types == ["Dry Shampoo"] and p.attributes["Fragrance"] == ["Fragrance-Free"]
+
+
+def test_a_brand_said_without_its_company_suffix():
+    from agent.reading.vocabulary import Vocabulary
+    from retrieval.types import Product
+
+    shop = [
+        Product(id="1", title="Duke Cannon Lip Protectant Balm", brand="Duke Cannon Supply Co."),
+        Product(id="2", title="Bath & Body Works Shea Body Cream", brand="Bath & Body Works"),
+    ]
+    vocab = Vocabulary.from_products(shop)
+    assert parse("the duke cannon lip balm", vocab).brands == ["Duke Cannon Supply Co."]
+    assert parse("a balm fit for a duke", vocab).brands == []  # one word names no brand
