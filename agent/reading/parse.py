@@ -565,7 +565,7 @@ def _read_vocabulary(
     category = out.categories[-1] if out.categories else category_hint
     kind = out.types[-1] if out.types else (type_hint if not out.categories else None)
     need = [_is_need(t) for t in surface]
-    for i in _negated_positions(tokens, matches, negated):
+    for i in _negated_positions(tokens, matches, negated) | _complaints(surface, matches):
         need[i] = False
     for match, entries in kinds:
         if entries:  # the kind is a filter (or not wanted): its words are no need
@@ -785,6 +785,19 @@ def _disliked(surface: list[str], matches: list[Match]) -> set[Match]:
         if lx.DISLIKED_AFTER.match(" ".join(surface[m.end : m.end + 4]))
         and any(e.kind is Kind.VALUE for e in m.entries)
     }
+
+
+def _complaints(surface: list[str], matches: list[Match]) -> set[int]:
+    """The words of a complaint after a value ("cast iron is too heavy"): what the shopper
+    does not want, never words to search for (a "Heavy-Duty" wok)."""
+    out: set[int] = set()
+    for m in matches:
+        if lx.DISLIKED_AFTER.match(" ".join(surface[m.end : m.end + 4])):
+            for j in range(m.end, min(len(surface), m.end + 4)):
+                if surface[j] in lx.CLAUSE_BREAKS or surface[j] in lx.COORDINATION:
+                    break
+                out.add(j)
+    return out
 
 
 def _same_family(a: Match, b: Match) -> bool:

@@ -152,6 +152,8 @@ def test_chinese_there_is_none_then_and_a_complaint_about_a_material(vocab):
     # "铸铁的太沉了": cast iron is too heavy, so not cast iron
     p = parse("要碳钢的 铸铁的太沉了", vocab, type_hint="Wok")
     assert p.attributes["Material"] == ["Carbon Steel"]
+    # the complaint is no search word: "heavy" would find "Heavy-Duty" woks
+    assert "heavy" not in parse("carbon steel, cast iron is too heavy", vocab).needs
     assert "Cast Iron" in p.exclude_attributes["Material"]
     assert parse("太贵了", vocab).relative_price == "cheaper"
 
