@@ -777,13 +777,17 @@ def negated_matches(tokens: list[str], matches: list[Match]) -> set[Match]:
     return out
 
 
+def _complained_of(surface: list[str], match: Match) -> bool:
+    """A complaint follows the phrase ("cool white hurts my eyes", "cast iron is too heavy")."""
+    return bool(lx.DISLIKED_AFTER.match(" ".join(surface[match.end : match.end + 4])))
+
+
 def _disliked(surface: list[str], matches: list[Match]) -> set[Match]:
     """Values said with a complaint after them ("cool white hurts my eyes")."""
     return {
         m
         for m in matches
-        if lx.DISLIKED_AFTER.match(" ".join(surface[m.end : m.end + 4]))
-        and any(e.kind is Kind.VALUE for e in m.entries)
+        if _complained_of(surface, m) and any(e.kind is Kind.VALUE for e in m.entries)
     }
 
 
@@ -792,7 +796,7 @@ def _complaints(surface: list[str], matches: list[Match]) -> set[int]:
     does not want, never words to search for (a "Heavy-Duty" wok)."""
     out: set[int] = set()
     for m in matches:
-        if lx.DISLIKED_AFTER.match(" ".join(surface[m.end : m.end + 4])):
+        if _complained_of(surface, m):
             for j in range(m.end, min(len(surface), m.end + 4)):
                 if surface[j] in lx.CLAUSE_BREAKS or surface[j] in lx.COORDINATION:
                     break

@@ -209,17 +209,17 @@ class Vocabulary:
         title_lengths: list[int] = []
         for p in products:
             kind_name = p.attributes.get(TYPE_KEY)
+            said = words(p.title)  # once per product: the title's words serve three counts
+            title = set(said)
             if not kind_name:
                 keys = tuple(k for k in p.attributes if k.casefold() not in _IGNORED_KEYS)
-                said = words(p.title)
-                untyped.append((frozenset(said), keys))
+                untyped.append((frozenset(title), keys))
                 title_pairs.update(set(itertools.pairwise(said)))
             groups = ["", *p.category_path, *([_type_group(kind_name)] if kind_name else [])]
             vocab.category_sizes.update(groups)
             if p.price is not None:
                 for name in groups:
                     prices[name].append(p.price)
-            title = set(words(p.title))
             title_words.update(title)
             title_lengths.append(len(title))
             seen = set(words(" ".join([p.title, p.description[:300]])))
