@@ -7,6 +7,8 @@ product list itself is rendered under the reply (render.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from agent.prompts import phrases
 from agent.reading import lexicon as lx
 from agent.reading.parse import Intent
@@ -122,7 +124,8 @@ def _search_reply(state: DialogueState, result: SearchResult, shop: Shop) -> str
         text = say("none_found", kind_of(prefs, 2, language), limits, bool(limits))
         return f"{text} {note}".strip()
     if result.relaxed:
-        broken = say("broken", result.relaxed, _relaxed_detail(result.relaxed, state))
+        kept = result.applied_filters.get("attributes", {})
+        broken = say("broken", result.relaxed, _relaxed_detail(result.relaxed, state, kept))
         text = say("relaxed", kind_of(prefs, 2, language), limits, broken, count)
         return f"{text} {note}".strip()
     if result.requested and count == len(result.requested):
@@ -148,7 +151,9 @@ def _search_reply(state: DialogueState, result: SearchResult, shop: Shop) -> str
     return f"{size_note} {text}".strip()
 
 
-def _relaxed_detail(name: str, state: DialogueState) -> str:
+def _relaxed_detail(name: str, state: DialogueState, kept: Mapping[str, object]) -> str:
+    """What the closest results break; of the attributes, those the search left out (`kept`:
+    the attribute filters it still applied)."""
     prefs = state.preferences
     language = state.language
     if name in ("max_price", "min_price"):  # the amount alone: the phrase says which bound
@@ -159,7 +164,8 @@ def _relaxed_detail(name: str, state: DialogueState) -> str:
     if name == "min_rating":
         return f"{prefs.min_rating:g}" if prefs.min_rating is not None else ""
     if name == "attributes":
-        values = [v for vs in prefs.attributes.values() for v in vs]
+        left_out = [k for k in prefs.attributes if k not in kept] or list(prefs.attributes)
+        values = [v for k in left_out for v in prefs.attributes[k]]
         return phrases(language).say("or_word").join(values)
     return ""
 

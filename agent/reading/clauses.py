@@ -163,4 +163,11 @@ def hedged(match: Match, tokens: list[str]) -> bool:
         ends = i + 1 == len(after) or after[i + 1] in _CLAUSE_END
         if word in lx.HEDGES_BEFORE and ends:
             return True
-    return any(after[i : i + len(h)] == h for h in lx.HEDGES_AFTER for i in range(3))
+    for i in range(3):
+        # ("red ones if possible", "red, if possible"; not "fragrance-free, Dermaclair would be
+        # nice": a hedge after another thing hedges that thing)
+        if i and not (set(after[:i]) <= lx.FILLER | {","}):
+            break
+        if any(after[i : i + len(h)] == h for h in lx.HEDGES_AFTER):
+            return True
+    return False

@@ -14,6 +14,25 @@ from number_parser import parse_number
 
 # Structure: requests, prices, negation, references, intents, gifts, sizes.
 _STRUCTURE: dict[str, str] = {
+    # Questions about a product shown ("¿Y qué tono es ese?", "¿A qué huele?")
+    # Where a product is for ("para la oficina", "pa'l gym")
+    "para la oficina": "for the office", "oficina": "office", "para el trabajo": "for work",
+    "para la casa": "for the home", "para casa": "for the home",
+    "qué tono es": "what shade is it", "que tono es": "what shade is it", "qué tono tiene": "what shade is it",
+    "de qué color es": "what color is", "qué color es": "what color is", "de qué color son": "what color are",
+    "qué color tiene": "what color is it", "qué talla es": "what size is", "qué tamaño es": "what size is",
+    "qué tamaño tiene": "what size is it", "de qué tamaño es": "what size is",
+    "de qué material es": "what material is", "de qué material son": "what material are",
+    "de qué está hecho": "what is it made of", "de qué está hecha": "what is it made of",
+    "a qué huele": "what scent is it", "a que huele": "what scent is it",
+    "qué olor tiene": "what scent is it", "huele a": "smells like", "huele": "smells",
+    "huelen": "smell", "cuántas horas dura": "how many hours does it run",
+    "cuantas horas dura": "how many hours does it run", "cuánto dura": "how long does it run",
+    "cuanto dura": "how long does it run", "cuánto pesa": "how heavy is it", "cuanto pesa": "how heavy is it",
+    "cuántos": "how many", "cuántas": "how many", "cuantos": "how many", "cuantas": "how many",
+    "dura": "runs", "duran": "run", "sirve para": "does it work for", "sirven para": "do they work for",
+    "vale para": "does it work for", "valen para": "do they work for", "funciona con": "does it work with",
+    "funciona para": "does it work for", "es compatible con": "is it compatible with",
     "estoy buscando": "i am looking for", "ando buscando": "i am looking for",
     "busco": "i am looking for", "buscando": "looking for", "quiero": "i want",
     "libre de sulfatos": "sulfate-free", "sin sulfatos": "sulfate-free",
@@ -37,7 +56,7 @@ _STRUCTURE: dict[str, str] = {
     "cuál de los dos es más barato": "which of the two is cheaper",
     "cuál de las dos es más barata": "which of the two is cheaper",
     "de las dos": "of the two", "de los dos": "of the two", "el mejor": "the best one",
-    "la mejor": "the best one", "de diadema": "over-ear", "de botón": "earbuds", "por favor": "please", "porfa": "please", "gracias": "thanks",
+    "la mejor": "the best one", "de diadema": "over-ear or on-ear", "de botón": "earbuds", "por favor": "please", "porfa": "please", "gracias": "thanks",
     "muchas gracias": "thanks", "hola": "hi", "buenos días": "hi", "buenas tardes": "hi",
     "buenas": "hi", "vale": "ok", "de acuerdo": "ok", "perfecto": "perfect", "adiós": "bye",
     "para": "for", "con": "with", "sin": "without", "y": "and", "e": "and", "o": "or",
@@ -76,7 +95,9 @@ _STRUCTURE: dict[str, str] = {
     "que ronde los": "around", "que ronde": "around", "rondando los": "around", "presupuesto de": "budget of",
     "mi presupuesto es de": "my budget is", "mi presupuesto es": "my budget is",
     "presupuesto": "budget", "precio": "price", "dólares": "dollars", "dolares": "dollars",
-    "dólar": "dollar", "dolar": "dollar", "euros": "euros", "euro": "euro", "libras": "pounds",
+    "dólar": "dollar", "dolar": "dollar", "euros": "euros", "euro": "euro", "libras esterlinas": "pounds",
+    # (elsewhere "libras" weigh: Spanish speakers pay in euros, pesos or dollars)
+    "libras": "lb", "libra": "lb", "cuartos": "quarts",
     "pesos": "pesos", "barato": "cheap", "barata": "cheap", "baratos": "cheap",
     "baratas": "cheap", "baratito": "cheap", "baratita": "cheap", "baratitos": "cheap", "económico": "cheap", "económica": "cheap", "economico": "cheap",
     "más barato": "cheaper", "más barata": "cheaper", "más baratos": "cheaper",
@@ -184,6 +205,116 @@ _STRUCTURE: dict[str, str] = {
     "lo rompe todo": "destroys everything", "que no se caigan": "that stay in",
     "que no se me caigan": "that stay in", "q no se me caigan": "that stay in",
     "que no se te caigan": "that stay in", "que no se salgan": "that stay in",
+    # Questions, demonstratives and references to shown products ("¿y cuál de esas sale menos?").
+    "cuál": "which", "cual": "which", "cuáles": "which", "cuales": "which",
+    "cuál de esas": "which of those", "cuál de esos": "which of those", "cual de esas": "which of those",
+    "cual de esos": "which of those", "cuál de estas": "which of these", "cuál de estos": "which of these",
+    "cuál de ellos": "which of them", "cuál de ellas": "which of them", "cuál de todos": "which of them",
+    "cuál de todas": "which of them", "de esas": "of those", "de esos": "of those", "de estas": "of these",
+    "de estos": "of these", "de ellos": "of them", "de ellas": "of them", "esas": "those", "esos": "those",
+    "estas": "these", "estos": "these", "aquellas": "those", "aquellos": "those", "aquel": "that one",
+    "aquella": "that one", "aquello": "that",
+    # Verbs of cost in every common person and region ("sale/salen" of Argentina, "vale" of Spain):
+    # only next to a price word, alone "sale" is also "comes out" and "vale" is "ok".
+    "cuesta menos de": "costs under", "cuestan menos de": "cost under", "cueste menos de": "costs under",
+    "cuesten menos de": "cost under", "sale menos de": "costs under", "salen menos de": "cost under",
+    "salga menos de": "costs under", "salgan menos de": "cost under", "vale menos de": "costs under",
+    "valen menos de": "cost under", "cuesta más de": "costs over", "cuestan más de": "cost over",
+    "sale más de": "costs over", "salen más de": "cost over", "vale más de": "costs over",
+    "valen más de": "cost over", "cuesta menos": "is cheaper", "cuestan menos": "are cheaper",
+    "cueste menos": "is cheaper", "cuesten menos": "are cheaper", "sale menos": "is cheaper",
+    "salen menos": "are cheaper", "salga menos": "is cheaper", "salgan menos": "are cheaper",
+    "vale menos": "is cheaper", "valen menos": "are cheaper", "sale más barato": "is cheaper",
+    "sale más barata": "is cheaper", "salen más baratos": "are cheaper", "salen más baratas": "are cheaper",
+    "sale mas barato": "is cheaper", "cuesta más": "is more expensive", "cuestan más": "are more expensive",
+    "sale más": "is more expensive", "salen más": "are more expensive", "vale más": "is more expensive",
+    "valen más": "are more expensive", "sale más caro": "is more expensive", "sale más cara": "is more expensive",
+    "el que cuesta menos": "the cheaper one", "la que cuesta menos": "the cheaper one",
+    "el que sale menos": "the cheaper one", "la que sale menos": "the cheaper one",
+    "el que vale menos": "the cheaper one", "la que vale menos": "the cheaper one",
+    "el que menos cuesta": "the cheapest one", "la que menos cuesta": "the cheapest one",
+    "el que menos sale": "the cheapest one", "la que menos sale": "the cheapest one",
+    "el que cuesta más": "the more expensive one", "la que cuesta más": "the more expensive one",
+    "los más baratos": "the cheapest ones", "las más baratas": "the cheapest ones",
+    "lo más barato": "the cheapest one", "más económica": "cheaper", "más económicos": "cheaper",
+    "más económicas": "cheaper", "mas economico": "cheaper", "mas economica": "cheaper",
+    "más asequible": "more affordable", "más accesible": "more affordable", "asequible": "affordable",
+    "caro": "expensive", "caros": "expensive", "carísimo": "too expensive",
+    "carísima": "too expensive", "demasiado caro": "too expensive", "demasiado cara": "too expensive",
+    "muy caro": "too expensive", "muy cara": "too expensive", "cuesta": "costs", "cuestan": "cost",
+    "cueste": "costs", "cuesten": "cost", "cuánto cuestan": "how much are they",
+    "cuanto cuestan": "how much are they", "cuánto salen": "how much are they",
+    "cuanto salen": "how much are they", "cuanto sale": "how much is it", "cuánto valen": "how much are they",
+    "cuanto valen": "how much are they", "qué precio tienen": "how much are they",
+    "cuál es el precio": "what is the price", "a cuánto sale": "how much is it",
+    # Price caps and money slang ("que no pase de", "50 lucas", "poca plata", "la guita").
+    "que no se pase de": "no more than", "sin pasarme de": "no more than", "sin pasar de": "no more than",
+    "no pasarme de": "no more than", "no pasar de": "no more than", "como tope": "at most",
+    "de tope": "at most", "lucas": "bucks", "luca": "bucks", "luquitas": "bucks", "guita": "money",
+    "poca plata": "on a budget", "no tengo mucha plata": "on a budget", "ando corto de plata": "on a budget",
+    "ando corta de plata": "on a budget", "sin gastar mucho": "on a budget",
+    "sin gastar mucha plata": "on a budget", "no tengo mucho dinero": "on a budget",
+    "poco dinero": "on a budget", "poca pasta": "on a budget",
+    # Wanting and asking, in every common person and region.
+    "me gustaria": "i would like", "me encantaría": "i would like", "querría": "i would like",
+    "quería": "i want", "queria": "i want", "quiero comprar": "i want to buy", "andaba buscando": "i am looking for",
+    "estaba buscando": "i am looking for", "ando buscando algo": "i am looking for something",
+    "buscaba": "i am looking for", "me hace falta": "i need", "me hacen falta": "i need",
+    "me urge": "i need", "me vendría bien": "i need", "necesitaría": "i need", "necesitaria": "i need",
+    "me podrías recomendar": "can you recommend", "me puedes recomendar": "can you recommend",
+    "me recomiendas": "recommend", "qué me aconsejas": "what do you recommend", "aconséjame": "recommend",
+    "tenés": "do you have", "tendrás": "do you have", "tendrán": "do you have", "tendrías": "do you have",
+    "manejan": "do you have", "venden": "do you sell", "vendes": "do you sell", "no tengo": "i don't have",
+    # Not knowing what to give ("no tengo ni idea de qué regalarle"): no wish, nothing to search.
+    "no tengo ni idea de qué regalarle": "no idea what to get", "no tengo ni idea de que regalarle": "no idea what to get",
+    "no tengo ni idea": "no idea", "no tengo idea": "no idea", "ni idea": "no idea",
+    "no sé qué regalarle": "no idea what to get", "no se que regalarle": "no idea what to get",
+    "no sé qué regalar": "no idea what to get", "no se que regalar": "no idea what to get",
+    "no sé qué comprarle": "no idea what to get", "no se que comprarle": "no idea what to get",
+    "qué regalarle": "what to get", "que regalarle": "what to get", "qué regalar": "what to get",
+    "qué comprarle": "what to get", "comprarle a": "buy for", "comprarle": "buy", "regalito": "gift",
+    "un detallito": "a gift", "para regalo": "as a gift", "de regalo": "as a gift",
+    # Occasions.
+    "cumple": "birthday", "cumpleaños": "birthday", "cumpleanos": "birthday", "navidad": "christmas",
+    "navidades": "christmas", "día de la madre": "mother's day", "dia de la madre": "mother's day",
+    "día de las madres": "mother's day", "dia de las madres": "mother's day", "día del padre": "father's day",
+    "dia del padre": "father's day", "aniversario": "anniversary", "boda": "wedding gift",
+    "san valentín": "valentine's", "san valentin": "valentine's", "día de los enamorados": "valentine's",
+    "amigo invisible": "secret santa gift", "amigo secreto": "secret santa gift",
+    # When: the day a gift is for is no search word ("el sábado es el cumple").
+    "el lunes": "soon", "el martes": "soon", "el miércoles": "soon", "el jueves": "soon",
+    "el viernes": "soon", "el sábado": "soon", "el sabado": "soon", "el domingo": "soon",
+    "este lunes": "soon", "este martes": "soon", "este miércoles": "soon", "este jueves": "soon",
+    "este viernes": "soon", "este sábado": "soon", "este sabado": "soon", "este domingo": "soon",
+    "lunes": "soon", "martes": "soon", "miércoles": "soon", "jueves": "soon", "viernes": "soon",
+    "sábado": "soon", "domingo": "soon", "por la mañana": "in the morning", "de la mañana": "morning",
+    "mañana": "tomorrow", "pasado mañana": "soon", "hoy": "today", "esta semana": "this week",
+    "la semana que viene": "soon", "la próxima semana": "soon", "el mes que viene": "soon", "pronto": "soon",
+    # Family and others a gift is for ("para mi suegra", "el cumple de mi abuela").
+    "mi abuela": "my grandma", "mi abuelita": "my grandma", "mi abuelo": "my grandpa",
+    "mi abuelito": "my grandpa", "mis abuelos": "my grandparents", "mi mamá": "my mom",
+    "mi mama": "my mom", "mi mami": "my mom", "mi madre": "my mom", "mi papá": "my dad",
+    "mi papa": "my dad", "mi papi": "my dad", "mi padre": "my dad", "mis padres": "my parents",
+    "mis papás": "my parents", "mi novio": "my boyfriend", "mi novia": "my girlfriend",
+    "mi pareja": "my partner", "mi esposo": "my husband", "mi esposa": "my wife", "mi marido": "my husband",
+    "mi mujer": "my wife", "mi hermano": "my brother", "mi hermana": "my sister",
+    "mi hermanito": "my brother", "mi hermanita": "my sister", "mi tío": "my uncle", "mi tio": "my uncle",
+    "mi tía": "my aunt", "mi tia": "my aunt", "mi primo": "my cousin", "mi prima": "my cousin",
+    "mi sobrino": "my nephew", "mi sobrina": "my niece", "mi nieto": "my grandson",
+    "mi nieta": "my granddaughter", "mi hijo": "my son", "mi hija": "my daughter", "mis hijos": "my kids",
+    "mi suegra": "my mother-in-law", "mi suegro": "my father-in-law", "mi cuñado": "my brother-in-law",
+    "mi cuñada": "my sister-in-law", "mi amigo": "my friend", "mi amiga": "my friend",
+    "mi mejor amiga": "my best friend", "mi mejor amigo": "my best friend", "mi colega": "my colleague",
+    "mi compañero de trabajo": "my coworker", "mi compañera de trabajo": "my coworker",
+    "compañero de trabajo": "coworker", "compañera de trabajo": "coworker",
+    "compañeros de trabajo": "coworkers", "mi compañera de piso": "my roommate",
+    "mi compañero de piso": "my roommate", "mi profe": "my teacher", "mi profesora": "my teacher",
+    "mi profesor": "my teacher", "mi maestra": "my teacher", "mi maestro": "my teacher",
+    "mi vecina": "my neighbor", "mi vecino": "my neighbor", "mi jefe del trabajo": "my boss",
+    "abuela": "grandma", "abuelita": "grandma", "abuelo": "grandpa", "abuelito": "grandpa",
+    "suegro": "father-in-law", "cuñado": "brother-in-law", "novia": "girlfriend", "novio": "boyfriend",
+    "esposa": "wife", "esposo": "husband", "marido": "husband", "hermana": "sister",
+    "hermano": "brother", "sobrina": "niece", "sobrino": "nephew", "mamá": "mom", "papá": "dad",
 }  # fmt: skip
 
 # Product words: kinds of products, what they are made of or for, colours, scents.
@@ -251,6 +382,7 @@ PRODUCTS: dict[str, str] = {
     "tira de luces led": "led strip lights", "tira led": "led strip lights",
     "luz de lectura": "reading light", "lámpara de lectura": "reading light",
     "lámpara": "lamp", "lampara": "lamp", "piel sensible": "sensitive skin",
+    "piel muy sensible": "very sensitive skin", "sensible": "sensitive", "sensibles": "sensitive",
     "piel seca": "dry skin", "piel grasa": "oily skin", "piel mixta": "combination skin",
     "piel": "skin", "cara": "face", "rostro": "face", "cabello rizado": "curly hair",
     "pelo rizado": "curly hair", "rizos": "curls", "rizado": "curly", "rizada": "curly",
@@ -415,6 +547,151 @@ PRODUCTS: dict[str, str] = {
     "no huela a nada": "fragrance-free", "que no huela": "fragrance-free", "fino": "fine",
     "fina": "fine", "re fino": "fine", "se me engrasa": "gets greasy",
     "se engrasa": "gets greasy", "grasoso": "oily", "grasosa": "oily",
+    # Everyday words of both catalogues (the demo's types and attribute values, the Amazon beauty
+    # catalogue's commonest kinds), with the variants of Spain, Mexico, Argentina and Colombia.
+    # free of ... ("sin sulfatos"; "que no tenga sulfatos" and "nada de parabenos" are read as
+    # "sin ..." by to_english)
+    "sin sulfato": "sulfate-free", "sin parabeno": "paraben-free",
+    "sin siliconas": "silicone-free", "sin silicona": "silicone-free", "sin alcohol": "alcohol-free",
+    "sin gluten": "gluten-free", "sin granos": "grain-free", "sin cereales": "grain-free",
+    "libre de granos": "grain-free", "sin crueldad": "cruelty-free", "sin fragancias": "with no fragrance",
+    "sin perfumes": "with no fragrance", "sin aromas": "fragrance-free", "sin pvc": "pvc-free",
+    "sin aceite": "oil-free", "sin cables": "wireless", "sin cable": "wireless",
+    "no testado en animales": "cruelty-free", "vegano": "vegan", "vegana": "vegan",
+    "hipoalergénico": "hypoallergenic", "hipoalergenico": "hypoallergenic", "hipoalergénica": "hypoallergenic",
+    "sulfatos": "sulfates", "parabenos": "parabens", "siliconas": "silicones", "fragancia": "fragrance",
+    # lighting
+    "tira de luces": "led strip lights", "tira de led": "led strip lights",
+    "tiras de luces": "led strip lights", "cinta led": "led strip lights", "cinta de luces": "led strip lights",
+    "luces led": "led strip lights", "luces de colores": "rgb lights", "luces": "lights", "luz": "light",
+    "flexo": "desk lamp", "lámpara de techo": "ceiling lamp", "lampara de pie": "floor lamp", "lámpara de piso": "floor lamp", "lámpara de mesita": "table lamp",
+    "bombilla": "bulb", "bombillo inteligente": "smart bulb", "bombillo": "bulb",
+    "ampolleta": "bulb", "luz amarilla": "warm white",
+    "de pilas": "battery", "a batería": "battery", "con batería": "battery", "de batería": "battery",
+    "pilas": "batteries", "enchufable": "plug-in", "a la corriente": "plug-in", "de corriente": "plug-in",
+    "que se enchufe": "plug-in", "con usb": "usb", "por usb": "usb", "regulable en intensidad": "dimmable",
+    # coffee and tea
+    "café frío": "cold brew", "cafe frio": "cold brew", "concentrado de café": "cold brew concentrate",
+    "cápsulas de nespresso": "espresso pods", "té suelto": "loose leaf tea", "té de hojas sueltas": "loose leaf tea",
+    "té negro": "black tea", "té chai": "chai tea", "infusión": "herbal tea", "infusiones": "herbal tea",
+    "tisana": "herbal tea", "manzanilla": "chamomile", "caramelo": "caramel", "chocolate": "chocolate",
+    "afrutado": "fruity", "afrutada": "fruity", "frutal": "fruity", "floral": "floral", "a nuez": "nutty",
+    "a nueces": "nutty", "malteado": "malty", "herbáceo": "grassy", "tostado": "roast", "tueste": "roast",
+    # dogs
+    "croquetas": "dry dog food", "croquetas para perro": "dry dog food", "alimento para perro": "dry dog food",
+    "alimento para perros": "dry dog food", "comida seca": "dry dog food", "concentrado para perro": "dry dog food",
+    "concentrado para perros": "dry dog food", "pollo y arroz": "chicken & rice", "salmón": "salmon",
+    "salmon": "salmon", "batata": "sweet potato", "camote": "sweet potato", "boniato": "sweet potato",
+    "pechera": "harness", "mordedera": "chew toy", "cucha": "dog bed", "camita": "bed", "cama": "bed",
+    "collar": "collar", "raza mediana": "medium dog",
+    # fitness and running
+    "mat de yoga": "yoga mat", "colchoneta": "mat", "ladrillo de yoga": "yoga block", "taco de yoga": "yoga block",
+    "ligas de resistencia": "resistance bands", "ligas de ejercicio": "resistance bands",
+    "bandas": "bands", "soga para saltar": "jump rope", "lazo para saltar": "jump rope",
+    "zapatillas de montaña": "trail running shoe", "tenis de trail": "trail running shoe",
+    "zapatillas de competición": "racing flat", "zapatillas de asfalto": "road running shoe",
+    "zapatillas de estabilidad": "stability running shoe", "zapatillas deportivas": "shoes",
+    "deportivas": "shoes", "horma ancha": "wide",
+    # backpacks, cookware, materials
+    "morral": "backpack", "mochila de trekking": "hiking backpack", "mochila pequeña": "daypack",
+    "mochila de día": "daypack", "lona": "canvas", "poliéster": "polyester", "poliester": "polyester",
+    "cocotte": "dutch oven", "hierro fundido esmaltado": "enameled cast iron", "esmaltado": "enameled",
+    "cerámica antiadherente": "nonstick ceramic", "cerámica": "ceramic", "ceramica": "ceramic",
+    "bambú": "bamboo", "bambu": "bamboo", "algodón orgánico": "organic cotton",
+    "espuma viscoelástica": "memory foam", "viscoelástica": "memory foam", "viscoelastica": "memory foam",
+    "espuma eva": "eva foam", "malla": "mesh", "piel sintética": "faux fur",
+    "caucho natural": "natural rubber", "caucho": "rubber", "hule": "rubber", "cable de acero": "steel cable",
+    "vinilo": "vinyl",
+    # who it is for, sizes, colours, scents
+    "para caballero": "men's", "de caballero": "men's", "para dama": "women's", "de dama": "women's",
+    "para niños": "kids", "para niñas": "kids", "infantil": "kids", "pequeño": "small", "pequeña": "small",
+    "chiquito": "small", "chiquita": "small", "mediano": "medium", "mediana": "medium", "grande": "large",
+    "tamaño de viaje": "travel size", "dorada": "gold", "plateada": "silver", "rosada": "pink",
+    "turquesa": "teal", "verde azulado": "teal", "celeste": "blue", "naranja": "orange",
+    "amarillo": "yellow", "amarilla": "yellow", "transparente": "clear", "beis": "beige",
+    "vainilla": "vanilla", "fresa": "strawberry", "frutilla": "strawberry", "avena": "oatmeal",
+    "limón": "lemon", "limon": "lemon", "olor a rosas": "rose", "a rosas": "rose",
+    # skin care
+    "desmaquillante": "makeup remover", "desmaquillador": "makeup remover",
+    "toallitas desmaquillantes": "makeup remover wipes", "agua micelar": "micellar water",
+    "discos de algodón": "cotton pads", "jabón facial": "face wash", "gel de limpieza": "cleanser",
+    "espuma limpiadora": "foaming cleanser", "mascarilla de hoja": "sheet mask", "crema facial": "face cream",
+    "bloqueador": "sunscreen", "filtro solar": "sunscreen", "protector solar facial": "sunscreen",
+    "niacinamida": "niacinamide", "ceramidas": "ceramides", "colágeno": "collagen", "colageno": "collagen",
+    "ácido salicílico": "salicylic acid", "acné": "acne", "acne": "acne", "espinillas": "blackheads",
+    "puntos negros": "blackheads", "manchas": "dark spots", "arrugas": "wrinkles", "antiarrugas": "anti-aging",
+    "antiedad": "anti-aging", "piel normal": "normal skin", "todo tipo de piel": "all skin types",
+    # hair care and hair tools
+    "cepillo para el pelo": "hair brush", "cepillo para el cabello": "hair brush", "cepillo de pelo": "hair brush",
+    "cepillo de cabello": "hair brush", "cepillo para pelo": "hair brush", "cepillo alisador": "straightening brush",
+    "cepillo secador": "hot air brush", "secadora de cabello": "hair dryer", "secador de cabello": "hair dryer",
+    "plancha de cabello": "hair straightener", "plancha para cabello": "hair straightener",
+    "planchita": "hair straightener", "planchita de pelo": "hair straightener", "buclera": "curling iron",
+    "rulos sin calor": "heatless curlers", "rizadores sin calor": "heatless curlers",
+    "rizos sin calor": "heatless curls", "rulos": "curlers", "ruleros": "rollers", "peineta": "comb",
+    "pinza de pelo": "hair clip", "pinza para el pelo": "claw clip", "pinzas para el pelo": "claw clip",
+    "pinza de garra": "claw clip", "pinzas de garra": "claw clip", "pinza tiburón": "claw clip",
+    "pinzas tiburón": "claw clip", "gancho para el pelo": "hair clip", "ganchos para el pelo": "hair clips",
+    "horquillas": "bobby pins", "donas para el pelo": "scrunchies", "dona para el pelo": "scrunchie",
+    "donas para el cabello": "scrunchies", "colitas para el pelo": "hair ties", "gomitas para el pelo": "hair ties",
+    "ligas para el pelo": "hair ties", "ligas para el cabello": "hair ties", "gomas de pelo": "hair ties",
+    "vincha": "headband", "vinchas": "headbands", "balaca": "headband", "balacas": "headbands",
+    "cintillo": "headband", "gorro de seda": "silk bonnet", "tinte para el pelo": "hair color",
+    "tinte para el cabello": "hair color", "tinte de pelo": "hair color", "laca para el pelo": "hair spray",
+    "spray para el pelo": "hair spray", "gel para el pelo": "hair gel", "gel para el cabello": "hair gel",
+    "cera para el pelo": "hair wax", "pomada para el pelo": "pomade", "espuma para el pelo": "hair mousse",
+    "protector térmico": "heat protectant", "protector de calor": "heat protectant",
+    "aceite de argán": "argan oil", "aceite de argan": "argan oil", "aceite de coco": "coconut oil",
+    "aceite de ricino": "castor oil", "champú sólido": "shampoo bar", "anticaspa": "anti-dandruff",
+    "caspa": "dandruff", "caída del cabello": "hair loss", "caída del pelo": "hair loss",
+    "crecimiento del cabello": "hair growth", "pelo encrespado": "frizzy hair", "encrespado": "frizzy",
+    "pelo dañado": "damaged hair", "cabello dañado": "damaged hair", "pelo maltratado": "damaged hair",
+    "pelo teñido": "color-treated hair", "pelo grueso": "thick hair", "pelo ondulado": "wavy hair",
+    "cabello ondulado": "wavy hair", "pelo crespo": "curly hair", "cabello crespo": "curly hair",
+    "crespo": "curly", "crespa": "curly",
+    # nails
+    "pintaúñas": "nail polish", "pintauñas": "nail polish", "barniz de uñas": "nail polish",
+    "laca de uñas": "nail polish", "quitaesmalte": "nail polish remover", "removedor de esmalte": "nail polish remover",
+    "acetona": "nail polish remover", "uñas acrílicas": "acrylic nails", "uñas de gel": "gel nails",
+    "uñas falsas": "press on nails", "uñas press on": "press on nails", "puntas de uñas": "nail tips",
+    "pulidora de uñas": "nail drill", "taladro de uñas": "nail drill", "lima eléctrica": "nail drill",
+    "aceite de cutículas": "cuticle oil", "aceite para cutículas": "cuticle oil",
+    "cortacutículas": "cuticle nipper", "alicate de cutículas": "cuticle nipper",
+    "corta uñas": "nail clipper", "lámpara uv": "uv lamp", "lámpara led para uñas": "nail lamp",
+    "calcomanías de uñas": "nail stickers", "stickers de uñas": "nail stickers", "pegatinas de uñas": "nail stickers",
+    "decoración de uñas": "nail art", "arte de uñas": "nail art", "brillantina": "glitter",
+    "purpurina": "glitter", "escarcha": "glitter", "pedrería": "rhinestones", "piedritas": "rhinestones",
+    # makeup
+    "base líquida": "liquid foundation", "polvo compacto": "pressed powder", "iluminador": "highlighter",
+    "polvos bronceadores": "bronzer", "contorno": "contour", "sombras": "eyeshadow", "delineador de ojos": "eyeliner",
+    "delineador de labios": "lip liner", "perfilador de labios": "lip liner", "lápiz de ojos": "eyeliner",
+    "lápiz de labios": "lipstick", "barra de labios": "lipstick", "protector labial": "lip balm",
+    "cacao de labios": "lip balm", "rimel": "mascara", "pestañina": "mascara", "pestañas falsas": "false eyelashes",
+    "pegamento de pestañas": "lash glue", "encrespador de pestañas": "eyelash curler",
+    "enchinador de pestañas": "eyelash curler", "arqueador de pestañas": "eyelash curler",
+    "rizapestañas": "eyelash curler", "sérum de pestañas": "lash serum", "lápiz de cejas": "eyebrow pencil",
+    "brochas de maquillaje": "makeup brushes", "pinceles de maquillaje": "makeup brushes",
+    "esponja de maquillaje": "makeup sponge", "prebase": "primer", "fijador de maquillaje": "setting spray",
+    "spray fijador": "setting spray", "neceser": "makeup bag", "cosmetiquera": "makeup bag",
+    "bolsa de maquillaje": "makeup bag", "espejo de maquillaje": "makeup mirror", "espejo": "mirror",
+    # body, bath, shaving, teeth
+    "gel de ducha": "body wash", "gel de baño": "body wash", "jabón corporal": "body wash",
+    "jabón líquido": "liquid soap", "crema para el cuerpo": "body lotion", "crema para pies": "foot cream",
+    "crema de pies": "foot cream", "sales de baño": "bath salts", "bomba de baño": "bath bomb",
+    "aceite esencial": "essential oil", "difusor": "diffuser", "vela aromática": "scented candle",
+    "vela": "candle", "antitranspirante": "antiperspirant", "agua de colonia": "cologne",
+    "bruma corporal": "body mist", "crema depilatoria": "hair removal cream", "cera depilatoria": "wax",
+    "depiladora": "epilator", "pinzas para depilar": "tweezers", "pinzas de depilar": "tweezers",
+    "pinza de depilar": "tweezers", "pinzas para cejas": "tweezers", "pinza de cejas": "tweezers",
+    "rasuradora": "razor", "máquina de afeitar": "shaver",
+    "afeitadora": "shaver", "cuchillas de afeitar": "razor blades", "recortadora": "trimmer",
+    "cortadora de pelo": "hair clipper", "aceite de barba": "beard oil", "bálsamo para barba": "beard balm",
+    "espuma de afeitar": "shaving cream", "crema de afeitar": "shaving cream",
+    "cepillo de dientes eléctrico": "electric toothbrush", "cepillo de dientes": "toothbrush",
+    "cepillo dental": "toothbrush", "pasta de dientes": "toothpaste", "pasta dental": "toothpaste",
+    "crema dental": "toothpaste", "hilo dental": "floss", "enjuague bucal": "mouthwash",
+    "blanqueamiento dental": "teeth whitening", "blanqueador dental": "teeth whitening",
+    "masajeador": "massager", "cepillo facial": "facial brush",
 }  # fmt: skip
 
 _NUMBER_WORDS = (
@@ -429,7 +706,7 @@ _PRICE_NEAR = re.compile(
     r"(?:menos de|más de|mas de|hasta|máximo|entre|y|unos|unas|alrededor de|no más de|"
     r"presupuesto de|por)\s*$"
 )
-_CURRENCY_AFTER = re.compile(r"^\s*(?:dólares|dolares|euros|pesos|libras|€|\$)")
+_CURRENCY_AFTER = re.compile(r"^\s*(?:dólares|dolares|euros|pesos|libras esterlinas|€|\$)")
 
 
 def _plural(word: str) -> str:
@@ -481,6 +758,27 @@ _TEXT_SPEAK_WORD = re.compile(
 )
 
 
+# A negation before what a product is free of ("que no tenga sulfatos", "nada de parabenos").
+_FREE_OF = (
+    r"sulfatos?|parabenos?|siliconas?|alcohol|gluten|granos|cereales|crueldad|fragancias?|"
+    r"perfumes?|aromas?|olor|cafeína|cafeina|pvc|aceite"
+)
+_FREE_OF_AFTER_NEGATION = re.compile(
+    r"\b(?:que\s+)?(?:no\s+(?:tenga|tengan|lleve|lleven|contenga|contengan|traiga|traigan|incluya|"
+    r"incluyan)|nada\s+de|libres?\s+de|cero)\s+(?:(?:el|la|los|las|ningún|ninguna|nada\s+de)\s+)?"
+    rf"({_FREE_OF})\b"
+)
+_FREE_OF_JOINED = re.compile(
+    rf"\b(sin\s+(?:{_FREE_OF}),?\s+(?:ni|o|y|e)\s+(?:tampoco\s+)?(?:de\s+)?)({_FREE_OF})\b"
+)
+# Whoever a gift is for, after "de" or "a" ("el cumple de mi abuela", "algo a mi suegra").
+_FOR_SOMEONE = re.compile(
+    r"\b(?:a|de)\s+(mi|mis)\s+(?=(?:abuel|mamá|mama|mami|madre|papá|papa|papi|padres|novi|pareja|"
+    r"espos|marido|mujer|herman|tí[oa]|tio|tia|prim[oa]|sobrin|niet|hij|suegr|cuñad|amig|mejor amig|"
+    r"colega|compañer|profe|maestr|vecin|jef|viej)[a-záéíóúñ]*\b)"
+)
+
+
 def to_english(text: str) -> str:
     low = text.casefold().replace("¿", " ").replace("¡", " ")
     low = _TEXT_SPEAK_WORD.sub(lambda m: _TEXT_SPEAK[m.group(0)], low)
@@ -493,6 +791,15 @@ def to_english(text: str) -> str:
         low,
     )
     low = re.sub(r"\bhacerle un regalo a\b", "a gift for", low)
+    if re.search(r"\b(?:on|over)[- ]?ear\b", low):  # "de diadema, on-ear": the kind said outright
+        low = re.sub(r"\bde diadema\b", " ", low)
+    # "que no tenga sulfatos", "nada de parabenos", "libre de siliconas": all read as "sin ..."
+    # (a free-of value), and so is each word joined to it ("sin sulfatos ni parabenos").
+    low = _FREE_OF_AFTER_NEGATION.sub(r"sin \1", low)
+    for _ in range(3):
+        low = _FREE_OF_JOINED.sub(r"\1 sin \2", low)
+    # "el cumple de mi abuela", "algo a mi suegra": a gift for whoever that is
+    low = _FOR_SOMEONE.sub(r"para \1 ", low)
     # "olvídate de lo de piel sensible", "mejor olvida la marca": that constraint is dropped
     # (the words after it are read as the English "forget the …" once translated).
     low = re.sub(
@@ -521,6 +828,9 @@ def to_english(text: str) -> str:
         " ",
         english,
     )
+    english = re.sub(
+        r"\bfor(?:\s+for)+\b", "for", english
+    )  # "regalarle a mi ..." -> "a gift for for"
     return re.sub(r"\s+", " ", english).strip()
 
 

@@ -115,6 +115,8 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"算了", " ok "),
     # Hedges: what follows is hoped for, not required.
     (r"最好是|最好能|如果可以的话|如果可以|如果有的话|可以的话", " ideally "),
+    # after what is hoped for ("牌子的话Dermaclair最好"): it would be best
+    (r"(?<=[a-z0-9\u4e00-\u9fff])最好(?=\s|$|[，,。！!？?]|不是|没有)", " would be best "),
     (r"也没关系|没关系|无所谓|也行|也可以", " not a must "),
     (r"必须(?:是|要)?|一定要|得是", " must be "),
     (r"(?:它|这个|那个|这款|那款)?(?:要|卖|是)?多少钱(?:啊|呀|呢)?", " how much is it "),

@@ -95,6 +95,12 @@ CHEAPEST_IN_SHOP = re.compile(
     r"(?: one| ones| option)?s? (?:that )?(?:you|u)(?:'ve| have)? (?:do |actually )?"
     r"(?:have|sell|carry|got|stock)\b|\bcheapest (?:thing|option) you have\b"
 )
+# "show me the cheapest one that does RGB": the cheapest the shop has with what follows, not
+# the cheapest of those shown.
+CHEAPEST_WITH = re.compile(
+    r"\b(?:show me|give me|find me|get me|i want|i need|i'?d like) the cheapest"
+    r"(?P<mid>(?: [a-z-]+){0,2}?)(?: one| ones| option)?s? (?:that|which|with)\b"
+)
 # Constraints the shopper calls flexible (loosened first when nothing fits) or insists on
 # (never loosened): Preferences field names -> what says so.
 FLEXIBLE = {
@@ -178,7 +184,12 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
                            r"|\b(?:does|is|has|can) (?:it|that|"
                            r"this|the)\b|\bhow (?:big|much|many|long|heavy|large)\b|\bwhat(?:'s| "
                            r"is| are)\s+(?:the|its)\b|\bingredients?\b|\bwhat size\b|\bis there\b"
-                           r"|\bdo they\b|\bare they\b")),
+                           r"|\bdo they\b|\bare they\b"
+                           r"|\bwhat (?:[a-z]+ ){1,2}(?:is|are) (?:that one|this one|that|this|it|"
+                           r"those|these|they)\b"
+                           r"|\bwhat does (?:it|that|this|that one|this one) (?:smell|feel|look|"
+                           r"taste) like\b|\bhow (?:long|many hours) does (?:it|that|this)\b"
+                           r"|\bwhat (?:scent|shade|colou?r|size|material) is\b")),
 ]  # fmt: skip
 
 RESET = re.compile(
@@ -239,15 +250,26 @@ DROP_SYNONYMS = {
 
 # Gifts and who they are for.
 RECIPIENT = re.compile(
-    r"\bfor (?:my |our |a |the )?(?P<who>mom|mum|mother|mommy|dad|father|daddy|wife|husband|"
+    r"\bfor (?:my |our |a |the )?(?P<who>mother-in-law|father-in-law|sister-in-law|"
+    r"brother-in-law|in-laws|mom|mum|mother|mommy|dad|father|daddy|wife|husband|"
     r"girlfriend|boyfriend|gf|bf|partner|sister|brother|sis|bro|friend|best friend|bestie|son|"
     r"daughter|kid|kids|child|children|grandma|grandmother|grandpa|grandfather|boss|coworker|"
-    r"co-worker|colleague|teacher|niece|nephew|aunt|uncle|baby|fiance|fiancee|mother-in-law|"
+    r"co-worker|colleague|teacher|niece|nephew|aunt|uncle|baby|fiance|fiancee|grandparents|"
+    r"parents|"
     r"roommate|neighbor|neighbour|someone|him|her|them)\b"
 )
 GIFT = re.compile(
     r"\b(?:gift|present|birthday|christmas|xmas|anniversary|mother'?s day|"
     r"father'?s day|valentine'?s?|housewarming|stocking stuffer|gift idea)s?\b"
+)
+# What a shopper says of whoever the gift is for when they know nothing to ask for ("he's
+# impossible to shop for", "she has everything"): no wish, so no search words.
+NO_IDEA = re.compile(
+    r"\b(?:(?:he|she|they)(?:'s| is| are)\s+)?(?:impossible|hard|difficult|tough|so hard|a "
+    r"nightmare)\s+to\s+(?:shop|buy)\s+for\b"
+    r"|\b(?:who\s+|he\s+|she\s+|they\s+)?(?:has|have|already has)\s+everything\b"
+    r"|\b(?:no|zero|not a)\s+(?:clue|idea)\b(?:\s+what\s+to\s+(?:get|buy|give))?"
+    r"|\bi\s+(?:don'?t|do not|dont)\s+know\s+what\s+to\s+(?:get|buy|give)\b"
 )
 
 # "swap my afternoon coffee for loose leaf tea", "switching from road shoes to trail ones", "tea
@@ -343,7 +365,8 @@ HEDGES_BEFORE = frozenset(
 )  # fmt: skip
 HEDGES_AFTER = (
     ("if", "possible"), ("if", "available"), ("if", "you", "have"), ("would", "be", "nice"),
-    ("would", "be", "great"), ("is", "a", "bonus"), ("a", "plus"), ("nice", "to", "have"),
+    ("would", "be", "great"), ("would", "be", "best"), ("is", "a", "bonus"), ("a", "plus"),
+    ("nice", "to", "have"),
     ("not", "a", "must"), ("optional",), ("doesn", "t", "matter"), ("does", "not", "matter"),
     ("don", "t", "care"), ("either", "way"), ("is", "fine"), ("is", "ok"), ("is", "okay"),
 )  # fmt: skip

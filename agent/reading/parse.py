@@ -180,10 +180,11 @@ def parse(
         low = lx.OTHER_BRAND.sub(lambda m: " " * len(m.group(0)), low)
     low = lx.BEST_ONE.sub(lambda m: " " * len(m.group(0)), low)
     low = lx.HELP.sub(lambda m: " " * len(m.group(0)), low)
-    if lx.CHEAPEST_IN_SHOP.search(low):
+    if lx.CHEAPEST_IN_SHOP.search(low) or lx.CHEAPEST_WITH.search(low):
         out.cheapest = True
         out.dropped.add("price")
         low = lx.CHEAPEST_IN_SHOP.sub(_keep_middle, low)  # "decaf" in "the cheapest decaf one"
+        low = lx.CHEAPEST_WITH.sub(_keep_middle, low)
     low = _take_picks(low, out)
     low = _take_size_change(low, out)
     if lx.CHEAPER.search(low):
@@ -348,6 +349,7 @@ def _take_gift(text: str, out: Parsed) -> str:
         out.gift = bool(lx.GIFT.search(text)) or out.recipient is not None
     if who:
         text = _blank(text, who)
+    text = lx.NO_IDEA.sub(lambda m: " " * len(m.group(0)), text)
     return lx.GIFT.sub(lambda m: " " * len(m.group(0)), text)
 
 

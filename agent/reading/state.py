@@ -434,8 +434,9 @@ def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None, vocab: Vocabular
     for key, values in parsed.exclude_attributes.items():
         avoided[key] = _add(avoided.get(key, ()), values)
         wanted[key] = tuple(v for v in wanted.get(key, ()) if v not in values)
-    if parsed.unrequired:  # "doesn't have to be cork": that value no longer limits
-        said = set(words(" ".join(parsed.unrequired)))
+    if parsed.unrequired or parsed.dropped:
+        # "doesn't have to be cork", "white doesn't matter": that value no longer limits
+        said = set(words(" ".join([*parsed.unrequired, *parsed.dropped])))
         wanted = {k: tuple(v for v in vs if not said & set(words(v))) for k, vs in wanted.items()}
     update["attributes"] = {k: v for k, v in wanted.items() if v}
     update["exclude_attributes"] = {k: v for k, v in avoided.items() if v}

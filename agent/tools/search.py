@@ -190,19 +190,43 @@ def _relaxed(
     the first of `order` that brings any (nearest price first when it is the budget);
     new products first, else ones shown before (never the `refused`)."""
     for name in order:
-        loosened = without(filters, name)
-        if loosened == filters:
-            continue
-        ranked = _find(shop, query, loosened, turn, like, turn.k * 4)
-        if not ranked and loosened.exclude_ids != refused:
-            loosened = loosened.model_copy(update={"exclude_ids": refused})
-            ranked = _find(shop, query, loosened, turn, like, turn.k * 4)
-        if not ranked:
-            continue
-        if name in ("max_price", "min_price"):
-            return _by_price(ranked, turn.k, descending=name == "min_price"), name, loosened
-        return [replace(r, rank=i) for i, r in enumerate(ranked[: turn.k], start=1)], name, loosened
+        for tries in _loosenings(filters, name):
+            found = []
+            for loosened in tries:
+                ranked = _find(shop, query, loosened, turn, like, turn.k * 4)
+                if not ranked and loosened.exclude_ids != refused:
+                    loosened = loosened.model_copy(update={"exclude_ids": refused})
+                    ranked = _find(shop, query, loosened, turn, like, turn.k * 4)
+                if ranked:
+                    found.append((ranked, loosened))
+            if not found:
+                continue
+            # of equally small loosenings, the one whose best match is closest to the request
+            ranked, loosened = max(found, key=lambda f: f[0][0].candidate.score)
+            if name in ("max_price", "min_price"):
+                return _by_price(ranked, turn.k, descending=name == "min_price"), name, loosened
+            top = [replace(r, rank=i) for i, r in enumerate(ranked[: turn.k], start=1)]
+            return top, name, loosened
     return [], None, filters
+
+
+def _loosenings(filters: SearchFilters, name: str) -> list[list[SearchFilters]]:
+    """The ways to leave out one of the shopper's constraints, smallest first: of several
+    wished attributes, any one of them ("waterproof, in white": white, or waterproof), then
+    all of them."""
+    loosened = without(filters, name)
+    if loosened == filters:
+        return []
+    wished = [k for k in filters.attributes if k != TYPE_KEY]
+    if name != "attributes" or len(wished) < 2:
+        return [[loosened]]
+    one_less = [
+        filters.model_copy(
+            update={"attributes": {k: v for k, v in filters.attributes.items() if k != key}}
+        )
+        for key in wished
+    ]
+    return [one_less, [loosened]]
 
 
 def relax_order(first: Sequence[str], never: Sequence[str]) -> tuple[str, ...]:

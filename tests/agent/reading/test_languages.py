@@ -186,3 +186,28 @@ def test_running_and_gym_say_the_sport_kind_in_every_language(vocab):
 def test_spanish_fillers_go_and_measures_stay(vocab):
     p = parse("Ah y con drop bajito, de 4 mm, mmm", vocab, category_hint="Running Shoes")
     assert p.attributes == {"Drop": ["4 mm"]}
+
+
+def test_a_brand_hoped_for_is_no_filter_in_every_language(vocab):
+    for text in (
+        "moisturizer, fragrance-free, Dermaclair would be best but not a must",
+        "面霜 一定要无香精的 牌子的话Dermaclair最好 不是也行",
+    ):
+        p = parse(text, vocab)
+        assert p.brands == [] and "dermaclair" in p.needs
+        # the hedge after the brand is the brand's: fragrance-free still filters
+        assert p.attributes == {"Fragrance": ["Fragrance-Free"]}
+    assert parse("a Dermaclair moisturizer", vocab).brands == ["Dermaclair"]
+
+
+def test_spanish_pounds_weigh(vocab):
+    p = parse("Quiero pienso de cachorro en saco de 30 libras", vocab)
+    assert p.types == ["Dry Dog Food"] and p.attributes.get("Weight") == ["30 lb"]
+    assert p.max_price is None and not p.converted
+
+
+def test_spanish_questions_about_the_product_shown(vocab):
+    for text in ("¿Y qué tono es ese?", "¿Y a qué huele?", "¿Cuántas horas dura la batería?"):
+        p = parse(text, vocab)
+        assert p.intent is Intent.DETAILS, text
+        assert p.references != [-1]  # "dura" is no "the last one"

@@ -163,3 +163,43 @@ def test_titles_that_are_names_name_no_kinds():
     assert not vocab.has_types() and vocab.title_words == frozenset()
     assert vocab.title_head("a good horror movie") is None
     assert _untyped().title_head("lace front wigs") == "wig"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "need a gift for my dad. he's impossible to shop for",
+        "something for my mom, she has everything",
+        "a present for my boss, no idea what to get",
+    ],
+)
+def test_a_recipient_hard_to_buy_for_says_no_wish(vocab, text):
+    p = parse(text, vocab)
+    assert p.gift and p.needs == [] and p.things == []
+
+
+def test_the_cheapest_with_a_new_wish_is_searched_for(vocab):
+    p = parse("ok show me the cheapest one that does colours, RGB", vocab)
+    assert p.cheapest and p.intent.value == "search"
+    assert p.attributes == {"Light Color": ["RGB"]}
+    # without a new wish it is the cheapest of those shown
+    shown = parse("show me the cheapest one", vocab)
+    assert shown.pick == "cheapest" and not shown.cheapest
+
+
+def test_nothing_fits_so_one_wish_gives_way_and_a_value_that_no_longer_matters_goes(make_agent):
+    agent = make_agent()
+    messages = [{"role": "user", "content": "need a waterproof daypack in white, under $30"}]
+    first = agent.reply(messages)
+    # No waterproof white daypack costs under $30: the closest give up white only.
+    assert first.relaxed == ["attributes"] and first.recommendations
+    assert all(c.attributes.get("Waterproof") == "Yes" for c in first.recommendations)
+    assert all(c.price <= 30 for c in first.recommendations)
+    assert "not White," in first.text
+    messages += [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": "fine, white doesn't matter then"},
+    ]
+    second = agent.reply(messages)
+    assert not second.relaxed and second.recommendations
+    assert all(c.attributes.get("Waterproof") == "Yes" for c in second.recommendations)
