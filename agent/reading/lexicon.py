@@ -366,8 +366,8 @@ HEDGES_BEFORE = frozenset(
 HEDGES_AFTER = (
     ("if", "possible"), ("if", "available"), ("if", "you", "have"), ("would", "be", "nice"),
     ("would", "be", "great"), ("would", "be", "best"), ("is", "a", "bonus"), ("a", "plus"),
-    ("nice", "to", "have"),
-    ("not", "a", "must"), ("optional",), ("doesn", "t", "matter"), ("does", "not", "matter"),
+    ("nice", "to", "have"), ("not", "a", "must"), ("optional",), ("doesn", "t", "matter"),
+    ("does", "not", "matter"),
     ("don", "t", "care"), ("either", "way"), ("is", "fine"), ("is", "ok"), ("is", "okay"),
 )  # fmt: skip
 # Verbs of looking: what follows "looking for" is the thing itself.

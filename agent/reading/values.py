@@ -49,9 +49,9 @@ def apply_value(
         )
         plain = len(entries) == 1 and not vocab.is_common_word(brand.name)
         # "no oils" refuses oils, not the brand "Oil": a refusal names a brand as any mention does
-        if (cued or plain) and not negated and cl.hedged(match, tokens):
-            return True  # "Dermaclair would be best, not a must": a wish, its name search words
         if cued or plain:
+            if not negated and cl.hedged(match, tokens):
+                return True  # "Dermaclair would be best, not a must": a wish, so search words
             (out.exclude_brands if negated else out.brands).append(brand.name)
             return False
     values = [e for e in entries if e.kind is Kind.VALUE]
