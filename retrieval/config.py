@@ -56,12 +56,13 @@ class RerankSettings(BaseModel):
     # mmr, xquad, calibrated: 0 is relevance only, 1 the policy's goal only.
     lam: float = Field(default=0.5, ge=0, le=1)
     # Only candidates within `floor` of the best candidate's relevance may be promoted.
-    floor: float = Field(default=0.3, ge=0, le=2)
+    floor: float = Field(default=0.8, ge=0, le=2)
     # exposure: the boosts that multiply relevance (retrieval/rerank/exposure.py).
     freshness: float = Field(default=2.4, ge=0, le=100)
-    tail_boost: float = Field(default=0.9, ge=0, le=100)
+    tail_boost: float = Field(default=1.05, ge=0, le=100)
     lead: int = Field(default=2, ge=0, le=100)  # first slots kept for the best matches
     lead_freshness: float = Field(default=0.4, ge=0, le=100)
+    wear: float = Field(default=0.3, ge=0, le=100)  # divides later slots by 1 + wear*ln(1+exposure)
     # > 0 samples the list (Plackett-Luce) and logs each position's exact probability.
     temperature: float = Field(default=0.0, ge=0, le=10)
     candidates: int = Field(default=100, ge=1, le=10_000)  # top-N handed to the re-ranker

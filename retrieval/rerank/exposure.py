@@ -89,12 +89,16 @@ class ExposureRerank:
     - the first `lead` slots go to the most relevant candidates by rel(i) * (1 + lead_freshness *
       fresh(i)): a shopper always sees the best matches first, and near-equal bestsellers take
       turns instead of one of them holding the top slot for every shopper;
-    - every later slot goes by rel(i) * (1 + tail_boost * [i is tail] + freshness * fresh(i)).
+    - every later slot goes by rel(i) * (1 + tail_boost * [i is tail] + freshness * fresh(i))
+      / (1 + wear * ln(1 + exposure(i))).
 
     The boosts multiply relevance, so a product twice as relevant needs a lot of freshness to be
     overtaken; the relevance floor (rank_with) bounds how far down promotion may reach. Once every
     candidate has been shown many times the freshness term fades and relevance with the tail
-    boost decides. Exposure is read from the ledger; the caller records what was finally shown.
+    boost decides; that is why the wear term divides: freshness stops telling apart a product shown
+    five times from one shown five hundred times, wear keeps wearing the bestsellers' claim on
+    the later slots down, so the exposure they hold spreads over more of the relevant candidates
+    (exposure Gini). Exposure is read from the ledger; the caller records what was finally shown.
     Defaults are the benchmark's (README, "Long tail").
     """
 
@@ -104,15 +108,17 @@ class ExposureRerank:
         self,
         ledger: ExposureLedger | Mapping[str, float],
         freshness: float = 2.4,
-        tail_boost: float = 0.9,
+        tail_boost: float = 1.05,
         lead: int = 2,
         lead_freshness: float = 0.4,
+        wear: float = 0.3,
     ) -> None:
         self.ledger = ledger
         self.freshness = freshness
         self.tail_boost = tail_boost
         self.lead = lead
         self.lead_freshness = lead_freshness
+        self.wear = wear
 
     def _exposure(self, ids: Sequence[str]) -> dict[str, float]:
         if isinstance(self.ledger, ExposureLedger):
@@ -128,10 +134,12 @@ class ExposureRerank:
         # candidates arrive best first and ties keep that order.
         relevance = np.maximum(np.array([c.score for c in candidates]), 0.0)
         seen = self._exposure([c.product.id for c in candidates])
-        fresh = 1 / (1 + np.array([seen[c.product.id] for c in candidates]))
+        exposure = np.array([seen[c.product.id] for c in candidates])
+        fresh = 1 / (1 + exposure)
         tail = np.array([c.band is Band.TAIL for c in candidates], dtype=float)
         leading = _top(relevance * (1 + self.lead_freshness * fresh), min(self.lead, k))
         value = relevance * (1 + self.tail_boost * tail + self.freshness * fresh)
+        value /= 1 + self.wear * np.log1p(exposure)
         value[leading] = np.inf
         rest = [i for i in _top(value, k) if i not in leading]
         return [(candidates[i], 1.0) for i in [*leading, *rest][:k]]

@@ -36,7 +36,12 @@ def build_reranker(
         if ledger is None:
             raise ConfigError("the exposure policy needs an exposure ledger")
         base = ExposureRerank(
-            ledger, settings.freshness, settings.tail_boost, settings.lead, settings.lead_freshness
+            ledger,
+            settings.freshness,
+            settings.tail_boost,
+            settings.lead,
+            settings.lead_freshness,
+            settings.wear,
         )
     else:
         raise ConfigError(

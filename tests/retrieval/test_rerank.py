@@ -87,14 +87,29 @@ def test_exposure_lets_the_unseen_catch_up():
     # No lead slot. fresh: A 1/(1+3) = .25, B 1. freshness 1: A .8 * 1.25 = 1.0, B .6 * 2 = 1.2.
     items = [cand("A", 0.8, Band.HEAD), cand("B", 0.6, Band.HEAD)]
     seen = {"A": 3.0}
-    assert ids(ExposureRerank(seen, 1.0, 0.0, lead=0).order(items, 2, CTX)) == ["B", "A"]
+    assert ids(ExposureRerank(seen, 1.0, 0.0, lead=0, wear=0.0).order(items, 2, CTX)) == ["B", "A"]
     # freshness .4: A .8 * 1.1 = .88, B .6 * 1.4 = .84.
-    assert ids(ExposureRerank(seen, 0.4, 0.0, lead=0).order(items, 2, CTX)) == ["A", "B"]
+    assert ids(ExposureRerank(seen, 0.4, 0.0, lead=0, wear=0.0).order(items, 2, CTX)) == ["A", "B"]
     # One lead slot: A is the best match (.8 * (1 + 0) vs .6 * (1 + 0)) and stays first.
-    assert ids(ExposureRerank(seen, 1.0, 0.0, lead=1, lead_freshness=0).order(items, 2, CTX)) == [
+    assert ids(
+        ExposureRerank(seen, 1.0, 0.0, lead=1, lead_freshness=0, wear=0.0).order(items, 2, CTX)
+    ) == [
         "A",
         "B",
     ]
+
+
+def test_wear_keeps_telling_apart_the_most_shown():
+    # A shown ~500 times' worth, B 5. Freshness barely sees the difference: A .8 * (1 + 1/501)
+    # = .80, B .6 * (1 + 1/6) = .70, A first. Wear .3: A .8 / (1 + .3 ln 501) = .28, B .6 /
+    # (1 + .3 ln 6) = .39, B first.
+    items = [cand("A", 0.8, Band.HEAD), cand("B", 0.6, Band.HEAD)]
+    seen = {"A": 500.0, "B": 5.0}
+    assert ids(ExposureRerank(seen, 1.0, 0.0, lead=0, wear=0.0).order(items, 2, CTX)) == ["A", "B"]
+    assert ids(ExposureRerank(seen, 1.0, 0.0, lead=0, wear=0.3).order(items, 2, CTX)) == ["B", "A"]
+    # Wear leaves the lead slots alone: the best match still comes first.
+    policy = ExposureRerank(seen, 1.0, 0.0, lead=1, lead_freshness=0.0, wear=0.3)
+    assert ids(policy.order(items, 2, CTX)) == ["A", "B"]
 
 
 def test_exposure_boosts_the_tail_after_the_lead_slots():
@@ -106,25 +121,29 @@ def test_exposure_boosts_the_tail_after_the_lead_slots():
         cand("T", 0.6, Band.TAIL),
         cand("T2", 0.5, Band.TAIL),
     ]
-    policy = ExposureRerank({}, freshness=0.0, tail_boost=0.5, lead=1, lead_freshness=0.0)
+    policy = ExposureRerank({}, freshness=0.0, tail_boost=0.5, lead=1, lead_freshness=0.0, wear=0.0)
     assert ids(policy.order(items, 4, CTX)) == ["H1", "T", "H2", "T2"]
     # lead 0 and a larger boost: T .6 * 2 = 1.2 overtakes H1 .9.
-    policy = ExposureRerank({}, freshness=0.0, tail_boost=1.0, lead=0)
+    policy = ExposureRerank({}, freshness=0.0, tail_boost=1.0, lead=0, wear=0.0)
     assert ids(policy.order(items, 2, CTX)) == ["T", "T2"]
 
 
 def test_relevance_floor_blocks_promotion():
     items = [cand("best", 0.9, Band.HEAD), cand("near", 0.85), cand("far", 0.5)]
-    promote = ExposureRerank({"best": 5.0}, freshness=1.0, tail_boost=1.0, lead=0)
+    promote = ExposureRerank({"best": 5.0}, freshness=1.0, tail_boost=1.0, lead=0, wear=0.0)
     ranked = rank_with(promote, items, SearchFilters(), 3, floor=0.1)
     assert [r.candidate.product.id for r in ranked] == ["near", "best", "far"]
     assert [r.rank for r in ranked] == [1, 2, 3]
     # "far" wins on boosts (.5 * 3 = 1.5 against best .9 * 1.17 = 1.05) when nothing bounds it,
     # but lies beyond a floor of .1.
     shown = {"best": 5.0, "near": 5.0}
-    ranked = rank_with(ExposureRerank(shown, 1.0, 1.0, lead=0), items, SearchFilters(), 2, 1.0)
+    ranked = rank_with(
+        ExposureRerank(shown, 1.0, 1.0, lead=0, wear=0.0), items, SearchFilters(), 2, 1.0
+    )
     assert "far" in [r.candidate.product.id for r in ranked]
-    ranked = rank_with(ExposureRerank(shown, 1.0, 1.0, lead=0), items, SearchFilters(), 2, 0.1)
+    ranked = rank_with(
+        ExposureRerank(shown, 1.0, 1.0, lead=0, wear=0.0), items, SearchFilters(), 2, 0.1
+    )
     assert "far" not in [r.candidate.product.id for r in ranked]
 
 
