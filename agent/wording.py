@@ -104,7 +104,8 @@ def _said(values: Sequence[str], most: int = 3) -> list[str]:
     """The values to name: a word said admits every value holding it ("cream": Cream,
     Cream,Gel, Lotion,Cream,Butter ...); the answer names the plainest few, once each."""
     plainest = sorted(dict.fromkeys(v.casefold() for v in values), key=lambda v: (len(v), v))
-    chosen = set(plainest[:most])
+    single = [v for v in plainest if "," not in v]  # "Oil,Spray" is a list of values
+    chosen = set((single or plainest)[:most])
     seen: set[str] = set()
     out = []
     for value in values:

@@ -14,6 +14,7 @@ up the postings of its words, reading only those.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -108,6 +109,17 @@ class LexicalColumns:
         if not rows:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         return np.concatenate(rows), np.concatenate(weights)
+
+    def idf(self, query: str) -> dict[str, float]:
+        """Lucene's idf of each of the query's words that some product has (a word no product
+        has tells no product apart)."""
+        out = {}
+        for word in query_words(query):
+            at = self.words.find_sorted(word.encode("utf-8"))
+            if at >= 0:
+                df = int(self.indptr[at + 1] - self.indptr[at])
+                out[word] = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+        return out
 
     def scores(self, query: str) -> np.ndarray:
         """One non-negative score per row (float64), in row order; all zeros when no query word

@@ -7,6 +7,7 @@ beauty catalogue's sell; a word not listed is kept as written.
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import cache
 
@@ -707,6 +708,9 @@ _PRICE_NEAR = re.compile(
     r"presupuesto de|por)\s*$"
 )
 _CURRENCY_AFTER = re.compile(r"^\s*(?:dólares|dolares|euros|pesos|libras esterlinas|€|\$)")
+_RANGE_TO_PRICE = re.compile(
+    r"^\s*(?:a|y|-|o)\s*\d+\s*(?:dólares|dolares|euros|pesos|libras esterlinas|€|\$)"
+)
 
 
 def _plural(word: str) -> str:
@@ -816,6 +820,12 @@ def to_english(text: str) -> str:
         low,
     )
     low = _numbers(low)
+    # "de 10 a 20 dólares": a range, as "from 10 to 20" (not "of 10", which names a size)
+    low = re.sub(
+        r"\bde\s+(\$?\d+)\s+a\s+(\$?\d+\s*(?:dólares|dolares|euros|pesos|€|\$))",
+        r"from \1 to \2",
+        low,
+    )
     # "el de cuero" -> "the leather one" once the words are English.
     low = re.sub(r"\b(?:el|la)\s+de\s+([a-záéíóúñ]+)\b", r"the \1 one", low)
     pattern, table = _replacer()
@@ -835,11 +845,23 @@ def to_english(text: str) -> str:
 
 
 def _numbers(text: str) -> str:
-    def rewrite(match: re.Match[str]) -> str:
+    def rewrite(match: re.Match[str], text: str) -> str:
         before, after = text[: match.start()], text[match.end() :]
-        if not (_PRICE_NEAR.search(before) or _CURRENCY_AFTER.match(after)):
+        if not (
+            _PRICE_NEAR.search(before)
+            or _CURRENCY_AFTER.match(after)
+            or _RANGE_TO_PRICE.match(after)  # "de diez a 20 dólares": the range's first end
+        ):
             return match.group(0)
         value = parse_number(match.group(0), language="es")
-        return str(value) if isinstance(value, int) else match.group(0)
+        if isinstance(value, int):
+            return str(value)
+        # "entre diez y veinte": two numbers joined, not one ("treinta y cinco")
+        parts = [parse_number(p, language="es") for p in re.split(r"\s+y\s+", match.group(0))]
+        if len(parts) > 1 and all(isinstance(v, int) for v in parts):
+            return " y ".join(map(str, parts))
+        return match.group(0)
 
-    return _WORDED.sub(rewrite, text)
+    for _ in range(2):  # the second pass reads a range's first end once its second is a number
+        text = _WORDED.sub(functools.partial(rewrite, text=text), text)
+    return text

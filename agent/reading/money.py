@@ -10,6 +10,7 @@ reading says so (the reply names both amounts), so "€30" is never silently rea
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -251,21 +252,34 @@ _WORDED = re.compile(
 )
 _PRICE_BEFORE = re.compile(rf"(?:{_MAX_WORDS}|{_MIN_WORDS}|{_AROUND_WORDS}|between|and|to)\s*$")
 _PRICE_AFTER = re.compile(rf"^\s*(?:{_CURRENCY_WORDS})\b")
+_RANGE_TO_PRICE = re.compile(rf"^\s*(?:to|-|and|or)\s*\d+\s*(?:{_CURRENCY_WORDS})\b")
 
 
 def _numbers_in_words(text: str) -> str:
     """ "under thirty dollars" -> "under 30 dollars": only runs of number words next to a price
     word or a currency are rewritten, so "the second one" keeps its words."""
 
-    def rewrite(match: re.Match[str]) -> str:
+    def rewrite(match: re.Match[str], text: str) -> str:
         before, after = text[: match.start()], text[match.end() :]
-        if not (_PRICE_BEFORE.search(before) or _PRICE_AFTER.match(after)):
+        if not (
+            _PRICE_BEFORE.search(before)
+            or _PRICE_AFTER.match(after)
+            or (_RANGE_TO_PRICE.match(after) and match.group(0) != "one")
+        ):  # (the last: "ten to 20 dollars", a range's first end; "the second one to ..." not)
             return match.group(0)
-        words = re.sub(r"^a\s+", "one ", match.group(0).replace("grand", "thousand"))
-        value = parse_number(words)
-        return str(value) if isinstance(value, int) else match.group(0)
+        said = re.sub(r"^a\s+", "one ", match.group(0).replace("grand", "thousand"))
+        value = parse_number(said)
+        if isinstance(value, int):
+            return str(value)
+        # "between ten and twenty": two numbers joined, not one ("a hundred and twenty")
+        parts = [parse_number(part) for part in re.split(r"\s+and\s+", said)]
+        if len(parts) > 1 and all(isinstance(v, int) for v in parts):
+            return " and ".join(map(str, parts))
+        return match.group(0)
 
-    return _WORDED.sub(rewrite, text)
+    for _ in range(2):  # the second pass reads a range's first end once its second is a number
+        text = _WORDED.sub(functools.partial(rewrite, text=text), text)
+    return text
 
 
 def _blank(text: str, match: re.Match[str]) -> str:

@@ -135,7 +135,7 @@ class Parsed:
         if things and len(things[0].split()) == 1:
             # a lone first word is as often a verb or an aside ("saw", "vaya") as the thing
             things = [*things, *self.things]
-        return next(filter(None, map(vocab.title_head, things)), None)
+        return next(filter(None, map(vocab.title_kind, things)), None)
 
 
 def parse(
@@ -879,6 +879,8 @@ def _gather_needs(
                     before = "" if surface[at - 1] in lx.SEEKING else before
                 follow = (w for w in surface[i : sentence.end] if w.isalnum())
                 after = next(follow, "")  # "fragrance-free": the word past the hyphen
+                if i < sentence.end and surface[i] in (",", ";", ":"):
+                    after = ""  # "a deodorant, anything but a spray": the phrase ended there
                 owner = surface[start - 1] if start > sentence.start else ""
                 # "my face", "her old boots": the shopper's own, not the product asked for
                 thing = None if owner in cl.POSSESSIVES else _thing(phrase, before, after)

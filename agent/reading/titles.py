@@ -154,8 +154,51 @@ def _line(product: Product) -> tuple[str, ...] | None:
     return key
 
 
+# Nouns that, right after a kind in a title, make the product a thing for that kind rather than
+# one of it: "Toothbrush Travel Case", "Foundation Brush", "Empty Deodorant Containers".
+ACCESSORIES = frozenset(
+    words(
+        "case holder cover container organizer organiser stand bag pouch replacement refill "
+        "head bit attachment brush sponge applicator cleaner remover bottle jar dispenser "
+        "mold mould tray rack box charger adapter mount bracket cartridge blade"
+    )
+)
+_FOR = frozenset({"for", "compatible", "fit", "fits", "fitting"})
+_JOINS = frozenset({"with", "and", "by", "in", "of", "plus", "for"})  # "Curler with Refill Pads"
+_FOR_REACH = 4  # "Case for Dyson Supersonic Hair Dryer": "for" four words before "dryer"
+_ACCESSORY_REACH = 2  # "Toothbrush Travel Case": the accessory two words after
+
+
+def kind_tier(product: Product, kinds: Iterable[str]) -> int:
+    """How squarely the product's title names one of the kinds asked for (folded; one word, or
+    a modifier and a head word: "eyelash curler"): 0 the whole kind, as the product itself; 1
+    the head word as the product itself; 2 the kind only as what the product is for (an
+    accessory); 3 not at all. The first mention of the head decides what the product is (a
+    title names its product first: "Empty Deodorant Containers ... for Gel Deodorant")."""
+    title = words(product.title)
+    best = 3
+    for kind in kinds:
+        said = words(kind)
+        at = [i for i, word in enumerate(title) if said and word == said[-1]]
+        if not at:
+            continue
+        first = at[0]
+        after = list(
+            itertools.takewhile(
+                lambda w: w not in _JOINS, title[first + 1 : first + 1 + _ACCESSORY_REACH]
+            )
+        )
+        before = title[max(0, first - _FOR_REACH) : first]
+        if ACCESSORIES & set(after) or _FOR & set(before):
+            best = min(best, 2)
+            continue
+        # (not side by side: "Moisturizer for Face" is a face moisturizer)
+        best = min(best, 0 if set(said) <= set(title) else 1)
+    return best
+
+
 def titled(product: Product, heads: Iterable[str], described: bool = False) -> bool:
     """Whether the product's title (or, `described`, the start of its description) has any
     of these (folded) head words."""
     have = set(words(product.description[:_DESCRIBED] if described else product.title))
-    return any(h in have for h in heads)
+    return any(words(h)[-1:] and words(h)[-1] in have for h in heads)

@@ -141,7 +141,7 @@ def _pick_key(
         key = candidates[0]
     else:
         return None
-    if kind and kind.startswith(TITLE_KIND) and kind.removeprefix(TITLE_KIND) in phrase:
+    if kind and kind.startswith(TITLE_KIND) and words(kind)[-1] in phrase:
         return None  # "human hair wigs" (a Style) is the kind asked for, said in full
     before = tokens[match.start - 1] if match.start else ""
     after = tokens[match.end] if match.end < len(tokens) else ""

@@ -205,7 +205,7 @@ class Vocabulary:
         prices: dict[str, list[float]] = defaultdict(list)
         title_words: Counter[str] = Counter()
         title_pairs: Counter[tuple[str, str]] = Counter()
-        untyped: list[tuple[frozenset[str], tuple[str, ...]]] = []
+        untyped: list[tuple[frozenset[str], frozenset[tuple[str, str]], tuple[str, ...]]] = []
         title_lengths: list[int] = []
         for p in products:
             kind_name = p.attributes.get(TYPE_KEY)
@@ -213,8 +213,9 @@ class Vocabulary:
             title = set(said)
             if not kind_name:
                 keys = tuple(k for k in p.attributes if k.casefold() not in _IGNORED_KEYS)
-                untyped.append((frozenset(title), keys))
-                title_pairs.update(set(itertools.pairwise(said)))
+                pairs = set(itertools.pairwise(said))
+                untyped.append((frozenset(title), frozenset(pairs), keys))
+                title_pairs.update(pairs)
             groups = ["", *p.category_path, *([_type_group(kind_name)] if kind_name else [])]
             vocab.category_sizes.update(groups)
             if p.price is not None:
@@ -297,7 +298,6 @@ class Vocabulary:
             vocab.title_words = frozenset(
                 w for w, n in title_words.items() if n >= _MIN_TITLES and w.isalpha()
             )
-            vocab._count_title_keys(untyped)
             vocab.title_pairs = frozenset(
                 pair
                 for pair, n in title_pairs.items()
@@ -305,6 +305,7 @@ class Vocabulary:
                 and pair[0] in vocab.title_words
                 and pair[1] in vocab.title_words
             )
+            vocab._count_title_keys(untyped)
         return vocab
 
     def has_types(self) -> bool:
@@ -344,12 +345,17 @@ class Vocabulary:
         """Words of its attribute values: they describe many products, never name one."""
         return frozenset(w for vs in self.values.values() for v in vs for w in words(v))
 
-    def _count_title_keys(self, rows: Iterable[tuple[frozenset[str], tuple[str, ...]]]) -> None:
+    def _count_title_keys(
+        self, rows: Iterable[tuple[frozenset[str], frozenset[tuple[str, str]], tuple[str, ...]]]
+    ) -> None:
+        """Per title word, and per two-word kind ("eyelash curler"), how many titles have it
+        and which attributes those products state."""
         counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for title, keys in rows:
-            for word in title & self.title_words:
-                self.title_sizes[word] += 1
-                counts[word].update(keys)
+        for title, pairs, keys in rows:
+            kinds = [*(title & self.title_words), *(" ".join(p) for p in pairs & self.title_pairs)]
+            for kind in kinds:
+                self.title_sizes[kind] += 1
+                counts[kind].update(keys)
         self.title_key_counts = dict(counts)
 
     def compound(self, first: str, head: str) -> bool:
@@ -394,6 +400,18 @@ class Vocabulary:
             head, self._sorted_titles(), scorer=fuzz.ratio, score_cutoff=_NEAR_TITLE_WORD
         )
         return str(near[0]) if near and len(head) >= 5 else None
+
+    def title_kind(self, phrase: str) -> str | None:
+        """The kind a phrase names in a catalogue that names kinds only in titles: its head
+        word, or the word before it with the head where the two stand together in titles
+        ("eyelash curler", "body wash": not every curler or wash)."""
+        head = self.title_head(phrase)
+        said = words(phrase)
+        if head is None or len(said) < 2:
+            return head
+        if (said[-2], head) in self.title_pairs:
+            return f"{said[-2]} {head}"
+        return head
 
     def is_common_word(self, brand: str) -> bool:
         return brand in self.common_brands

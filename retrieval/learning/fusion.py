@@ -30,6 +30,7 @@ HAND_WEIGHTS: dict[str, float] = {
     Signal.DENSE: 0.5,
     Signal.LEXICAL: 0.3,
     Signal.TITLE: 0.15,
+    Signal.TITLE_WORDS: 0.0,
     Signal.FUZZY: 0.2,
     Signal.BRAND: 0.05,
     Signal.ATTRIBUTE: 0.25,

@@ -128,6 +128,7 @@ class FusedRelevance:
             session=session,
             collaborative=collaborative,
             profile=profile,
+            query_idf=index.lexical.idf(query),
         )
         products = [index.products[r] for r in pool]
         features = signal_matrix(

@@ -8,6 +8,9 @@ features all see the same numbers:
 - dense       cosine(query vector, product vector), clipped to [0, 1]
 - lexical     BM25(query, product text) / the catalogue's best BM25 for the query
 - title       1 when the product's whole title appears in the query (as words), else 0
+- title_words the share of the query's words that the title has, each word weighted by its idf
+              (BM25's words, stemmed alike): a product whose name says what was asked ("body
+              wash") leads one whose description only mentions it
 - fuzzy       rapidfuzz partial_ratio(query, title) mapped from [60, 100] to [0, 1] (typos,
               partial titles); 0 below 60
 - brand       1 when the product's brand appears in the query (as words), else 0
@@ -31,6 +34,7 @@ from typing import Protocol
 
 import numpy as np
 
+from retrieval.lexical import query_words
 from retrieval.popularity import Band
 from retrieval.types import Product
 
@@ -42,6 +46,7 @@ class Signal:
     DENSE = "dense"
     LEXICAL = "lexical"
     TITLE = "title"
+    TITLE_WORDS = "title_words"
     FUZZY = "fuzzy"
     BRAND = "brand"
     ATTRIBUTE = "attribute"
@@ -54,6 +59,7 @@ class Signal:
         DENSE,
         LEXICAL,
         TITLE,
+        TITLE_WORDS,
         FUZZY,
         BRAND,
         ATTRIBUTE,
@@ -115,6 +121,7 @@ class ProductTerms:
     title: str
     brand: str
     values: tuple[str, ...]  # one entry per attribute: its whole value and its comma parts
+    title_words: frozenset[str] = frozenset()  # as the lexical index has them (stemmed)
 
     @classmethod
     def of(cls, product: Product) -> ProductTerms:
@@ -128,7 +135,12 @@ class ProductTerms:
                 if 2 < len(p.strip()) <= _MAX_VALUE_CHARS
             ]
             values.append("\x1f".join(p for p in parts if p.strip()))
-        return cls(folded(product.title), folded(product.brand or ""), tuple(values))
+        return cls(
+            folded(product.title),
+            folded(product.brand or ""),
+            tuple(values),
+            frozenset(query_words(product.title)),
+        )
 
 
 def _has(query: str, phrase: str) -> bool:
@@ -148,6 +160,13 @@ def fuzzy_signal(query: str, terms: ProductTerms) -> float:
 
 def brand_signal(query: str, terms: ProductTerms) -> float:
     return 1.0 if _has(query, terms.brand) else 0.0
+
+
+def title_words_signal(idf: Mapping[str, float], terms: ProductTerms) -> float:
+    total = sum(idf.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for word, w in idf.items() if word in terms.title_words) / total
 
 
 def attribute_signal(query: str, terms: ProductTerms) -> float:
@@ -173,6 +192,7 @@ class SignalInputs:
     session: SessionItems = SessionItems()
     collaborative: Similarity | None = None
     profile: Mapping[Band, float] | None = None
+    query_idf: Mapping[str, float] | None = None  # the query's words the catalogue has
 
 
 def signal_matrix(
@@ -196,8 +216,10 @@ def signal_matrix(
         out[:, col[Signal.LEXICAL]] = inputs.lexical[rows] / best
     query = folded(inputs.query)
     terms = terms if terms is not None else [ProductTerms.of(p) for p in products]
+    idf = inputs.query_idf or {}
     for i, t in enumerate(terms):
         out[i, col[Signal.TITLE]] = title_signal(query, t)
+        out[i, col[Signal.TITLE_WORDS]] = title_words_signal(idf, t)
         out[i, col[Signal.FUZZY]] = fuzzy_signal(query, t)
         out[i, col[Signal.BRAND]] = brand_signal(query, t)
         out[i, col[Signal.ATTRIBUTE]] = attribute_signal(query, t)

@@ -99,6 +99,9 @@ def test_ctrl_c_stops_a_slow_answer_then_leaves_cleanly(tmp_path, monkeypatch, d
             "TAILTALK_LLM__BASE_URL": llm.base_url,
             "TAILTALK_LLM__MODEL": llm.model,
             "TAILTALK_LLM__TIMEOUT": "60",
+            # A loaded machine can spend most of the default 20 s deadline before the request
+            # leaves (loading the encoder); the fallback must not beat Ctrl-C to it.
+            "TAILTALK_LLM__TURN_DEADLINE": "120",
         }
         chat = subprocess.Popen(
             [sys.executable, "-m", "ui.cli", "chat"],

@@ -26,6 +26,11 @@ def test_type_attributes_and_budget(vocab):
         ("around $50", 30, 50),  # about a budget: up to it, not a window around it
         ("something for $80", None, 80),
         ("$30 or less", None, 30),
+        ("somewhere in the ten to twenty dollar range", 10, 20),
+        ("between ten and twenty bucks", 10, 20),
+        ("one hundred and twenty dollars max", None, 120),
+        ("entre diez y veinte dólares", 10, 20),
+        ("de diez a veinte dólares", 10, 20),
     ],
 )
 def test_price_expressions(vocab, text, low, high):

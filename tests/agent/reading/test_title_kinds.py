@@ -1,0 +1,70 @@
+"""Kinds named only in titles (the Amazon beauty data): a two-word kind, and how squarely a title
+names the kind asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.reading.parse import parse
+from agent.reading.titles import kind_tier
+from agent.reading.vocabulary import Vocabulary
+from retrieval.types import Product
+
+
+def _curlers() -> Vocabulary:
+    """Hair curlers that state a Hair Type, eyelash curlers that do not."""
+    products = [
+        Product(
+            id=f"h{i}",
+            title=f"Heatless Hair Curlers {i}, Silk Rollers for Long Hair, Sleep In",
+            attributes={"Hair Type": "Straight" if i % 2 else "Wavy,Straight"},
+        )
+        for i in range(8)
+    ]
+    products += [
+        Product(id=f"e{i}", title=f"Glow {i} Eyelash Curler with Refill Pads, Stainless Steel")
+        for i in range(4)
+    ]
+    products += [
+        Product(id=f"d{i}", title=f"Natural Deodorant {i} for Women, Aluminum Free, Unscented")
+        for i in range(4)
+    ]
+    return Vocabulary.from_products(products)
+
+
+def test_a_kind_said_with_the_word_titles_give_it_is_that_kind():
+    vocab = _curlers()
+    assert vocab.title_kind("eyelash curler") == "eyelash curler"
+    assert vocab.title_kind("curlers") == "curler"
+    assert vocab.title_kind("good curler") == "curler"  # "good curler" stands in no title
+
+
+def test_only_what_the_two_word_kind_states_can_filter():
+    # Hair curlers state a Hair Type; eyelash curlers do not, so "straight trash" is slang.
+    vocab = _curlers()
+    text = "i need a eyelash curler that dont pinch, the one i got is straight trash"
+    assert parse(text, vocab).attributes == {}
+    assert parse("hair curlers for straight hair", vocab).attributes["Hair Type"]
+
+
+def test_a_thing_ends_at_a_comma_before_anything():
+    p = parse("I need a deodorant, anything but a spray. aerosols make me cough", _curlers())
+    assert p.things[:1] == ["deodorant"]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "tier"),
+    [
+        ("Eyelash Curler With Refill Pad, Lash Curlers Tool", "eyelash curler", 0),
+        ("Moisturizer for Face, Daily, SPF 30", "face moisturizer", 0),
+        ("Heatless Hair Curlers, Silk Rollers", "eyelash curler", 1),
+        ("Portable Electric Toothbrush Travel Case, Toothbrush Holder", "toothbrush", 2),
+        ("Travel Case for Dyson Supersonic Hair Dryer, Black", "hair dryer", 2),
+        ("Empty Deodorant Containers, 6 Pack, for Gel Deodorant", "deodorant", 2),
+        ("Foundation Brush, Flat Top Kabuki", "foundation", 2),
+        ("Rechargeable Electric Toothbrush for Adults, 8 Heads", "toothbrush", 0),
+        ("Argan Oil Hair Mask for Dry Hair", "eyelash curler", 3),
+    ],
+)
+def test_how_squarely_a_title_names_the_kind(title, kind, tier):
+    assert kind_tier(Product(id="p", title=title), [kind]) == tier
