@@ -198,7 +198,7 @@ def kind_tier(product: Product, kinds: Iterable[str]) -> int:
 
 
 def titled(product: Product, heads: Iterable[str], described: bool = False) -> bool:
-    """Whether the product's title (or, `described`, the start of its description) has any
-    of these (folded) head words."""
+    """Whether the product's title (or, `described`, the start of its description) has the
+    head word of any of these (folded) kinds ("curler" of "eyelash curler")."""
     have = set(words(product.description[:_DESCRIBED] if described else product.title))
-    return any(words(h)[-1:] and words(h)[-1] in have for h in heads)
+    return any((said := words(h)) and said[-1] in have for h in heads)
