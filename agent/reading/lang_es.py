@@ -7,11 +7,12 @@ beauty catalogue's sell; a word not listed is kept as written.
 
 from __future__ import annotations
 
-import functools
 import re
-from functools import cache
+from functools import cache, partial
 
 from number_parser import parse_number
+
+from agent.reading.money import digits_for_words
 
 # Structure: requests, prices, negation, references, intents, gifts, sizes.
 _STRUCTURE: dict[str, str] = {
@@ -845,23 +846,12 @@ def to_english(text: str) -> str:
 
 
 def _numbers(text: str) -> str:
-    def rewrite(match: re.Match[str], text: str) -> str:
-        before, after = text[: match.start()], text[match.end() :]
-        if not (
+    def priced(before: str, said: str, after: str) -> bool:
+        return bool(
             _PRICE_NEAR.search(before)
             or _CURRENCY_AFTER.match(after)
             or _RANGE_TO_PRICE.match(after)  # "de diez a 20 dólares": the range's first end
-        ):
-            return match.group(0)
-        value = parse_number(match.group(0), language="es")
-        if isinstance(value, int):
-            return str(value)
-        # "entre diez y veinte": two numbers joined, not one ("treinta y cinco")
-        parts = [parse_number(p, language="es") for p in re.split(r"\s+y\s+", match.group(0))]
-        if len(parts) > 1 and all(isinstance(v, int) for v in parts):
-            return " y ".join(map(str, parts))
-        return match.group(0)
+        )
 
-    for _ in range(2):  # the second pass reads a range's first end once its second is a number
-        text = _WORDED.sub(functools.partial(rewrite, text=text), text)
-    return text
+    # ("entre diez y veinte": two numbers; "treinta y cinco": one)
+    return digits_for_words(text, _WORDED, priced, partial(parse_number, language="es"), "y")

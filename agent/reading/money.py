@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from number_parser import parse_number
@@ -259,26 +259,49 @@ def _numbers_in_words(text: str) -> str:
     """ "under thirty dollars" -> "under 30 dollars": only runs of number words next to a price
     word or a currency are rewritten, so "the second one" keeps its words."""
 
-    def rewrite(match: re.Match[str], text: str) -> str:
-        before, after = text[: match.start()], text[match.end() :]
-        if not (
+    def priced(before: str, said: str, after: str) -> bool:
+        # (the last: "ten to 20 dollars", a range's first end; "the second one to ..." not)
+        return bool(
             _PRICE_BEFORE.search(before)
             or _PRICE_AFTER.match(after)
-            or (_RANGE_TO_PRICE.match(after) and match.group(0) != "one")
-        ):  # (the last: "ten to 20 dollars", a range's first end; "the second one to ..." not)
-            return match.group(0)
-        said = re.sub(r"^a\s+", "one ", match.group(0).replace("grand", "thousand"))
-        value = parse_number(said)
+            or (_RANGE_TO_PRICE.match(after) and said != "one")
+        )
+
+    def plain(said: str) -> str:
+        return re.sub(r"^a\s+", "one ", said.replace("grand", "thousand"))
+
+    return digits_for_words(text, _WORDED, priced, parse_number, "and", plain)
+
+
+def digits_for_words(
+    text: str,
+    worded: re.Pattern[str],
+    priced: Callable[[str, str, str], bool],
+    parse: Callable[[str], object],
+    joined_by: str,
+    plain: Callable[[str], str] = str,
+) -> str:
+    """Runs of number words (`worded`) that `priced(before, said, after)` takes for an amount
+    become digits, `plain` first making them what `parse` reads. A run that is no one number but
+    two joined by `joined_by` ("between ten and twenty", not "a hundred and twenty") becomes
+    both. The second pass reads a range's first end once its second is a number ("ten to 20
+    dollars")."""
+
+    def rewrite(match: re.Match[str], text: str) -> str:
+        said = match.group(0)
+        if not priced(text[: match.start()], said, text[match.end() :]):
+            return said
+        said = plain(said)
+        value = parse(said)
         if isinstance(value, int):
             return str(value)
-        # "between ten and twenty": two numbers joined, not one ("a hundred and twenty")
-        parts = [parse_number(part) for part in re.split(r"\s+and\s+", said)]
+        parts = [parse(part) for part in re.split(rf"\s+{joined_by}\s+", said)]
         if len(parts) > 1 and all(isinstance(v, int) for v in parts):
-            return " and ".join(map(str, parts))
+            return f" {joined_by} ".join(map(str, parts))
         return match.group(0)
 
-    for _ in range(2):  # the second pass reads a range's first end once its second is a number
-        text = _WORDED.sub(functools.partial(rewrite, text=text), text)
+    for _ in range(2):
+        text = worded.sub(functools.partial(rewrite, text=text), text)
     return text
 
 
