@@ -233,6 +233,8 @@ class Agent:
         result = turn.last_result
         searched = result if isinstance(result, SearchResult) else None
         relaxed = [searched.relaxed] if searched and searched.relaxed else []
+        if searched and searched.met_by_titles:
+            relaxed.append("attributes")  # the search checked them against the titles
         asked_for = searched.requested if searched else []
         cards = Guardrail(self.shop).products(
             turn.recommendations, turn.state.preferences, report, relaxed, asked_for

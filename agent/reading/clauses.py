@@ -151,6 +151,26 @@ def adverb(word: str) -> bool:
 _CLAUSE_END = frozenset({",", ".", ";", "!", "?", "but", "and"})
 
 
+# "must be waterproof", "it has to be dual voltage", "waterproof is a must", "diffuser, non
+# negotiable" (Chinese and Spanish read as "must be" and "a must").
+_MUST_BEFORE = re.compile(
+    r"(?:^| )(?:must|has to|have to|needs to|need it to|got to|gotta|it'?s got to|required to)"
+    r"(?: be| have| come with| include)?(?: for| in| made of| with)?(?: an?| the)?$"
+)
+_MUST_AFTER = re.compile(
+    r"^(?:[a-z]+ ){0,3}?(?:(?:is|are|s) )?(?:a must|must|non ?negotiable|essential|required|"
+    r"mandatory|no matter what)\b"
+)
+
+
+def insisted(match: Match, tokens: list[str]) -> bool:
+    """A value the shopper insists on: "must" (or the like) right before it, "a must" or
+    "non-negotiable" right after it."""
+    before = " ".join(tokens[max(0, match.start - 5) : match.start])
+    after = " ".join(t for t in tokens[match.end : match.end + 5] if t not in (",", "-"))
+    return bool(_MUST_BEFORE.search(before) or _MUST_AFTER.match(after))
+
+
 def hedged(match: Match, tokens: list[str]) -> bool:
     """A value the shopper only hopes for: "ideally industrial", "red if possible"."""
     before = tokens[max(0, match.start - 3) : match.start]

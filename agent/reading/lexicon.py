@@ -23,7 +23,8 @@ ORDINAL = re.compile(
     r"seventh|eighth|ninth|tenth|1st|2nd|3rd|[4-9]th|10th|last|top|former|latter)\s+"
     # "last time", "the first time I", "first of all", "top notch": no position in a list
     r"(?!(?:time|times|year|week|month|night|summer|winter|season|visit|order|purchase|of all"
-    r"|notch|priority|thing|things)\b)"
+    r"|notch|priority|thing|things|thought|thoughts|hand|glance|sight|impression|place|step"
+    r"|date|language|chance|nature|layer|coat|floor|half|day|days|grade|aid|degree)\b)"
     r"(one|ones|option|item|product|pick|result|choice|two|three|four|2|3|4)?\b"
 )
 ORDINAL_ALONE = re.compile(
@@ -198,7 +199,8 @@ RESET = re.compile(
     r"change of plans?|different question|let'?s try something else)\b"
 )
 FRESH = re.compile(
-    r"(?:^|[.!?]\s+|,\s*)(?:(?:hi|hello|hey|actually|ok|okay|now|also|and|so|but|well|oh)[,!]?\s+)*"
+    r"(?:^|[.!?]\s+|,\s*)(?:(?:hi|hello|hey|actually|ok|okay|now|also|and|so|but|well|oh|hmm+|"
+    r"hm+|um+|uh+|just|wait|alright|fine|yeah|nah|no)[,!]?\s+)*"
     r"(?:i(?:'m| am)?\s+(?:also\s+)?(?:need|want|looking for|searching for|after|shopping for|"
     r"in the market for|hunting for)|i'd like|i would like|looking for|show me|find me|"
     r"do you (?:have|sell|carry)|can you (?:recommend|suggest|find)|any suggestions for|"
@@ -283,6 +285,8 @@ GIVEN_UP = re.compile(
     r"|\binstead of\s+(?:my |the |a |an )?[a-z'-]+(?: (?!for\b|to\b|with\b|and\b|but\b|"
     r"because\b|since\b|please\b|i\b)[a-z'-]+)?"
 )
+# A change of mind said in passing: no position in a list ("on second thought"), nothing to search.
+ASIDES = re.compile(r"\b(?:on second thoughts?|come to think of it|thinking about it)\b")
 # "what about the stability kind?": a kind named by the word that sets it apart.
 KIND_BY_WORD = re.compile(
     r"\b(?:what about|how about|and|or|maybe|rather) (?:the |a |an |some )?(?P<word>[a-z-]+) "

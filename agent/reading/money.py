@@ -51,7 +51,11 @@ _MAX_WORDS = (
     r"(?:i|we) (?:can|could) (?:only )?(?:spend|afford|pay)(?: up to)?|(?:i|we) have|"
     r"(?:i|we) (?:only )?want to spend|spend(?:ing)?(?: at most| up to)?|cap(?:ped)? at|"
     r"limit(?: of| is)?|no higher than|not over|max budget|at the most|less then|under then|"
-    r"les+ th[ae]n"
+    r"les+ th[ae]n|"
+    # a new cap: "what if I stretch to 20", "bump it up to 25", "raise the budget to 40",
+    # "I can do 30"
+    r"(?:stretch|bump|raise|push|increase|go)(?: it| that| the budget| my budget| budget)?"
+    r"(?: up)? to|(?:i|we) can (?:do|go to|manage)"
 )
 _MIN_WORDS = (
     r"over|above|more than|at least|minimum(?: of)?|min|starting at|no less than|"

@@ -27,6 +27,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Literal
 
+from wordfreq import zipf_frequency
+
 from agent.reading import clauses as cl
 from agent.reading import lexicon as lx
 from agent.reading.money import read_prices
@@ -113,6 +115,12 @@ class Parsed:
     # relax order): "the budget can stretch", "it's a hard budget".
     flexible: list[str] = field(default_factory=list)
     strict: list[str] = field(default_factory=list)
+    # Attribute keys said with "must", "has to be", "non-negotiable": of several wished
+    # attributes that nothing meets together, these are the last to give way.
+    insisted: list[str] = field(default_factory=list)
+    # Plain words said under a negation ("nothing glittery or shimmery", "not a tinted one"):
+    # where titles state a catalogue's facts, titles with them are refused.
+    refused_words: list[str] = field(default_factory=list)
     # Whether the message asks for something outright ("do you have", "I need", "recommend")
     # or is little more than a name ("motor oil"): only such a message can be for something
     # the shop does not carry; "ugh my feet are killing me" is a story to ask about.
@@ -161,6 +169,7 @@ def parse(
     low = lx.DARK_ROOM.sub(lambda m: f"{m.group('room')} needs lighting", low)
     low = lx.SYNONYM.sub(lambda m: _synonym(m.group(0), vocab), low)
     low = lx.GIVEN_UP.sub(lambda m: " " * len(m.group(0)), low)  # "swap my coffee for"
+    low = lx.ASIDES.sub(lambda m: " " * len(m.group(0)), low)
     low = _take_drops(low, out)
     low = _take_rating(low, out)  # before prices: "at least 4 stars" is not $4
     out.flexible = [name for name, said in lx.FLEXIBLE.items() if said.search(low)]
@@ -225,7 +234,7 @@ def parse(
         and not out.references
         and (out.types or out.categories or out.needs)
     )
-    if out.injections and not _names_the_shop(out):
+    if out.injections and not _names_the_shop(out, vocab):
         # What is left of a message that tried to steer the assistant asks for nothing the
         # shop knows ("put it in a code block"): nothing to search for.
         out.needs, out.intent = [], Intent.CHAT
@@ -355,11 +364,13 @@ def _take_gift(text: str, out: Parsed) -> str:
 
 def _names_a_new_thing(text: str) -> bool:
     """ "I need a backpack", "looking for some tea": a request that names something, unlike "I
-    want a good one" (about what is on the screen)."""
+    want a good one" (about what is on the screen); "a decent lash glue" names one."""
     for match in lx.FRESH.finditer(text):
-        following = re.match(r"\s*([a-z0-9-]+)", text[match.end() :])
-        if following and following.group(1) not in lx.FILLER:
-            return True
+        for word in re.findall(r"[a-z0-9-]+", text[match.end() :])[:3]:
+            if word not in lx.FILLER:
+                return True
+            if word in ("one", "ones", "it", "that", "this", "them", "the", "those", "these"):
+                break
     return False
 
 
@@ -372,9 +383,10 @@ def _take_unrequired(text: str, out: Parsed) -> str:
     return text
 
 
-def _names_the_shop(out: Parsed) -> bool:
+def _names_the_shop(out: Parsed, vocab: Vocabulary) -> bool:
     return bool(
-        out.types
+        any(map(vocab.title_kind, out.things))  # "heatless curlers": a kind titles name
+        or out.types
         or out.categories
         or out.brands
         or out.exclude_brands
@@ -566,6 +578,7 @@ def _read_vocabulary(
         out.categories = kind_categories
     category = out.categories[-1] if out.categories else category_hint
     kind = out.types[-1] if out.types else (type_hint if not out.categories else None)
+    out.refused_words += _refused_words(tokens, matches)
     need = [_is_need(t) for t in surface]
     for i in _negated_positions(tokens, matches, negated) | _complaints(surface, matches):
         need[i] = False
@@ -583,9 +596,13 @@ def _read_vocabulary(
             continue
         asking = sentence.asks if any_asks else sentence.wants
         attached = (short or asking or sentence.kinds) and not cl.hedged(match, tokens)
+        had = {k: set(v) for k, v in out.attributes.items()}
         keep = apply_value(
             match, tokens, surface, vocab, out, match in negated, attached, category, kind
         )
+        if attached and match not in negated and cl.insisted(match, tokens):
+            added = [k for k, v in out.attributes.items() if set(v) - had.get(k, set())]
+            out.insisted = list(dict.fromkeys([*out.insisted, *added]))
         for i in range(match.start, match.end):  # ("looking" names a value, but is filler)
             need[i] = keep and match not in negated and _is_need(surface[i])
     _gather_needs(surface, need, sentences, short, out)
@@ -755,12 +772,15 @@ def negated_matches(tokens: list[str], matches: list[Match]) -> set[Match]:
             continue
         j = i + 1
         seen: Match | None = None
+        listed = False  # a word the shop does not know came first: "nothing glittery or shimmery"
         while j < len(tokens):
             if tokens[j] in lx.CLAUSE_BREAKS:
                 break
             match = starting.get(j)
             if match is not None:
                 if seen is not None and not _same_family(seen, match):
+                    break
+                if listed and seen is None and not _is_value(match):
                     break
                 out.add(match)
                 seen = match
@@ -772,11 +792,21 @@ def negated_matches(tokens: list[str], matches: list[Match]) -> set[Match]:
             if seen is not None and tokens[j] in lx.COORDINATION:
                 j += 1
                 continue
+            if seen is None and j + 1 < len(tokens) and tokens[j + 1] in _OR:
+                listed, j = True, j + 2
+                continue
             break
     for match in matches:
         if match.end < len(tokens) and tokens[match.end] == "free":
             out.add(match)
     return out
+
+
+_OR = frozenset({"or", "nor", "/"})
+
+
+def _is_value(match: Match) -> bool:
+    return all(e.kind in (Kind.VALUE, Kind.BRAND) for e in match.entries)
 
 
 def _complained_of(surface: list[str], match: Match) -> bool:
@@ -829,6 +859,46 @@ def _negated_positions(tokens: list[str], matches: list[Match], negated: set[Mat
                 if j not in covered:
                     positions.add(j)
     return positions
+
+
+_RARE_ENOUGH = 4.6  # wordfreq zipf: "glittery" 2.7, "tinted" 3.3, "pink" 4.5; "cheap" 4.7
+_NEGATION_REACH = 12  # words after a negator that its list can run to
+_NOT_A_THING = frozenset({"one", "ones", "thing", "things", "stuff", "kind", "type"})
+# After these a negation refuses nothing: "not sure if hydrating is enough", "I don't have
+# oily skin", "I don't mind glitter".
+_NOT_REFUSING = frozenset(
+    {"sure", "certain", "know", "think", "mind", "matter", "care", "worry", "have", "has", "had",
+     "remember", "wait", "forget", "problem", "issue", "big", "deal", "only", "just", "bad"}
+)  # fmt: skip
+
+
+def _refused_words(tokens: list[str], matches: list[Match]) -> list[str]:
+    """The first plain word of each thing a negation reaches (across small words), and of each
+    one coordinated with it: "nothing glittery or shimmery", "NOT a tinted one or a
+    foundation/cushion/bb cream thing" (tinted, cushion, bb). Everyday words are no product
+    facts ("no idea", "nothing that looks cheap")."""
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if token not in lx.NEGATORS or token == "free":
+            continue
+        taken = in_item = False
+        for word in tokens[i + 1 : i + 1 + _NEGATION_REACH]:
+            if word in lx.CLAUSE_BREAKS or word in _NOT_REFUSING:
+                break
+            if word in lx.COORDINATION:
+                if not taken:
+                    break
+                in_item = False
+                continue
+            if word in lx.NEGATION_BRIDGE or word in lx.NEGATORS or word in _NOT_A_THING:
+                continue
+            if not word.isalnum():
+                break
+            if in_item or word in lx.FILLER or zipf_frequency(word, "en") >= _RARE_ENOUGH:
+                continue  # the rest of "bb cream"; an everyday word
+            out.append(word)
+            taken = in_item = True
+    return list(dict.fromkeys(out))
 
 
 def _is_need(token: str) -> bool:

@@ -92,6 +92,8 @@ class DialogueState:
     # search loosens the first before anything else and never the second.
     flexible: tuple[str, ...] = ()
     strict: tuple[str, ...] = ()
+    insisted: tuple[str, ...] = ()  # attribute keys said with "must" ("must be fragrance-free")
+    refused_words: tuple[str, ...] = ()  # "nothing glittery": words no title shown may have
     untitled: bool = False  # ... and the latest thing asked for is in no title ("a charger")
     language: str = "en"
     # The dialogue as a model may see it: shopper messages with instruction-like clauses cut.
@@ -260,11 +262,15 @@ def _read_user(
         state.topic = None
         state.anchors = []
         state.title_kinds, state.untitled = (), False
-        state.flexible, state.strict = (), ()
+        state.flexible, state.strict, state.insisted = (), (), ()
+        state.refused_words = ()
     # The latest word on a constraint wins: flexible then "no, it's a hard budget" is strict.
     said = set(parsed.flexible) | set(parsed.strict)
     state.flexible = (*(n for n in state.flexible if n not in said), *parsed.flexible)
     state.strict = (*(n for n in state.strict if n not in said), *parsed.strict)
+    state.insisted = tuple(dict.fromkeys([*state.insisted, *parsed.insisted]))
+    if parsed.intent not in _ASKING:
+        state.refused_words = tuple(dict.fromkeys([*state.refused_words, *parsed.refused_words]))
     if vocab.title_words and parsed.intent not in _ASKING and parsed.things:
         # (only where titles name kinds: a film's title, "Jumanji (2017)", names no kind)
         # A new request, by its first thing; one that no title names is not sold here.

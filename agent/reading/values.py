@@ -143,6 +143,8 @@ def _pick_key(
         return None
     if kind and kind.startswith(TITLE_KIND) and words(kind)[-1] in phrase:
         return None  # "human hair wigs" (a Style) is the kind asked for, said in full
+    if kind and kind.startswith(TITLE_KIND) and set(phrase) <= set(words(kind[len(TITLE_KIND) :])):
+        return None  # "eyeshadow" of "eyeshadow palette" names the kind, no "Cream Eyeshadow" form
     before = tokens[match.start - 1] if match.start else ""
     after = tokens[match.end] if match.end < len(tokens) else ""
     if not named and (vocab.compound(before, phrase[0]) or vocab.compound(phrase[-1], after)):

@@ -77,6 +77,12 @@ class SearchProductsArgs(BaseModel):
         default_factory=list,
         description='constraints the shopper insists on ("must be under $50"): never loosened',
     )
+    never_relax_attributes: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description='attribute keys the shopper insists on ("must be waterproof"): when nothing '
+        "meets every wished attribute, the others give way first",
+    )
     language: Literal["en", "es", "zh"] | None = Field(
         default=None, description="the shopper's language; product reasons are written in it"
     )
@@ -174,6 +180,9 @@ class SearchResult(ToolResult):
     # Nothing met every constraint: these products break only this one (a Preferences field
     # name: "attributes", "max_price", "brands", "product_types", ...).
     relaxed: str | None = None
+    # Wished attributes no product lists, met by what the products' titles say ("Magnetic
+    # Eyelashes" for "the magnetic kind"): the attribute keys.
+    met_by_titles: list[str] = Field(default_factory=list)
     # The shop does not sell that kind of product; the categories nearest to what was asked.
     not_carried: bool = False
     closest: list[str] = Field(default_factory=list)

@@ -80,10 +80,21 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
             notes=notes,
         )
     relaxed = None
+    met_by_titles: list[str] = []
+    if not ranked and turn.state.title_kinds:
+        ranked, loosened = _said_in_titles(shop, query, filters, turn, like)
+        if ranked:
+            met_by_titles = [k for k in filters.attributes if k not in loosened.attributes]
+            filters = loosened
     if not ranked and not requested:
         refused = _refused(state, asked, requested)
         order = relax_order(args.relax_first, args.never_relax)
-        ranked, relaxed, filters = _relaxed(shop, query, filters, turn, like, refused, order)
+        insisted = frozenset(
+            _canonical_key(k, shop.vocabulary) or k for k in args.never_relax_attributes
+        )
+        ranked, relaxed, filters = _relaxed(
+            shop, query, filters, turn, like, refused, order, insisted
+        )
     if state.parsed.cheapest and ranked:
         # The cheapest the shop has, shown before or not (only what was refused stays out).
         every = filters.model_copy(update={"exclude_ids": _refused(state, asked, requested)})
@@ -113,6 +124,7 @@ def search_products(box: Toolbox, args: SearchProductsArgs, turn: Turn) -> Searc
         products=[ProductSummary.of(c) for c in cards],
         applied_filters=filters.model_dump(exclude_defaults=True, mode="json"),
         relaxed=relaxed,
+        met_by_titles=met_by_titles,
         requested=[pid for pid in requested if pid in ranks or pid in {c.id for c in cards}],
         notes=notes,
     )
@@ -142,19 +154,41 @@ def _find(
         seen = {r.candidate.product.id for r in wide}
         more = shop.search(named, filters, wide_k, turn.context, like)
         wide += [r for r in more if r.candidate.product.id not in seen]
-    # A value refused ("nothing glittery") is refused in the title too, where such a
-    # catalogue states most of its facts.
+    # A value refused ("nothing shimmery") or a plain word said under a negation ("nothing
+    # glittery") is refused in the title too, where such a catalogue states most of its facts.
     refused = {
         word
         for values in filters.exclude_attributes.values()
         for value in values
         if len(words(value)) == 1
         for word in words(value)
-    }
-    wide = [r for r in wide if not refused & set(words(r.candidate.product.title))]
+    } | set(turn.state.refused_words)
+    stems = tuple(_stem(w) for w in refused)
+    wide = [r for r in wide if not _has_stem(r.candidate.product.title, stems)]
     kept = _squarely(wide, kinds)
     kept = kept or [r for r in wide if titled(r.candidate.product, kinds, described=True)]
     return [replace(r, rank=i) for i, r in enumerate(kept[:k], start=1)]
+
+
+def _stem(word: str) -> str:
+    """ "glittery" -> "glitter", "tinted" -> "tint", "sprays" -> "spray": what a title's
+    word for the same thing starts with."""
+    for end in ("ing", "ed", "y", "es", "s"):
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            return word[: -len(end)]
+    return word
+
+
+def _has_stem(title: str, stems: Sequence[str]) -> bool:
+    """Whether the title says one of the refused things ("Paraben Free", "No Glitter" do not)."""
+    said = words(title)
+    return any(
+        w.startswith(s)
+        and said[i + 1 : i + 2] != ["free"]
+        and said[i - 1 : i] not in (["no"], ["non"], ["without"], ["zero"])
+        for i, w in enumerate(said)
+        for s in stems
+    )
 
 
 def _squarely(wide: list[Ranked], kinds: Sequence[str]) -> list[Ranked]:
@@ -204,12 +238,14 @@ def _relaxed(
     like: Sequence[str],
     refused: frozenset[str],
     order: Sequence[str] = RELAX_ORDER,
+    insisted: frozenset[str] = frozenset(),
 ) -> tuple[list[Ranked], str | None, SearchFilters]:
     """The closest results when nothing meets every constraint: those that break only one,
     the first of `order` that brings any (nearest price first when it is the budget);
-    new products first, else ones shown before (never the `refused`)."""
+    new products first, else ones shown before (never the `refused`). Of several wished
+    attributes, the `insisted` ones give way last."""
     for name in order:
-        for tries in _loosenings(filters, name):
+        for tries in _loosenings(filters, name, insisted):
             found = []
             for loosened in tries:
                 ranked = _find(shop, query, loosened, turn, like, turn.k * 4)
@@ -229,9 +265,38 @@ def _relaxed(
     return [], None, filters
 
 
-def _loosenings(filters: SearchFilters, name: str) -> list[list[SearchFilters]]:
+def _said_in_titles(
+    shop: Shop, query: str, filters: SearchFilters, turn: Turn, like: Sequence[str]
+) -> tuple[list[Ranked], SearchFilters]:
+    """Where titles state a catalogue's facts, a wished value no product lists among its
+    attributes may stand in its titles ("the magnetic kind": Magnetic Eyelashes): those
+    products meet it, with no constraint loosened."""
+    wished = {k: v for k, v in filters.attributes.items() if k != TYPE_KEY}
+    if not wished:
+        return [], filters
+    loosened = without(filters, "attributes")
+    found = _find(shop, query, loosened, turn, like, turn.k * 4)
+
+    def states(title: str, value: str) -> bool:  # every word of the value, in any form
+        said = {_stem(t) for t in words(title)}
+        return all(_stem(w) in said for w in words(value))
+
+    kept = [
+        r
+        for r in found
+        if all(any(states(r.candidate.product.title, v) for v in vs) for vs in wished.values())
+    ]
+    if not kept:
+        return [], filters
+    return [replace(r, rank=i) for i, r in enumerate(kept[: turn.k], start=1)], loosened
+
+
+def _loosenings(
+    filters: SearchFilters, name: str, insisted: frozenset[str] = frozenset()
+) -> list[list[SearchFilters]]:
     """The ways to leave out one of the shopper's constraints, smallest first: of several
-    wished attributes, any one of them ("waterproof, in white": white, or waterproof), then
+    wished attributes, any one of them ("waterproof, in white": white, or waterproof), those
+    not insisted on first ("must be fragrance-free, for sensitive skin": the skin type), then
     all of them."""
     loosened = without(filters, name)
     if loosened == filters:
@@ -239,13 +304,19 @@ def _loosenings(filters: SearchFilters, name: str) -> list[list[SearchFilters]]:
     wished = [k for k in filters.attributes if k != TYPE_KEY]
     if name != "attributes" or len(wished) < 2:
         return [[loosened]]
-    one_less = [
-        filters.model_copy(
-            update={"attributes": {k: v for k, v in filters.attributes.items() if k != key}}
-        )
-        for key in wished
-    ]
-    return [one_less, [loosened]]
+
+    def one_less(keys: list[str]) -> list[SearchFilters]:
+        return [
+            filters.model_copy(
+                update={"attributes": {k: v for k, v in filters.attributes.items() if k != key}}
+            )
+            for key in keys
+        ]
+
+    free = [k for k in wished if k not in insisted]
+    if free and len(free) < len(wished):
+        return [one_less(free), one_less([k for k in wished if k in insisted]), [loosened]]
+    return [one_less(wished), [loosened]]
 
 
 def relax_order(first: Sequence[str], never: Sequence[str]) -> tuple[str, ...]:
@@ -376,6 +447,7 @@ def search_arguments(state: DialogueState) -> SearchProductsArgs:
             "similar_to": similar_to(state),
             "relax_first": [n for n in state.flexible if n not in state.strict],
             "never_relax": list(state.strict),
+            "never_relax_attributes": list(state.insisted),
         }
     )
 
