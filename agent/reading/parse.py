@@ -863,7 +863,6 @@ def _negated_positions(tokens: list[str], matches: list[Match], negated: set[Mat
 
 _RARE_ENOUGH = 4.6  # wordfreq zipf: "glittery" 2.7, "tinted" 3.3, "pink" 4.5; "cheap" 4.7
 _NEGATION_REACH = 12  # words after a negator that its list can run to
-_NOT_A_THING = frozenset({"one", "ones", "thing", "things", "stuff", "kind", "type"})
 # After these a negation refuses nothing: "not sure if hydrating is enough", "I don't have
 # oily skin", "I don't mind glitter".
 _NOT_REFUSING = frozenset(
@@ -890,7 +889,7 @@ def _refused_words(tokens: list[str], matches: list[Match]) -> list[str]:
                     break
                 in_item = False
                 continue
-            if word in lx.NEGATION_BRIDGE or word in lx.NEGATORS or word in _NOT_A_THING:
+            if word in lx.NEGATION_BRIDGE or word in lx.NEGATORS:
                 continue
             if not word.isalnum():
                 break

@@ -277,15 +277,14 @@ def _said_in_titles(
     loosened = without(filters, "attributes")
     found = _find(shop, query, loosened, turn, like, turn.k * 4)
 
-    def states(title: str, value: str) -> bool:  # every word of the value, in any form
-        said = {_stem(t) for t in words(title)}
-        return all(_stem(w) in said for w in words(value))
+    def states(r: Ranked) -> bool:  # for each key, every word of one value, in any form
+        said = {_stem(t) for t in words(r.candidate.product.title)}
+        return all(
+            any(all(_stem(w) in said for w in words(v)) for v in values)
+            for values in wished.values()
+        )
 
-    kept = [
-        r
-        for r in found
-        if all(any(states(r.candidate.product.title, v) for v in vs) for vs in wished.values())
-    ]
+    kept = [r for r in found if states(r)]
     if not kept:
         return [], filters
     return [replace(r, rank=i) for i, r in enumerate(kept[: turn.k], start=1)], loosened
