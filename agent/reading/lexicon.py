@@ -168,7 +168,9 @@ INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("again", re.compile(r"\b(?:show|see|list)\b.{0,15}\bagain\b|\bprevious (?:list|results|"
                          r"ones|products)\b|\bgo back\b|\bthe (?:earlier|first) list\b")),
     ("reject", re.compile(r"\b(?:don'?t|do not|dont) (?:like|want|need|love)\b|\bnot (?:the|that|"
-                          r"this)\b|\bno to\b|\bremove\b|\bhate\b|\bskip\b|\bnot interested\b"
+                          # "not that blue hospital stuff" refuses a kind, not a shown one
+                          r"this)\b(?![\w ]{0,30}\b(?:stuff|kind|type|sort|look)\b)"
+                          r"|\bno to\b|\bremove\b|\bhate\b|\bskip\b|\bnot interested\b"
                           r"|\bnot a fan\b|\bnot for me\b|\bnope\b|\bugly\b")),
     ("similar", re.compile(r"\b(?:something|anything|more|others?|ones?|items?|products?)\s+"
                            r"(?:like|similar)\b|\bsimilar\b|\blike (?:that|this|it|the)\b|"

@@ -20,7 +20,7 @@ from agent.reading.parse import Intent, Parsed, parse
 from agent.reading.references import another_size, pick_by_price, pick_by_words
 from agent.reading.titles import name_span
 from agent.reading.translate import detect_language, to_english, untranslated
-from agent.reading.vocabulary import Vocabulary, words
+from agent.reading.vocabulary import Kind, Vocabulary, words
 from agent.render import format_price
 from agent.types import TYPE_KEY, Message, Outcome, Preferences
 from retrieval.types import Product
@@ -275,7 +275,9 @@ def _read_user(
         # (only where titles name kinds: a film's title, "Jumanji (2017)", names no kind)
         # A new request, by its first thing; one that no title names is not sold here.
         head = parsed.title_head(vocab)
-        if head or not state.title_kinds or parsed.fresh_request:
+        if head and not parsed.fresh_request and _of_the_kind(head, state.title_kinds, vocab):
+            pass  # "the cream kind" of blush: titles say "Cream Blush", so still a blush
+        elif head or not state.title_kinds or parsed.fresh_request:
             state.title_kinds = (head,) if head else ()
             # (a story's words are no request; an untranslated word may name what it sells)
             state.untitled = (
@@ -560,3 +562,12 @@ def _add(existing: Sequence[str], new: Sequence[str]) -> tuple[str, ...]:
 
 def _add_one(existing: list[str], item: str) -> list[str]:
     return existing if item in existing else [*existing, item]
+
+
+def _of_the_kind(word: str, kinds: Sequence[str], vocab: Vocabulary) -> bool:
+    """Whether a title word said in a refinement names a kind of the kind asked for: it stands
+    before the kind's head word in titles ("gel" of nail polish), or it names a value ("the
+    cream kind" of blush: Item Form: Cream)."""
+    if any(entry.kind is Kind.VALUE for entry in vocab.phrases.get((word,), ())):
+        return bool(kinds)
+    return any((said := words(kind)) and (word, said[-1]) in vocab.title_pairs for kind in kinds)

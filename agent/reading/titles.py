@@ -167,14 +167,20 @@ _FOR = frozenset({"for", "compatible", "fit", "fits", "fitting"})
 _JOINS = frozenset({"with", "and", "by", "in", "of", "plus", "for"})  # "Curler with Refill Pads"
 _FOR_REACH = 4  # "Case for Dyson Supersonic Hair Dryer": "for" four words before "dryer"
 _ACCESSORY_REACH = 2  # "Toothbrush Travel Case": the accessory two words after
+# "Makeup Brushes Set ... Foundation Concealer": an accessory among a title's first words names
+# the product, when it is not part of the kind's own name ("Hair Brush Straightener").
+_LEADING = 3
+# (not words that also name products of their own: "Face Cleaner", "Callus Remover", "Head &
+# Shoulders", "Refill Lotion")
+_LEADING_ACCESSORIES = ACCESSORIES - frozenset(words("cleaner remover head bit refill replacement"))
 
 
 def kind_tier(product: Product, kinds: Iterable[str]) -> int:
     """How squarely the product's title names one of the kinds asked for (folded; one word, or
     a modifier and a head word: "eyelash curler"): 0 the whole kind, as the product itself; 1
     the head word as the product itself; 2 the kind only as what the product is for (an
-    accessory); 3 not at all. The first mention of the head decides what the product is (a
-    title names its product first: "Empty Deodorant Containers ... for Gel Deodorant")."""
+    accessory); 3 not at all. The first mention of the head decides what the product is, and
+    a title names its product first ("Empty Deodorant Containers ... for Gel Deodorant")."""
     title = words(product.title)
     best = 3
     for kind in kinds:
@@ -189,7 +195,8 @@ def kind_tier(product: Product, kinds: Iterable[str]) -> int:
             )
         )
         before = title[max(0, first - _FOR_REACH) : first]
-        if ACCESSORIES & set(after) or _FOR & set(before):
+        leading = title[: min(_LEADING, first - 1)]
+        if ACCESSORIES & set(after) or _FOR & set(before) or _LEADING_ACCESSORIES & set(leading):
             best = min(best, 2)
             continue
         # (not side by side: "Moisturizer for Face" is a face moisturizer)

@@ -125,6 +125,7 @@ _EVERYDAY_WORD = 3.0  # wordfreq zipf: "charger" 3.3, "scrunchy" 1.6
 # the value: "good" (Starring: Meagan Good) 6.1, "movie" (Monster Movie) 5.2, "heard" 5.3,
 # against "chicken" (Chicken & Rice) 4.6, "coconut" 3.9, "cork" 3.7, "nonstick" 2.3.
 _EVERYDAY_VALUE_WORD = 5.0
+_FEW_VALUES = 12  # a key's values, few enough that "warm" beside "light" tells which one
 # Keys whose values name individuals: at least this many values, this many per mention
 # (films: Starring 8,977 values over 19,360 mentions; beauty's Color 239 over 644).
 _INDIVIDUAL_VALUES = 1000
@@ -475,11 +476,20 @@ class Vocabulary:
             folded = words(value)
             if len(folded) < 2:
                 continue
+            acronyms = set(words(" ".join(w for w in value.split() if w.isupper())))
             for word in folded:
-                taken = (word,) in self.phrases or word in key_words
-                if len(word) < 4 or word in _GENERIC_WORDS or taken or _everyday(word):
+                entry = Entry(Kind.VALUE, value, key=key)
+                if word in _GENERIC_WORDS and len(values) <= _FEW_VALUES:
+                    # "warm light" (Light Color: Warm White): an everyday word beside a word
+                    # of its key, where the key has a few values to tell apart
+                    for said in set(words(key)) - {word}:
+                        self.phrases.setdefault((word, said), []).append(entry)
                     continue
-                self.phrases.setdefault((word,), []).append(Entry(Kind.VALUE, value, key=key))
+                taken = (word,) in self.phrases or word in key_words
+                short = len(word) < 4 and word not in acronyms  # "EVA" of EVA Foam is a word
+                if short or taken or _everyday(word):
+                    continue
+                self.phrases.setdefault((word,), []).append(entry)
 
     def values_with(self, key: str, said: Sequence[str]) -> list[str]:
         """Every value of `key` holding all the words said ("cast iron": Cast Iron and

@@ -3,11 +3,17 @@ names the kind asked for."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from agent.reading.catalogue import StaticCatalogue
 from agent.reading.parse import parse
+from agent.reading.state import read_dialogue
 from agent.reading.titles import kind_tier
 from agent.reading.vocabulary import Vocabulary
+from agent.types import Message
+from retrieval.popularity import Band
+from retrieval.rerank.base import Candidate, Ranked
 from retrieval.types import Product
 
 
@@ -64,7 +70,42 @@ def test_a_thing_ends_at_a_comma_before_anything():
         ("Foundation Brush, Flat Top Kabuki", "foundation", 2),
         ("Rechargeable Electric Toothbrush for Adults, 8 Heads", "toothbrush", 0),
         ("Argan Oil Hair Mask for Dry Hair", "eyelash curler", 3),
+        # a title names its product first: a brush set that lists what it is for
+        ("DOYIZZ Makeup Brushes Set, Foundation Concealer Eye Shadow", "concealer", 2),
+        ("Hair Brush Straightener, Ceramic, Dual Voltage", "hair straightener", 0),
+        ("Concealer Cream, Makeup Concealer for Dark Circles", "concealer", 0),
     ],
 )
 def test_how_squarely_a_title_names_the_kind(title, kind, tier):
     assert kind_tier(Product(id="p", title=title), [kind]) == tier
+
+
+def _ranked(titles: list[str]) -> list[Ranked]:
+    return [
+        Ranked(Candidate(Product(id=f"p{i}", title=t), 1.0, np.zeros(2), Band.TAIL), i + 1)
+        for i, t in enumerate(titles)
+    ]
+
+
+def test_a_refinement_by_a_kind_of_the_kind_keeps_the_kind():
+    products = [
+        Product(
+            id=f"b{i}",
+            title=f"Glow {i} Blush, Long Lasting Cheek Color for All Skin",
+            attributes={"Item Form": form},
+        )
+        for i, form in enumerate(["Cream", "Powder", "Cream", "Powder", "Liquid", "Cream"])
+    ]
+    products += [
+        Product(id=f"c{i}", title=f"Night Cream {i}, Face Moisturizer for Dry Skin, Fragrance Free")
+        for i in range(4)
+    ]
+    catalogue = StaticCatalogue(products, Vocabulary.from_products(products))
+    first = [Message(role="user", content="looking for blush")]
+    assert read_dialogue(first, catalogue).title_kinds == ("blush",)
+    then = [
+        *first,
+        Message(role="assistant", content="Here are 5 products."),
+        Message(role="user", content="the cream ones please"),
+    ]
+    assert read_dialogue(then, catalogue).title_kinds == ("blush",)
