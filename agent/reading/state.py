@@ -275,9 +275,11 @@ def _read_user(
         # (only where titles name kinds: a film's title, "Jumanji (2017)", names no kind)
         # A new request, by its first thing; one that no title names is not sold here.
         head = parsed.title_head(vocab)
-        if head and not parsed.fresh_request and _of_the_kind(head, state.title_kinds, vocab):
-            pass  # "the cream kind" of blush: titles say "Cream Blush", so still a blush
-        elif head or not state.title_kinds or parsed.fresh_request:
+        # ("the cream kind" of blush: titles say "Cream Blush", so still a blush)
+        same_kind = (
+            head and not parsed.fresh_request and _of_the_kind(head, state.title_kinds, vocab)
+        )
+        if not same_kind and (head or not state.title_kinds or parsed.fresh_request):
             state.title_kinds = (head,) if head else ()
             # (a story's words are no request; an untranslated word may name what it sells)
             state.untitled = (
