@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from agent.carried import calibrated_floor
+from agent.carried import calibrated_floor, foreign_kinds
 from agent.reading.catalogue import families, family_of
 from agent.reading.state import ReadingOptions
 from agent.reading.titles import TitleIndex
@@ -36,6 +36,7 @@ class Shop:
         self._title_index = TitleIndex(())
         self._families: dict[tuple[str, str], list[str]] = {}
         self._floor: float | None = None
+        self._foreign: tuple[tuple[str, ...], ...] = ()
         self._floor_lock = threading.Lock()
 
     def _refresh(self) -> None:
@@ -50,6 +51,7 @@ class Shop:
                 frozenset(self._vocabulary.type_words),
             )
             self._families = families(index.products)
+            self._foreign = foreign_kinds(index.products)
             self._floor = None
             self._seen_index = index
 
@@ -57,6 +59,12 @@ class Shop:
     def vocabulary(self) -> Vocabulary:
         self._refresh()
         return self._vocabulary
+
+    @property
+    def foreign_kinds(self) -> tuple[tuple[str, ...], ...]:
+        """Kinds other shops sell that none of this shop's titles name (agent/carried.py)."""
+        self._refresh()
+        return self._foreign
 
     @property
     def bands(self) -> PopularityBands:

@@ -13,6 +13,7 @@ from agent.prompts import phrases
 from agent.reading import lexicon as lx
 from agent.reading.parse import Intent
 from agent.reading.state import DialogueState
+from agent.reading.translate import native_name
 from agent.render import format_price
 from agent.shop import Shop
 from agent.tools.models import (
@@ -115,6 +116,7 @@ def _search_reply(state: DialogueState, result: SearchResult, shop: Shop) -> str
         parsed = state.parsed
         named = parsed.things or parsed.needs or list(prefs.needs[-1:])
         asked = named[0] if named else parsed.english
+        asked = native_name(asked, language) or asked  # read in English, said in theirs
         closest = joined([kind_of_category(c, language) for c in result.closest], language)
         return say("not_carried", asked, closest)
     limits = constraints(prefs, language)

@@ -100,7 +100,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # "花香的也不要", floral ones are not wanted either: the negation follows what it negates.
     (r"([^\s的，,。！!？?]{1,4})的(?:也|都)(?:不要|不想要|不行|不用)", r" no \1 "),
     (r"(?:不要|不想要|别要|别给我|不含|不带|没有|不需要|不能有|不用|避免|除了)", " no "),
-    (r"不是", " not "),
+    (r"(?:只要)?(?:别是|不是)", " not "),  # "只要别是粉状的": as long as it is not powder
     (r"对(.+?)过敏", r" allergic to \1 "),
     (r"无(?=[\u4e00-\u9fff])", " no "),
     # Intents.
@@ -299,6 +299,10 @@ PRODUCTS: dict[str, str] = {
     "手工皂": "handmade soap",
     "跑步": "running", "健身房": "gym", "健身": "gym", "运动": "sports", "锻炼": "exercise", "出汗": "sweat",
     "自行车头盔": "bike helmet", "骑行头盔": "bike helmet", "头盔": "helmet", "自行车": "bike", "骑行": "cycling",
+    "粉状": "powder", "粉质": "powder", "膏状": "cream", "霜状": "cream", "液体": "liquid",
+    "液态": "liquid", "啫喱": "jelly", "果冻": "jelly",
+    "电动牙刷": "electric toothbrush", "牙刷": "toothbrush", "蛋白粉": "protein powder",
+    "乳清蛋白": "whey protein", "打印机": "printer", "墨盒": "ink cartridge", "床垫": "mattress",
     "热水壶": "kettle", "水壶": "kettle", "不掉": "that stay in", "床头灯": "bedside lamp", "床头": "bedside",
     "看书": "reading", "阅读": "reading", "失眠": "trouble sleeping", "睡不着": "trouble sleeping",
     "脱咖啡因": "decaf", "德牧": "large dog", "金毛": "large dog", "拉布拉多": "large dog", "耐咬": "tough",

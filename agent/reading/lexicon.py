@@ -288,7 +288,12 @@ GIVEN_UP = re.compile(
     r"because\b|since\b|please\b|i\b)[a-z'-]+)?"
 )
 # A change of mind said in passing: no position in a list ("on second thought"), nothing to search.
-ASIDES = re.compile(r"\b(?:on second thoughts?|come to think of it|thinking about it)\b")
+ASIDES = re.compile(
+    r"\b(?:on second thoughts?|come to think of it|thinking about it|"
+    # greetings: "good morning" asks for no morning anything
+    r"good (?:morning|afternoon|evening)|(?:hi|hello|hey) (?:there|guys|team|all)|"
+    r"happy (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|holidays))\b"
+)
 # "what about the stability kind?": a kind named by the word that sets it apart.
 KIND_BY_WORD = re.compile(
     r"\b(?:what about|how about|and|or|maybe|rather) (?:the |a |an |some )?(?P<word>[a-z-]+) "
@@ -320,6 +325,12 @@ NEGATION_BRIDGE = frozenset(
 COORDINATION = frozenset({"or", "nor", "and", ",", "/", "&", "either"})
 CLAUSE_BREAKS = frozenset({".", "!", "?", ";", "but", "though", "although", "however", "yet"})
 
+# Words of a sentence that tells something (a subject, a verb of being or having) rather than
+# names what is wanted, as a search box query does ("hair dryer for my curls").
+TELLING = frozenset(
+    {"i", "im", "i'm", "we", "he", "she", "they", "it", "is", "are", "was", "were", "am", "has",
+     "have", "had", "been", "do", "does", "did", "got", "went", "said", "hi", "hello", "hey"}
+)  # fmt: skip
 FILLER = frozenset(
     {"i", "im", "i'm", "me", "my", "we", "you", "your", "a", "an", "the", "some", "something",
      "anything", "need", "want", "wanted", "would", "like", "love", "can", "could", "should",
@@ -338,6 +349,7 @@ FILLER = frozenset(
      "scented", "free", "ideally", "perhaps", "preferably", "prefer", "pick", "choose",
      "someone", "gift", "forget", "compare", "write", "description", "describe", "detail",
      "details", "info", "information", "similar", "alternative", "start", "new", "mind",
+     "come", "comes",
      "never", "reset", "change", "plan", "different", "remove", "skip", "interested", "fan",
      "hate", "don", "dont", "needs", "make", "go", "try", "switch", "rather", "got", "was",
      "were", "been", "being", "will", "gonna", "wanna", "kinda", "sorta", "lol", "haha", "hmm",

@@ -19,6 +19,7 @@ shopper's free-text need.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -521,6 +522,7 @@ def _read_vocabulary(
     matches = vocab.find(tokens)
     negated = negated_matches(tokens, matches) | _disliked(surface, matches)
     sentences = cl.sentences(surface, matches)
+    _opening_request(sentences[0], surface, tokens, vocab)
     short = sum(1 for t in surface if t.isalnum()) <= _SHORT or len(sentences) == 1
     context = {c for c in (category_hint, vocab.top_of.get(category_hint or "")) if c}
     for match in matches:
@@ -900,6 +902,23 @@ def _refused_words(tokens: list[str], matches: list[Match]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _opening_request(
+    first: cl.Sentence, surface: list[str], tokens: list[str], vocab: Vocabulary
+) -> None:
+    """A message that opens with a few words naming a kind, as typed in a search box ("hair
+    dryer for my curls. it must come with a diffuser"), asks for that kind; not one that
+    tells something ("bf's birthday is next week")."""
+    said = tokens[first.start : first.end]
+    if first.asks or first.owned or len(said) > _OPENING_WORDS:
+        return
+    if lx.TELLING & set(surface[first.start : first.end]):
+        return
+    first.kinds = first.kinds or any(pair in vocab.title_pairs for pair in itertools.pairwise(said))
+
+
+_OPENING_WORDS = 6
+
+
 def _is_need(token: str) -> bool:
     return (
         token.isalnum()
@@ -946,6 +965,10 @@ def _gather_needs(
                     # "looking for a shampoo", "I'd like a shampoo" name it; "for curly hair"
                     # and "something like it" do not
                     before = "" if surface[at - 1] in lx.SEEKING else before
+                if before == "like" and at > sentence.start and surface[at - 1] == ",":
+                    before = ""  # "something for my gym bag, like a deodorant": an example
+                if before == "to" and at > sentence.start and surface[at - 1] in lx.VAGUE_NOUNS:
+                    before = "for"  # "something to put in my bag": what it is for, no thing
                 follow = (w for w in surface[i : sentence.end] if w.isalnum())
                 after = next(follow, "")  # "fragrance-free": the word past the hyphen
                 if i < sentence.end and surface[i] in (",", ";", ":"):

@@ -205,7 +205,11 @@ def kind_tier(product: Product, kinds: Iterable[str]) -> int:
 
 
 def titled(product: Product, heads: Iterable[str], described: bool = False) -> bool:
-    """Whether the product's title (or, `described`, the start of its description) has the
-    head word of any of these (folded) kinds ("curler" of "eyelash curler")."""
-    have = set(words(product.description[:_DESCRIBED] if described else product.title))
+    """Whether the product's title has the head word of any of these (folded) kinds ("curler"
+    of "eyelash curler"); or, `described`, whether the start of its description has all the
+    kind's words (hair clamps "for use with rollers" are no jade roller)."""
+    if described:
+        have = set(words(product.description[:_DESCRIBED]))
+        return any((said := words(h)) and have.issuperset(said) for h in heads)
+    have = set(words(product.title))
     return any((said := words(h)) and said[-1] in have for h in heads)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from agent.carried import named_elsewhere
 from agent.explain import card
 from agent.reading.parse import Intent
 from agent.reading.safety import neutralise
@@ -386,7 +387,16 @@ def _not_carried(
     best match, whatever the price or rating asked, is weaker than the catalogue's own
     products match their kind (the floor is calibrated per catalogue, Shop.match_floor)."""
     prefs, parsed = state.preferences, state.parsed
-    if requested or prefs.product_types or prefs.categories or prefs.brands:
+    if requested:
+        return False
+    if parsed.intent is Intent.SEARCH and named_elsewhere(
+        shop.foreign_kinds, parsed.things[:1], [*parsed.things, *parsed.needs]
+    ):
+        # The first thing asked for is another department's product, even where a word of it
+        # is the shop's ("whey protein powder" among setting powders, "an electric kettle ...
+        # for tea" in a tea shop); not a sofa in a story about a smart bulb.
+        return True
+    if prefs.product_types or prefs.categories or prefs.brands:
         return False
     if state.title_kinds:
         return False

@@ -109,3 +109,25 @@ def test_a_refinement_by_a_kind_of_the_kind_keeps_the_kind():
         Message(role="user", content="the cream ones please"),
     ]
     assert read_dialogue(then, catalogue).title_kinds == ("blush",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["something to put in my gym bag, like a deodorant", "something for the gym, like a deodorant"],
+)
+def test_an_example_after_a_comma_is_the_thing_asked_for(text):
+    # not "put" (what the something is for), nor the gym
+    assert parse(text, _curlers()).request_things() == ["deodorant"]
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        # a search-box opening names the kind; the sentence that asks only adds to it
+        ("eyelash curler for my short lashes. it must come with refill pads", "eyelash curler"),
+        # a greeting is no thing
+        ("good morning. i need a deodorant", "deodorant"),
+    ],
+)
+def test_what_a_message_opens_with(text, thing):
+    assert parse(text, _curlers()).request_things()[0] == thing
