@@ -40,7 +40,8 @@ OTHER_SHOPS = (
 # protein powder" in a shop of setting powders, "ink cartridges" beside tattoo cartridges).
 ELSEWHERE = (
     # electronics and office
-    "phone charger", "phone case", "iphone", "ipad", "airpods", "television", "yoga mat", "screen protector", "power bank", "usb cable", "hdmi cable",
+    "phone charger", "phone case", "iphone", "ipad", "airpods", "television", "yoga mat",
+    "screen protector", "power bank", "usb cable", "hdmi cable",
     "computer mouse", "keyboard", "monitor", "printer", "ink cartridge", "toner cartridge",
     "hard drive", "memory card", "webcam", "smartwatch", "fitness tracker", "gps",
     "drone", "projector", "soundbar", "record player", "calculator", "stapler", "notebook paper",

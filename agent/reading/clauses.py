@@ -130,6 +130,20 @@ def as_verb(match: Match, tokens: list[str]) -> bool:
     )
 
 
+_SUBJECTS = frozenset({"i", "you", "he", "she", "we", "they"})
+_FREQUENCY = frozenset({"always", "never", "often", "usually", "sometimes", "constantly", "just",
+                        "still", "really", "also", "kinda", "literally"})  # fmt: skip
+
+
+def after_subject(tokens: list[str], at: int, start: int) -> bool:
+    """Whether the word at `at` follows a subject ("she always complains", "he hates"): a
+    verb, which names no product."""
+    before = at - 1
+    while before >= start and (tokens[before] in _FREQUENCY or adverb(tokens[before])):
+        before -= 1
+    return before >= start and tokens[before] in _SUBJECTS
+
+
 _ALSO = frozenset({"also", "too", "later", "next", "separately"})
 
 

@@ -375,6 +375,12 @@ NOT_A_THING_AFTER = frozenset(
     {"for", "with", "without", "from", "except", "than", "of", "against", "like", "besides",
      "instead", "in", "on", "not", "no", "but", "about", "into", "onto", "under", "over"}
 )  # fmt: skip
+# A need said right after these tells how something is ("hands being rough", "my skin feels
+# tight"), not what is asked for (parse._thing). ("get" is not one: "where can I get sunscreen".)
+COPULAS = frozenset(
+    {"is", "are", "am", "was", "were", "be", "being", "been", "feel", "feels", "felt", "seem",
+     "seems", "become", "becomes", "stay", "stays", "look", "looks"}
+)  # fmt: skip
 # Hedges: a value said right after these ("ideally industrial") or right before the phrases
 # ("red if possible") is something the shopper would like, not a constraint (parse._hedged).
 HEDGES_BEFORE = frozenset(

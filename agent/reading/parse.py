@@ -974,6 +974,10 @@ def _gather_needs(
                 if i < sentence.end and surface[i] in (",", ";", ":"):
                     after = ""  # "a deodorant, anything but a spray": the phrase ended there
                 owner = surface[start - 1] if start > sentence.start else ""
+                if before in lx.COPULAS and at != start - 1:
+                    before = ""  # "is a good toner": a copula says what it is only right before
+                if cl.after_subject(surface, start, sentence.start):
+                    phrase = phrase[1:]  # "she always complains about": a verb, no thing
                 # "my face", "her old boots": the shopper's own, not the product asked for
                 thing = None if owner in cl.POSSESSIVES else _thing(phrase, before, after)
                 owned = sentence.owned and not sentence.asks
@@ -998,7 +1002,13 @@ def _thing(phrase: list[str], before: str, after: str) -> str | None:
     """The part of a need phrase that may name the product itself ("gentle cleanser" in "a
     gentle cleanser for dry skin"): not what follows "for", "with", "from" ("dry skin"), and not
     a description of a vague noun ("cute stuff", "something gentle")."""
-    if before in lx.NOT_A_THING_AFTER or before in lx.VAGUE_NOUNS or after in lx.VAGUE_NOUNS:
+    if (
+        before in lx.NOT_A_THING_AFTER
+        or before in lx.COPULAS  # "her hands being rough": how something is, no thing
+        or (bool(phrase) and phrase[0] in lx.COPULAS)  # "her skin feels tight"
+        or before in lx.VAGUE_NOUNS
+        or after in lx.VAGUE_NOUNS
+    ):
         return None
     cut = next((i for i, w in enumerate(phrase) if w in lx.NOT_A_THING_AFTER), len(phrase))
     kept = [w for w in phrase[:cut] if w.isalpha()]

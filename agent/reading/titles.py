@@ -178,11 +178,18 @@ _LEADING_ACCESSORIES = ACCESSORIES - frozenset(words("cleaner remover head bit r
 def kind_tier(product: Product, kinds: Iterable[str]) -> int:
     """How squarely the product's title names one of the kinds asked for (folded; one word, or
     a modifier and a head word: "eyelash curler"): 0 the whole kind, as the product itself; 1
-    the head word as the product itself; 2 the kind only as what the product is for (an
+    the head word as the product itself; 2 the whole kind only as what the product is for (an
     accessory); 3 not at all. The first mention of the head decides what the product is, and
     a title names its product first ("Empty Deodorant Containers ... for Gel Deodorant")."""
+    return kind_reading(product, kinds)[0]
+
+
+def kind_reading(product: Product, kinds: Iterable[str]) -> tuple[int, frozenset[str]]:
+    """`kind_tier`, and for a thing for the kind (tier 2) the words that may name what it is
+    instead ("travel case" of "Toothbrush Travel Case", "empty glass bottle" of "Empty Glass
+    Bottles for Beard Oil"): a shopper who says one of them asks for the thing itself."""
     title = words(product.title)
-    best = 3
+    best, instead = 3, frozenset[str]()
     for kind in kinds:
         said = words(kind)
         at = [i for i, word in enumerate(title) if said and word == said[-1]]
@@ -195,13 +202,23 @@ def kind_tier(product: Product, kinds: Iterable[str]) -> int:
             )
         )
         before = title[max(0, first - _FOR_REACH) : first]
-        leading = title[: min(_LEADING, first - 1)]
+        leading = title[: max(0, min(_LEADING, first - 1))]
         if ACCESSORIES & set(after) or _FOR & set(before) or _LEADING_ACCESSORIES & set(leading):
-            best = min(best, 2)
+            # (a thing for another kind with the same head is not one for this kind: bottles
+            # "for Essential Oils" are nothing for a beard oil)
+            if best > 2 and set(said) <= set(title):
+                best, instead = 2, _instead(title, first, after)
             continue
         # (not side by side: "Moisturizer for Face" is a face moisturizer)
         best = min(best, 0 if set(said) <= set(title) else 1)
-    return best
+    return best, instead if best == 2 else frozenset()
+
+
+def _instead(title: list[str], first: int, after: list[str]) -> frozenset[str]:
+    """The words that may say what a thing for the kind (first named at `first`) is: those
+    before the kind ("Cordless Water Flosser for Teeth"), the accessory after it ("Toothbrush
+    Travel Case")."""
+    return frozenset(title[:first]) - _JOINS - FILLER | (ACCESSORIES & set(after))
 
 
 def titled(product: Product, heads: Iterable[str], described: bool = False) -> bool:

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from agent.carried import named_elsewhere
 from agent.explain import card
+from agent.reading.lexicon import FILLER
 from agent.reading.parse import Intent
 from agent.reading.safety import neutralise
 from agent.reading.state import DialogueState, similar_to
-from agent.reading.titles import kind_tier, titled
+from agent.reading.titles import kind_reading, titled
 from agent.reading.translate import untranslated
 from agent.reading.vocabulary import Entry, Kind, Vocabulary, words
 from agent.tools.models import FilterArgs, ProductSummary, SearchProductsArgs, SearchResult
@@ -166,7 +167,7 @@ def _find(
     } | set(turn.state.refused_words)
     stems = tuple(_stem(w) for w in refused)
     wide = [r for r in wide if not _has_stem(r.candidate.product.title, stems)]
-    kept = _squarely(wide, kinds)
+    kept = _squarely(wide, kinds, query)
     kept = kept or [r for r in wide if titled(r.candidate.product, kinds, described=True)]
     return [replace(r, rank=i) for i, r in enumerate(kept[:k], start=1)]
 
@@ -192,15 +193,24 @@ def _has_stem(title: str, stems: Sequence[str]) -> bool:
     )
 
 
-def _squarely(wide: list[Ranked], kinds: Sequence[str]) -> list[Ranked]:
+def _squarely(wide: list[Ranked], kinds: Sequence[str], query: str) -> list[Ranked]:
     """The results whose titles name the kind asked for, in the re-ranker's order; where some
     name the whole kind ("eyelash curler"), not those naming only its head word (a hair
-    curler). Things for the kind ("toothbrush travel case") stay in their place: on the beauty
-    benchmark one target in eight is such a thing for the kind its shopper names (a lamp for
-    "nail polish"), and moving them down cost more NDCG than it bought."""
-    tiers = [kind_tier(r.candidate.product, kinds) for r in wide]
-    own = min((t for t in tiers if t < 2), default=2)
-    return [r for r, tier in zip(wide, tiers, strict=True) if tier in (own, 2)]
+    curler). Things for the kind ("toothbrush travel case") come after the kind itself, unless
+    the shopper's words name what they are ("a travel case for my toothbrush")."""
+    said = set(words(query)) - FILLER - {w for kind in kinds for w in words(kind)}
+    readings = [kind_reading(r.candidate.product, kinds) for r in wide]
+    own = min((tier for tier, _ in readings if tier < 2), default=2)
+    first = [
+        r
+        for r, (tier, instead) in zip(wide, readings, strict=True)
+        if tier == own or (tier == 2 and instead & said)
+    ]
+    chosen = {id(r) for r in first}
+    later = [
+        r for r, (tier, _) in zip(wide, readings, strict=True) if tier == 2 and id(r) not in chosen
+    ]
+    return first + later
 
 
 def session_items(state: DialogueState, like: Sequence[str]) -> SessionItems:

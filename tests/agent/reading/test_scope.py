@@ -203,3 +203,17 @@ def test_nothing_fits_so_one_wish_gives_way_and_a_value_that_no_longer_matters_g
     second = agent.reply(messages)
     assert not second.relaxed and second.recommendations
     assert all(c.attributes.get("Waterproof") == "Yes" for c in second.recommendations)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a gift for my sister, she always complains about her hands being rough",
+        "something for my wife, her skin feels tight in winter",
+    ],
+)
+def test_how_something_is_names_no_product(vocab, text):
+    # "being rough", "feels tight": how the recipient is, not the product asked for; nor is
+    # the verb after "she" ("complains")
+    p = parse(text, vocab)
+    assert p.things == [], p.things

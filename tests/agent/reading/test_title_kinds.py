@@ -9,7 +9,7 @@ import pytest
 from agent.reading.catalogue import StaticCatalogue
 from agent.reading.parse import parse
 from agent.reading.state import read_dialogue
-from agent.reading.titles import kind_tier
+from agent.reading.titles import kind_reading, kind_tier
 from agent.reading.vocabulary import Vocabulary
 from agent.types import Message
 from retrieval.popularity import Band
@@ -74,6 +74,10 @@ def test_a_thing_ends_at_a_comma_before_anything():
         ("DOYIZZ Makeup Brushes Set, Foundation Concealer Eye Shadow", "concealer", 2),
         ("Hair Brush Straightener, Ceramic, Dual Voltage", "hair straightener", 0),
         ("Concealer Cream, Makeup Concealer for Dark Circles", "concealer", 0),
+        # a title that opens with the kind is one of it, whatever it comes with
+        ("Tweezers for Eyebrows, 5PCS Precision Set with Brush and Leather Case", "tweezers", 0),
+        # a thing for another kind with the same head word is nothing for this one
+        ("12 Pack Empty Glass Bottles for Essential Oils, Roll On", "beard oil", 3),
     ],
 )
 def test_how_squarely_a_title_names_the_kind(title, kind, tier):
@@ -131,3 +135,33 @@ def test_an_example_after_a_comma_is_the_thing_asked_for(text):
 )
 def test_what_a_message_opens_with(text, thing):
     assert parse(text, _curlers()).request_things()[0] == thing
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "instead"),
+    [
+        ("Easily carry Electric Toothbrush Travel Case", "toothbrush", {"case", "electric"}),
+        ("Portable Hard Travel Case for Dyson Hair Dryer", "hair dryer", {"case", "dyson"}),
+        ("Makeup Sponge Set, Foundation Blender Sponges", "foundation", {"sponge", "makeup"}),
+    ],
+)
+def test_what_a_thing_for_the_kind_is_instead(title, kind, instead):
+    tier, words = kind_reading(Product(id="p", title=title), [kind])
+    assert tier == 2 and instead <= words
+
+
+def test_things_for_the_kind_come_after_it_unless_the_shopper_names_them():
+    from agent.tools.search import _squarely
+
+    wide = _ranked(
+        [
+            "Electric Toothbrush Travel Case, Hard Shell",
+            "Sonic Electric Toothbrush, Rechargeable, 5 Modes",
+            "Toothbrush Cover for Kids, 4 Pack",
+            "Soft Bamboo Toothbrush, 4 Pack",
+        ]
+    )
+    asked = [r.candidate.product.id for r in _squarely(wide, ["toothbrush"], "toothbrush")]
+    assert asked == ["p1", "p3", "p0", "p2"]  # the toothbrushes first, then what is for them
+    cases = _squarely(wide, ["toothbrush"], "a travel case for my toothbrush")
+    assert [r.candidate.product.id for r in cases][:2] == ["p0", "p1"]
