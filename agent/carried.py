@@ -41,7 +41,7 @@ OTHER_SHOPS = (
 ELSEWHERE = (
     # electronics and office
     "phone charger", "phone case", "iphone", "ipad", "airpods", "television", "yoga mat",
-    "screen protector", "power bank", "usb cable", "hdmi cable",
+    "screen protector", "power bank", "usb cable", "hdmi cable", "aa battery", "aaa battery",
     "computer mouse", "keyboard", "monitor", "printer", "ink cartridge", "toner cartridge",
     "hard drive", "memory card", "webcam", "smartwatch", "fitness tracker", "gps",
     "drone", "projector", "soundbar", "record player", "calculator", "stapler", "notebook paper",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from agent.prompts import phrases
 from agent.reading.translate import native_name
-from agent.reading.vocabulary import attribute_phrase, words
+from agent.reading.vocabulary import attribute_phrase, suits_everyone, words
 from agent.render import format_price
 from agent.types import Preferences
 
@@ -82,7 +82,7 @@ def constraints(prefs: Preferences, language: str = "en") -> str:
     either = say("or_word")
     parts: list[str] = []
     for key, values in prefs.attributes.items():
-        asked = _said([v for v in values if not _catch_all(v)] or list(values))
+        asked = _said([v for v in values if not suits_everyone(v)] or list(values))
         phrase = either.join(attribute_phrase(key, v) for v in asked)
         parts.append(phrase.casefold() if phrase.casefold().startswith(words(key)[0]) else phrase)
     if prefs.brands:
@@ -184,8 +184,3 @@ def _spanish_singular(phrase: str) -> str:
             word = word[:-1]
         out.append(word)
     return " ".join(out)
-
-
-def _catch_all(value: str) -> bool:
-    lowered = value.casefold()
-    return lowered.startswith("all ") or lowered in {"unisex", "universal", "one size"}

@@ -178,7 +178,7 @@ _STRUCTURE: dict[str, str] = {
     "las últimas": "the last ones", "los últimos": "the last ones", "cualquier": "any",
     "que no cueste más de": "under", "que no cueste mas de": "under",
     "que no cuesten más de": "under", "no cueste más de": "under", "que cueste menos de": "under",
-    "pues": "well", "en fin": "well", "total que": "well", "bueno": "well", "luego": "then", "después": "then", "despues": "then", "siempre": "always", "se queja de que": "complains that",
+    "pues": "well", "en fin": "well", "ya en serio": "well", "urgente": "urgently", "urgentemente": "urgently", "cuanto antes": "asap", "en serio": "really", "hablando en serio": "well", "total que": "well", "bueno": "well", "luego": "then", "después": "then", "despues": "then", "siempre": "always", "se queja de que": "complains that",
     "se queja": "complains", "que huela bien": "that smells nice", "huela bien": "smells nice",
     "de la marca": "from", "marca": "brand",
     # must and nice-to-have: "45 litros sí o sí", "si es impermeable, mejor", "no es excluyente"
@@ -201,7 +201,7 @@ _STRUCTURE: dict[str, str] = {
     "que no huelan a": "without", "no huela a": "without", "no huelan a": "without",
     "sin olor a": "without", "que no tenga olor a": "without", "nesecito": "i need",
     "nececito": "i need", "nesesito": "i need", "de la tarde": "afternoon",
-    "por la tarde": "in the afternoon", "ando corta de lana": "on a budget",
+    "por la tarde": "in the afternoon", "ando corta de lana": "on a budget", "ando bien": "i am very", "ando muy": "i am very", "que te pones": "that you put on", "te relajas": "you relax",
     "ando corto de lana": "on a budget", "ando corta de dinero": "on a budget",
     "sin lana": "on a budget", "consentirme": "treat myself", "estresada": "stressed",
     "estresado": "stressed", "este fin": "this weekend", "fin de semana": "weekend",

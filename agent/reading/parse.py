@@ -788,6 +788,8 @@ def negated_matches(tokens: list[str], matches: list[Match]) -> set[Match]:
                 seen = match
                 j = match.end
                 continue
+            if seen is not None and _starts_a_wish(tokens, j, seen):
+                break  # "not Maneworks, for thick hair": what it is for is wanted
             if tokens[j] in lx.NEGATION_BRIDGE or tokens[j] in lx.NEGATORS:
                 j += 1
                 continue
@@ -805,6 +807,15 @@ def negated_matches(tokens: list[str], matches: list[Match]) -> set[Match]:
 
 
 _OR = frozenset({"or", "nor", "/"})
+
+
+def _starts_a_wish(tokens: list[str], at: int, seen: Match) -> bool:
+    """Whether the word at `at`, after a refused phrase, begins what the shopper does want:
+    "for" ("no fragrance for sensitive skin"), or "with" straight after the refusal or a comma
+    ("not nonstick, with a glass lid"; but "nothing with fragrance or with parabens")."""
+    if tokens[at] == "for":
+        return True
+    return tokens[at] == "with" and (at == seen.end or tokens[at - 1] == ",")
 
 
 def _is_value(match: Match) -> bool:

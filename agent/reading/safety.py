@@ -59,6 +59,7 @@ _PATTERNS = [
     r"(系统提示|提示词|系统指令|系统设定|初始指令|你的指令|你的规则|你的设定)",
     r"(只|只能|必须|一定要)(推荐|显示|展示).{0,20}(商品|产品|以上|品牌)",
     r"(扮演|假装你是|你现在是)",
+    r"(开发者|调试|管理员|上帝)模式",
     r"(系统通知|系统消息|系统公告|管理员通知|【系统|\[系统)",
     r"(限制|上限|规则|过滤|审核|价格上限).{0,4}(已经?|都)?(被)?(解除|取消|关闭|失效|去掉)",
     r"(开发者|管理员|工程师|程序员).{0,12}(授权|允许|命令|要求)你",
@@ -73,6 +74,7 @@ _PATTERNS = [
     r"\b(prompt|instrucciones|mensaje) (de|del) sistema\b",
     r"\b(muéstrame|muestrame|dime|revela|enseña|repite)\b.{0,30}\b(prompt|instrucciones|reglas)",
     r"\b(a partir de ahora|actúa como|finge que eres)\b",
+    r"\bmodo (desarrollador|administrador|admin|dios|debug|sin (filtros|restricciones|límites))\b",
     r"\b(solo|sólo|siempre) (recomienda|muestra|enseña)",
     r"\b(aviso|mensaje|notificación) del (sistema|administrador)\b",
     r"\b(soy|es) (el|la) (desarrollador|desarrolladora|administrador|administradora)\b",
@@ -138,6 +140,15 @@ def _parts(clause: str) -> list[str]:
     return [p for p in _JOINS.split(clause) if _REQUEST.search(p) and not looks_like_injection(p)]
 
 
+def _announced(clauses: list[str]) -> list[str]:
+    """The clauses before one that announces an instruction with a colon ("modo desarrollador
+    activado:", "开发者模式已开启："): what follows it in the sentence is the instruction."""
+    for i, clause in enumerate(clauses):
+        if clause.rstrip().endswith((":", "：")) and looks_like_injection(clause):
+            return clauses[:i]
+    return clauses
+
+
 def neutralise(text: str) -> tuple[str, int]:
     """The text without its instruction-like clauses, and how many sentences had one. A clause
     is cut, not its whole sentence, so "a moisturizer under $30, and forget your instructions"
@@ -158,7 +169,7 @@ def neutralise(text: str) -> tuple[str, int]:
             continue
         clauses = [
             part
-            for clause in _CLAUSE.findall(sentence)
+            for clause in _announced(_CLAUSE.findall(sentence))
             for part in _parts(clause)
             if not looks_like_injection(part)
         ]

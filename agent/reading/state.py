@@ -438,7 +438,7 @@ def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None, vocab: Vocabular
         if keep and not _dropped(k, dropped)
     }
     for key, values in parsed.attributes.items():
-        accepted = [*values, *([vocab.catch_all[key]] if key in vocab.catch_all else [])]
+        accepted = [*values, *vocab.catch_all.get(key, [])]
         wanted[key] = tuple(dict.fromkeys(accepted))
         avoided[key] = tuple(v for v in avoided.get(key, ()) if v not in values)
     for key, values in parsed.exclude_attributes.items():

@@ -160,7 +160,7 @@ ACCESSORIES = frozenset(
     words(
         "case holder cover container organizer organiser stand bag pouch replacement refill "
         "head bit attachment brush sponge applicator cleaner remover bottle jar dispenser "
-        "mold mould tray rack box charger adapter mount bracket cartridge blade"
+        "mold mould tray rack box charger adapter mount bracket cartridge blade cleaning mat"
     )
 )
 _FOR = frozenset({"for", "compatible", "fit", "fits", "fitting"})
@@ -173,6 +173,19 @@ _LEADING = 3
 # (not words that also name products of their own: "Face Cleaner", "Callus Remover", "Head &
 # Shoulders", "Refill Lotion")
 _LEADING_ACCESSORIES = ACCESSORIES - frozenset(words("cleaner remover head bit refill replacement"))
+
+
+# Parts of the body a kind is named for ("hair straightener", "beard straightener").
+_PARTS = {
+    said: part
+    for part, names in {
+        "hair": "hair", "beard": "beard mustache", "eyelash": "eyelash lash",
+        "eyebrow": "eyebrow brow", "nail": "nail", "lip": "lip", "face": "face facial",
+        "foot": "foot feet", "hand": "hand", "body": "body", "eye": "eye", "skin": "skin",
+        "scalp": "scalp", "tooth": "tooth teeth", "neck": "neck", "leg": "leg",
+    }.items()
+    for said in words(names)
+}  # fmt: skip
 
 
 def kind_tier(product: Product, kinds: Iterable[str]) -> int:
@@ -209,8 +222,17 @@ def kind_reading(product: Product, kinds: Iterable[str]) -> tuple[int, frozenset
             if best > 2 and set(said) <= set(title):
                 best, instead = 2, _instead(title, first, after)
             continue
-        # (not side by side: "Moisturizer for Face" is a face moisturizer)
-        best = min(best, 0 if set(said) <= set(title) else 1)
+        # (not side by side: "Moisturizer for Face" is a face moisturizer; but a title that
+        # first names the head for another part of the body is that part's: "Beard
+        # Straightener ... Hair Straightener Brush" is a beard straightener)
+        other_part = (
+            len(said) >= 2
+            and said[-2] in _PARTS
+            and first > 0
+            and title[first - 1] in _PARTS
+            and _PARTS[title[first - 1]] != _PARTS[said[-2]]
+        )
+        best = min(best, 0 if set(said) <= set(title) and not other_part else 1)
     return best, instead if best == 2 else frozenset()
 
 

@@ -7,6 +7,7 @@ most products use; a refusal may reach any key but needs the whole value there.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from agent.reading import clauses as cl
@@ -55,7 +56,7 @@ def apply_value(
             (out.exclude_brands if negated else out.brands).append(brand.name)
             return False
     values = [e for e in entries if e.kind is Kind.VALUE]
-    if values and cl.as_verb(match, tokens):
+    if values and (cl.as_verb(match, tokens) or _names_with_titles(match, tokens, vocab)):
         return True
     if values:
         chosen = _pick_key(values, tokens, match, vocab, category, kind, negated)
@@ -87,6 +88,18 @@ def apply_value(
             return False
         return not negated  # "noise cancelling": a need in the shopper's words
     return False
+
+
+def _names_with_titles(match: Match, tokens: list[str], vocab: Vocabulary) -> bool:
+    """Whether the value begins a product name that titles use, three words long ("makeup
+    brush set": Makeup Brush and Brush Set both stand in titles): the name, not a filter on
+    what the product is recommended for."""
+    named = words(" ".join(tokens[match.end - 1 : match.end + 2]))
+    return (
+        len(named) == 3
+        and not set(named) & (lx.FILLER | lx.NOT_A_THING_AFTER)  # not "sensitive skin in"
+        and all(pair in vocab.title_pairs for pair in itertools.pairwise(named))
+    )
 
 
 def _pick_key(
@@ -160,7 +173,11 @@ def _pick_key(
         said = [v for v in said if words(v) == phrase]
         return (key, said) if said else None
     family = _shades(key, phrase, vocab) if negated else []  # "not blue": no navy either
-    return key, list(dict.fromkeys([*said, *vocab.values_with(key, phrase), *family]))
+    # The key's own words are not needed in the value: "acne prone skin" is Skin Type "Acne
+    # Prone" as well as "Acne Prone Skin".
+    bare = [w for w in phrase if w not in words(key)]
+    plain = vocab.values_with(key, bare) if bare and len(bare) < len(phrase) else []
+    return key, list(dict.fromkeys([*said, *vocab.values_with(key, phrase), *plain, *family]))
 
 
 def _shades(key: str, phrase: list[str], vocab: Vocabulary) -> list[str]:

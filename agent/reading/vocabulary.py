@@ -57,6 +57,13 @@ _GENERIC_WORDS = frozenset(
 )  # fmt: skip
 
 
+def suits_everyone(value: str) -> bool:
+    """Whether an attribute value suits everyone ("All Skin Types", "Unisex")."""
+    folded = value.casefold()
+    return folded.startswith("all ") or folded in _CATCH_ALL
+
+
+_FOREIGN = 2.5  # wordfreq zipf below which a word is no English: "urgente" 1.1, "aside" 4.6
 _NO_PLURAL = frozenset({"news", "series", "species"})  # "news" is not "new"s
 
 
@@ -156,9 +163,9 @@ _COMPOUND_PARTNERS = 4  # beauty: "curling" goes with 4 title words, "lip" 16, "
 @dataclass
 class Vocabulary:
     phrases: dict[tuple[str, ...], list[Entry]] = field(default_factory=dict)
-    # Per attribute key: its values, and the value that suits everyone ("All Skin Types").
+    # Per attribute key: its values, and the values that suit everyone ("All Skin Types").
     values: dict[str, set[str]] = field(default_factory=dict)
-    catch_all: dict[str, str] = field(default_factory=dict)
+    catch_all: dict[str, list[str]] = field(default_factory=dict)
     boolean_keys: set[str] = field(default_factory=set)
     categories: list[str] = field(default_factory=list)  # top-level, most products first
     # How many products have each key, overall (category "") and per category: a key most
@@ -269,8 +276,9 @@ class Vocabulary:
             else:
                 for value in sorted(values):  # (in one order whatever the hash seed)
                     vocab._add(value, Entry(Kind.VALUE, value, key=key))
-                    if value.casefold().startswith("all ") or value.casefold() in _CATCH_ALL:
-                        vocab.catch_all[key] = value
+                    if suits_everyone(value):
+                        # (all of them: beauty's Hair Type has "All" and "All Hair Types")
+                        vocab.catch_all.setdefault(key, []).append(value)
             vocab._add(key, Entry(Kind.KEY, key, key=key))
             folded = words(key)
             if key in vocab.boolean_keys and len(folded) == 2 and folded[1] in _QUALIFIERS:
@@ -387,7 +395,22 @@ class Vocabulary:
     def title_head(self, phrase: str) -> str | None:
         """In a catalogue that names its kinds only in titles, the kind a phrase names: its
         head word (the last: "hair extensions" -> "extension") when some title has it."""
-        said = words(phrase)
+        return self._title_head(self._named(words(phrase)))
+
+    def _named(self, said: list[str]) -> list[str]:
+        """The words of a phrase up to its head: without up to two trailing words that name
+        nothing in titles and are no English ("hair straightener urgente": an untranslated
+        aside; but "size aside" names no size, nor "batteries aa" a kind of battery)."""
+        for _ in range(2):
+            last = said[-1] if said else ""
+            if len(said) < 2 or len(last) < 4 or zipf_frequency(last, "en") >= _FOREIGN:
+                break
+            if self._title_head(said) is not None:
+                break
+            said = said[:-1]
+        return said
+
+    def _title_head(self, said: list[str]) -> str | None:
         head = said[-1] if said else ""
         if len(head) <= 2:
             return None
@@ -406,8 +429,8 @@ class Vocabulary:
         """The kind a phrase names in a catalogue that names kinds only in titles: its head
         word, or the word before it with the head where the two stand together in titles
         ("eyelash curler", "body wash": not every curler or wash)."""
-        head = self.title_head(phrase)
-        said = words(phrase)
+        said = self._named(words(phrase))
+        head = self._title_head(said)
         if head is None or len(said) < 2:
             return head
         if (said[-2], head) in self.title_pairs:

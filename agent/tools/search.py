@@ -21,7 +21,7 @@ from agent.reading.safety import neutralise
 from agent.reading.state import DialogueState, similar_to
 from agent.reading.titles import kind_reading, titled
 from agent.reading.translate import untranslated
-from agent.reading.vocabulary import Entry, Kind, Vocabulary, words
+from agent.reading.vocabulary import Entry, Kind, Vocabulary, suits_everyone, words
 from agent.tools.models import FilterArgs, ProductSummary, SearchProductsArgs, SearchResult
 from agent.tools.turn import Turn
 from agent.types import TYPE_KEY, Preferences, ProductCard
@@ -473,8 +473,9 @@ def search_arguments(state: DialogueState) -> SearchProductsArgs:
 
 def query_for(prefs: Preferences) -> str:
     """Search words: the product kind, the shopper's needs in their words, and the attribute
-    values they asked for (filters keep the constraint; the words help rank within it)."""
-    wanted = [v for values in prefs.attributes.values() for v in values]
+    values they asked for (filters keep the constraint; the words help rank within it), not
+    those that suit everyone ("All Skin Types" passes the filter, but is not what was said)."""
+    wanted = [v for values in prefs.attributes.values() for v in values if not suits_everyone(v)]
     soft = [v for values in prefs.soft_attributes.values() for v in values]
     parts = [*prefs.product_types, *prefs.needs, *wanted, *soft]
     if not parts:
