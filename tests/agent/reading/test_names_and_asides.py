@@ -85,3 +85,8 @@ def test_a_title_that_first_names_the_kind_for_another_part_is_that_part_s():
     assert kind_tier(beard, ["hair straightener"]) == 1
     face = Product(id="y", title="Rose Quartz Face Roller Gua Sha Set, Facial Massager")
     assert kind_tier(face, ["facial roller"]) == 0  # "face" and "facial" are one part
+
+
+def test_what_it_costs_is_no_part_of_the_thing():
+    p = parse("ando buscando una paleta de sombras que cueste entre 10 y 25 dólares", _beauty())
+    assert p.things == ["eyeshadow palette"] and (p.min_price, p.max_price) == (10, 25)
