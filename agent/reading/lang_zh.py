@@ -32,6 +32,7 @@ _PATTERNS: list[tuple[str, str]] = [
             ("英尺", "feet"), ("公斤|千克", "kg"), ("克", "g"), ("瓦", "watts"), ("毫安时?", "mAh"),
         )
     ],
+    (r"(?<=[a-z])\s*以上", " or more "),  # "35升以上": 35 litres or more
     (rf"({_NUM})\s*(?:{_CUR})?\s*(?:到|至|-|~|～)\s*({_NUM})\s*({_CUR})?\s*(?:之间|以内)?",
      r" between \1 and \2 \3 "),
     (rf"(?:不超过|不要超过|别超过|不能超过|不可以超过|不能高于|最多|最高|顶多|不高于|低于|少于|小于|便宜于|控制在)\s*({_NUM})\s*({_CUR})?"
@@ -117,6 +118,7 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"算了", " ok "),
     # Hedges: what follows is hoped for, not required.
     (r"最好是|最好能|如果可以的话|如果可以|如果有的话|可以的话", " ideally "),
+    (r"(?<=[，,。\s])最好(?=\s*\d)", " ideally "),  # "最好35升以上": a size hoped for
     # after what is hoped for ("牌子的话Dermaclair最好"): it would be best
     (r"(?<=[a-z0-9\u4e00-\u9fff])最好(?=\s|$|[，,。！!？?]|不是|没有)", " would be best "),
     (r"也没关系|没关系|无所谓|也行|也可以", " not a must "),
@@ -142,6 +144,12 @@ _PATTERNS: list[tuple[str, str]] = [
     (r"谢谢|多谢|感谢", " thanks "),
 ]  # fmt: skip
 # Requests first: "有没有" holds "没有", which is a negation on its own.
+# A dog's body wash is its shampoo ("给大狗洗澡用的沐浴露"): read before the product words,
+# which would make it a body wash.
+_PET_WASH = (
+    r"((?:狗|宠物|金毛|泰迪|柯基).{0,8}?)(?:沐浴露|洗澡液|沐浴液|香波)",
+    r"\1 dog shampoo ",
+)
 _OWNED = (
     r"我已经有了?|已经有了?|我有(?:一个|一款)?|之前买的|以前买的|我买过|买过|用过",
     " i already have ",
@@ -189,7 +197,7 @@ PRODUCTS: dict[str, str] = {
     "适合什么肤质": "what skin type is it for", "肤质": "skin type",
     "路跑鞋": "road running shoes", "公路跑鞋": "road running shoes", "路跑": "road running",
     "跑鞋": "running shoes", "跑步鞋": "running shoes", "越野跑鞋": "trail running shoe",
-    "鞋": "shoes", "双肩包": "backpack", "背包": "backpack", "书包": "backpack",
+    "鞋": "shoes", "双肩包": "backpack", "水袋背包": "hydration pack", "背包": "backpack", "书包": "backpack",
     "电脑包": "laptop backpack", "登山包": "hiking backpack", "旅行包": "travel backpack",
     "水袋包": "hydration pack", "咖啡豆": "whole bean coffee", "咖啡粉": "ground coffee",
     "胶囊咖啡": "espresso pods", "冷萃咖啡液": "cold brew concentrate", "冷萃咖啡": "cold brew concentrate", "冷萃": "cold brew concentrate", "咖啡": "coffee",
@@ -338,6 +346,7 @@ def to_english(text: str) -> str:
         " oh ",
         low,
     )
+    low = re.sub(_PET_WASH[0], _PET_WASH[1], low)
     low = re.sub(_OWNED[0], _OWNED[1], low)
     low = re.sub(_REQUESTS[0], _REQUESTS[1], low)
     low = _products().sub(lambda m: f" {PRODUCTS[m.group(0)]} ", low)

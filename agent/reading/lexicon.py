@@ -47,7 +47,9 @@ FOCUS = re.compile(r"\b(?:that one|this one|that|this|it|them|those|these|both|e
 # Picking a shown product by what it is rather than where it is: "the cheaper one", "the
 # leather one", "the Sunward one", "which of those is cheaper".
 PICK_BY_PRICE = re.compile(
-    r"\b(?:the\s+)?(?:(?P<low>cheaper|cheapest|less expensive|least expensive|lower[- ]priced|"
+    # (not "a cheaper one", "any cheaper ones": those ask the shop for another)
+    r"(?<!\ba )(?<!\ban )(?<!\bany )\b(?:the\s+)?"
+    r"(?:(?P<low>cheaper|cheapest|less expensive|least expensive|lower[- ]priced|"
     r"more affordable|most affordable)|(?P<high>pricier|priciest|more expensive|most expensive|"
     r"higher[- ]priced))(?P<mid>(?:\s+(?!one\b|ones\b|of\b)[a-z-]+){0,2}?)\s+(?:one|ones|"
     r"option|of (?:the|those|these|them|both)(?: two)?|pick|item)\b"
@@ -78,12 +80,22 @@ FORGET = re.compile(
     r"(?!it\b|that\b|this\b|them\b|about\b|what\b|i\b|my\b|everything\b|all\b)"
     r"(?P<what>[a-z -]+?)(?=[,.;!?]|$| then| part| thing| bit| actually| and| just)"
 )
+# "even if they're not colored": that wish may go (the words after it).
+EVEN_IF_NOT = re.compile(
+    r"\beven if (?:(?:it|they)\s*(?:'s|'re|is|are)?\s*)?(?:not|isn'?t|aren'?t)\s+"
+    r"(?P<what>[a-z -]+?)(?=[,.;!?]|$)"
+)
 # "white doesn't matter (then)", "I don't care about the colour being white": a wanted value
 # dropped (the words before it).
 DOES_NOT_MATTER = re.compile(
     r"\b(?P<what>[a-z][a-z -]{1,30}?) (?:doesn'?t|does not|don'?t|do not|won'?t) matter\b"
 )
 # A value followed by these is something the shopper does not want ("cool white hurts my eyes").
+# "everything smells like coconut": what follows is complained of, not wished for.
+DISLIKED_BEFORE = re.compile(
+    r"\b(?:everything|it all|they all|all of them|all of these|all the ones?)\s+"
+    r"(?:smells?|tastes?|reeks?|is|are|looks?)\s+(?:like|of)\s*$"
+)
 DISLIKED_AFTER = re.compile(
     r"^\s*(?:hurts?|bothers?|irritates?|gives? me|breaks? me out|makes? me|sucks?|is awful|"
     r"are awful|is too|are too|is terrible|are terrible|never works?|doesn'?t work)\b"
@@ -464,7 +476,11 @@ SYNONYMS = {
     "caffeine free": "decaf", "caffeine-free": "decaf", "decaffeinated": "decaf",
     "no caffeine": "decaf", "without caffeine": "decaf", "trekking": "hiking",
     "film": "movie", "films": "movies", "dims": "dimmable", "dimming": "dimmable",
-    "can dim": "dimmable",
+    "can dim": "dimmable", "no scent": "unscented", "without scent": "unscented",
+    "scent free": "unscented", "scent-free": "unscented", "no smell": "unscented",
+    # A trip says the backpack is for travel ("backpacking around Europe, carry-on only").
+    "carry-on": "travel", "carry on": "travel", "backpacking around": "travel around",
+    "backpacking through": "travel through", "backpacking across": "travel across",
     # A dog's breed says its size, and a dog that wrecks its toys needs a tough one.
     "german shepherd": "large dog", "golden retriever": "large dog", "labrador": "large dog",
     "husky": "large dog", "rottweiler": "large dog", "great dane": "large dog",

@@ -33,7 +33,7 @@ from wordfreq import zipf_frequency
 from agent.reading import clauses as cl
 from agent.reading import lexicon as lx
 from agent.reading.money import read_prices
-from agent.reading.references import MEASURE, SIZE_KEYS, measure, same_size
+from agent.reading.references import MEASURE, SIZE_KEYS, comparable, measure, same_size
 from agent.reading.safety import neutralise
 from agent.reading.translate import detect_language, to_english
 from agent.reading.typos import correct
@@ -294,10 +294,13 @@ def _title_kind(out: Parsed, vocab: Vocabulary, type_hint: str | None) -> str | 
 
 def _synonym(word: str, vocab: Vocabulary) -> str:
     """The catalogue's word for an everyday one, unless the catalogue names a kind by the word
-    itself ("films" are Movies even where "Film" is also a genre)."""
+    itself ("films" are Movies even where "Film" is also a genre); beside the word where it
+    names a value ("puppy": a dog, and the Formula "Puppy")."""
     entries = vocab.phrases.get(tuple(words(word)), [])
     if any(e.kind in (Kind.TYPE, Kind.CATEGORY) for e in entries):
         return word
+    if any(e.kind is Kind.VALUE for e in entries):
+        return f"{word} {lx.SYNONYMS[word]}"
     return lx.SYNONYMS[word]
 
 
@@ -376,7 +379,7 @@ def _names_a_new_thing(text: str) -> bool:
 
 
 def _take_unrequired(text: str, out: Parsed) -> str:
-    for pattern in (lx.NOT_REQUIRED, lx.DOES_NOT_MATTER, lx.FORGET):
+    for pattern in (lx.NOT_REQUIRED, lx.DOES_NOT_MATTER, lx.FORGET, lx.EVEN_IF_NOT):
         for match in list(pattern.finditer(text)):
             said = match.group("what").split()[-3:]  # "fine, white doesn't matter": "white"
             out.unrequired += [w for w in said if w not in lx.FILLER]
@@ -621,21 +624,36 @@ def _read_sizes(
         said = measure(match.group(0))
         if not said:
             continue
+        # "at least 35 litres", "35 l or more": that size or any larger one
+        larger = bool(
+            _AT_LEAST_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+            or _AT_LEAST_AFTER.match(text[match.end() : match.end() + 12])
+        )
         for key in SIZE_KEYS:
             if vocab.coverage(key, category, kind) < MIN_COVERAGE:
                 continue
             same = [
                 v
                 for v in sorted(vocab.values.get(key, ()))
-                if (m := measure(v)) is not None and same_size(m, said, _SIZE_TOLERANCE)
+                if (m := measure(v)) is not None
+                and (
+                    same_size(m, said, _SIZE_TOLERANCE)
+                    or (larger and comparable(m, said) and m[0] > said[0])
+                )
             ]
             if same:
                 # In a long message, a size in a sentence that asks is meant ("I need a
                 # trekking backpack of 45 liters, a must; waterproof would be nice").
                 asked = attached or cl.asks(_sentence_around(text, match.start()))
-                target = out.attributes if asked else out.soft_attributes
+                # "ideally 35 litres or more": a size hoped for
+                hedged = bool(lx.HEDGES_BEFORE & set(text[: match.start()].split()[-3:]))
+                target = out.attributes if asked and not hedged else out.soft_attributes
                 target.setdefault(key, [])
                 target[key] += [v for v in same if v not in target[key]]
+
+
+_AT_LEAST_BEFORE = re.compile(r"\b(?:at least|minimum|min|no less than|more than|over)\s*$")
+_AT_LEAST_AFTER = re.compile(r"\s*(?:or more|or bigger|or larger|or above|and up|plus|\+|above)")
 
 
 def _sentence_around(text: str, at: int) -> str:
@@ -823,8 +841,13 @@ def _is_value(match: Match) -> bool:
 
 
 def _complained_of(surface: list[str], match: Match) -> bool:
-    """A complaint follows the phrase ("cool white hurts my eyes", "cast iron is too heavy")."""
-    return bool(lx.DISLIKED_AFTER.match(" ".join(surface[match.end : match.end + 4])))
+    """A complaint follows the phrase ("cool white hurts my eyes", "cast iron is too heavy")
+    or comes before it ("everything smells like coconut")."""
+    before = " ".join(surface[max(0, match.start - 5) : match.start])
+    return bool(
+        lx.DISLIKED_AFTER.match(" ".join(surface[match.end : match.end + 4]))
+        or lx.DISLIKED_BEFORE.search(before)
+    )
 
 
 def _disliked(surface: list[str], matches: list[Match]) -> set[Match]:

@@ -119,10 +119,14 @@ def measure(text: str) -> tuple[float, str] | None:
     return float(match.group(1)) * scale, dimension
 
 
-def same_size(a: tuple[float, str], b: tuple[float, str], tolerance: float) -> bool:
+def comparable(a: tuple[float, str], b: tuple[float, str]) -> bool:
+    """Whether two sizes measure the same thing (an "oz" may be a volume or a weight)."""
     dims = {a[1], b[1]}
-    comparable = len(dims) == 1 or ("oz" in dims and dims & {"volume", "weight"})
-    return bool(comparable) and abs(a[0] - b[0]) <= tolerance * max(a[0], b[0])
+    return len(dims) == 1 or bool("oz" in dims and dims & {"volume", "weight"})
+
+
+def same_size(a: tuple[float, str], b: tuple[float, str], tolerance: float) -> bool:
+    return comparable(a, b) and abs(a[0] - b[0]) <= tolerance * max(a[0], b[0])
 
 
 def _line(product: Product) -> tuple[tuple[str, str], str]:

@@ -447,7 +447,13 @@ def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None, vocab: Vocabular
     if parsed.unrequired or parsed.dropped:
         # "doesn't have to be cork", "white doesn't matter": that value no longer limits
         said = set(words(" ".join([*parsed.unrequired, *parsed.dropped])))
-        wanted = {k: tuple(v for v in vs if not said & set(words(v))) for k, vs in wanted.items()}
+        said |= {_COLOURED[w] for w in said if w in _COLOURED}
+        wanted = {
+            k: tuple(v for v in vs if not said & set(words(v)))
+            for k, vs in wanted.items()
+            # "forget waterproof"; "colour doesn't matter", "even if not colored": Light Color
+            if not (set(words(k)) <= said or words(k)[-1] in said)
+        }
     update["attributes"] = {k: v for k, v in wanted.items() if v}
     update["exclude_attributes"] = {k: v for k, v in avoided.items() if v}
     soft = {k: tuple(v) for k, v in prefs.soft_attributes.items() if not _dropped(k, dropped)}
@@ -525,11 +531,17 @@ def similar_to(state: DialogueState) -> list[str]:
     return state.anchors[:3]
 
 
+# Words that name a colour key by how a product looks ("even if they're not colored").
+_COLOURED = {"colored": "color", "coloured": "color", "colorful": "color", "colourful": "color"}
+
+
 def _relative_price(
     prefs: Preferences, parsed: Parsed, state: DialogueState, lookup: Lookup
 ) -> Preferences:
-    """ "Cheaper" / "more expensive": than the product referred to, else the first one shown."""
-    if parsed.relative_price is None:
+    """ "Cheaper" / "more expensive": than the product referred to, else the first one shown;
+    not in a question about shown products ("of the first two, whichever is cheaper - what's
+    its battery life?" picks one, it sets no cap)."""
+    if parsed.relative_price is None or parsed.intent in _ASKING:
         return prefs
     if parsed.relative_price == "cheaper" and parsed.max_price is not None:
         return prefs  # "cheaper than these, below 15": the amount said is the cap

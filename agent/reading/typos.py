@@ -62,6 +62,9 @@ def _fix(
     around: tuple[str, str],
     pairs: Collection[tuple[str, str]],
 ) -> str:
+    if len(word) == _MIN_LENGTH - 1 and zipf_frequency(word, "en") < _A_WORD:
+        # A three-letter slip is read only where it completes a two-word name: "dutch ovn"
+        return _in_a_name(word, kinds, around, pairs)
     if len(word) < _MIN_LENGTH or word in known or _plural_known(word, known) or _common(word):
         return word
     split = _split(word, known)
@@ -69,10 +72,21 @@ def _fix(
         return split
     if zipf_frequency(word, "en") < _A_WORD:
         return _closest(word, known if isinstance(known, frozenset) else frozenset(known))
+    return _in_a_name(word, kinds, around, pairs)
+
+
+def _in_a_name(
+    word: str,
+    kinds: Collection[str],
+    around: tuple[str, str],
+    pairs: Collection[tuple[str, str]],
+) -> str:
+    """The kind's word a short slip stands for, where that word makes one of `pairs` with a
+    neighbour; else the word as typed."""
     meant = _closest(word, kinds if isinstance(kinds, frozenset) else frozenset(kinds))
     before, after = (fold_word(w) for w in around)
     named = (before, fold_word(meant)) in pairs or (fold_word(meant), after) in pairs
-    return meant if named else word
+    return meant if named and meant != word else word
 
 
 def _common(word: str) -> bool:

@@ -90,3 +90,49 @@ def test_a_title_that_first_names_the_kind_for_another_part_is_that_part_s():
 def test_what_it_costs_is_no_part_of_the_thing():
     p = parse("ando buscando una paleta de sombras que cueste entre 10 y 25 dólares", _beauty())
     assert p.things == ["eyeshadow palette"] and (p.min_price, p.max_price) == (10, 25)
+
+
+def test_a_complaint_before_a_value_refuses_it_and_no_scent_is_unscented(vocab):
+    text = (
+        "WHY IS IT SO HARD TO FIND A DOG SHAMPOO WITH NO SCENT!!! MY DOG HAS ALLERGIES AND "
+        "EVERYTHING SMELLS LIKE COCONUT"
+    )
+    p = parse(text, vocab)
+    assert p.types == ["Dog Shampoo"]
+    assert p.attributes == {"Fragrance": ["Unscented"]}
+    assert p.exclude_attributes == {"Fragrance": ["Coconut"]}
+    # a wish for the smell is still a wish
+    assert parse("a shampoo that smells like coconut", vocab).attributes == {
+        "Fragrance": ["Coconut"]
+    }
+
+
+def test_a_trip_says_a_travel_backpack(vocab):
+    text = "I need a backpack for two weeks backpacking around Europe, carry-on only"
+    assert parse(text, vocab).types == ["Travel Backpack"]
+
+
+def test_at_least_a_size_is_that_size_or_larger(vocab):
+    assert parse("a travel backpack, at least 35 litres", vocab).attributes == {
+        "Capacity": ["35 L", "45 L", "65 L"]
+    }
+    assert parse("a 35 litre travel backpack", vocab).attributes == {"Capacity": ["35 L"]}
+    p = parse("跑步用的水袋背包，最好35升以上，别超过一百美元", vocab)
+    assert p.types == ["Hydration Pack"] and p.max_price == 100
+    assert p.attributes == {} and p.soft_attributes == {"Capacity": ["35 L", "45 L", "65 L"]}
+
+
+def test_a_three_letter_slip_is_read_where_it_completes_a_name(vocab):
+    assert parse("a dutch ovn with a lid under $30", vocab).types == ["Dutch Oven"]
+
+
+def test_a_dog_s_body_wash_is_its_shampoo(vocab):
+    assert parse("给大狗洗澡用的沐浴露有吗 金毛 很大只", vocab).types == ["Dog Shampoo"]
+    assert parse("我想买沐浴露", vocab).types != ["Dog Shampoo"]
+
+
+def test_an_everyday_word_that_names_a_value_keeps_it(vocab):
+    # "puppy" is a dog, and the Formula "Puppy" of dry food
+    p = parse("Quiero pienso de cachorro en saco de 30 libras", vocab)
+    assert p.types == ["Dry Dog Food"] and p.attributes["Formula"] == ["Puppy"]
+    assert "Formula" not in parse("a bed for my puppy", vocab).attributes

@@ -291,3 +291,53 @@ def test_scrap_a_value_then_the_cheapest_that_fits(vocab, demo_products):
     assert s.intent is Intent.SEARCH and s.parsed.cheapest
     assert "Light Color" not in prefs.attributes and prefs.attributes["Dimmable"] == ("Yes",)
     assert not prefs.cheap  # the cheapest first, not a "cheap" cap on top
+
+
+def test_forgetting_a_yes_or_no_wish_drops_it(vocab, demo_products):
+    s = state_of(
+        [
+            user("a travel backpack"),
+            shown("demo-06042"),
+            user("it has to be waterproof"),
+            shown("demo-06042"),
+            user("ok forget waterproof, but it needs to be at least 35 litres"),
+        ],
+        vocab,
+        demo_products,
+    )
+    prefs = s.preferences
+    assert prefs.product_types == ("Travel Backpack",)
+    assert "Waterproof" not in prefs.attributes and "35 L" in prefs.attributes["Capacity"]
+
+
+def test_picking_the_cheaper_of_the_shown_sets_no_cap(vocab, demo_products):
+    s = state_of(
+        [
+            user("over-ear headphones that do bluetooth"),
+            shown("demo-05042", "demo-05001"),
+            user("out of the first two, whichever is cheaper - what's its battery life?"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.intent is Intent.DETAILS and s.preferences.max_price is None
+
+
+def test_a_cheaper_one_asks_the_shop_the_cheaper_one_picks(vocab):
+    for text in ("is there a cheaper one?", "do you have any cheaper ones"):
+        p = parse(text, vocab)
+        assert p.intent is Intent.SEARCH and p.relative_price == "cheaper" and p.pick is None
+    assert parse("the cheaper one please", vocab).pick == "cheapest"
+
+
+def test_even_if_not_coloured_drops_the_colour_wish(vocab, demo_products):
+    for later in (
+        "ok, which battery ones do you have even if they're not colored?",
+        "¿entonces cuáles de pilas tienen aunque no sean de colores?",
+    ):
+        s = state_of(
+            [user("LED strip lights, RGB, battery powered"), shown("demo-08018"), user(later)],
+            vocab,
+            demo_products,
+        )
+        assert s.preferences.attributes == {"Power Source": ("Battery",)}, later
