@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from agent.reading.catalogue import Catalogue
 from agent.reading.money import DEFAULT_RATES
 from agent.reading.parse import Intent, Parsed, parse
-from agent.reading.references import another_size, pick_by_price, pick_by_words
+from agent.reading.references import (
+    SIZE_KEYS,
+    another_size,
+    comparable,
+    measure,
+    pick_by_price,
+    pick_by_words,
+)
 from agent.reading.titles import name_span
 from agent.reading.translate import detect_language, to_english, untranslated
 from agent.reading.vocabulary import Kind, Vocabulary, words
@@ -296,6 +303,7 @@ def _read_user(
         prefs = _like_anchor(prefs, state, lookup)
     prefs = _same_as(prefs, parsed, state, lookup)
     prefs = _relative_price(prefs, parsed, state, lookup)
+    prefs = _another_size_of_the_brand(prefs, parsed, state, lookup, vocab)
     prefs = _cheap_cap(prefs, vocab)
     if parsed.other_brand:
         prefs = _other_brand(prefs, state, catalogue)
@@ -529,6 +537,41 @@ def similar_to(state: DialogueState) -> list[str]:
         anchor = _anchor_id(state)
         return [anchor] if anchor else []
     return state.anchors[:3]
+
+
+def _another_size_of_the_brand(
+    prefs: Preferences, parsed: Parsed, state: DialogueState, lookup: Lookup, vocab: Vocabulary
+) -> Preferences:
+    """ "In a bigger size" where the product's own line has none: the same brand's products
+    of that kind in the larger (or smaller) sizes, not the size said before."""
+    base = lookup(state.targets[0]) if state.size_missing and state.targets else None
+    key = next((k for k in SIZE_KEYS if base is not None and k in base.attributes), None)
+    if base is None or key is None or (own := measure(base.attributes[key])) is None:
+        return prefs
+    up = parsed.size_change == "up"
+    sizes = tuple(
+        v
+        for v in sorted(vocab.values.get(key, ()), key=lambda v: (measure(v) or (0.0, ""))[0])
+        if (m := measure(v)) is not None
+        and comparable(m, own)
+        and (m[0] > own[0]) == up
+        and m[0] != own[0]
+        and _unit(v) == _unit(base.attributes[key])  # fl oz beside fl oz, not a pot's quarts
+    )
+    if not sizes:
+        return prefs
+    # the next few sizes that way (the answer names them all, so none is out of its list)
+    nearest = sorted(sizes, key=lambda v: abs((measure(v) or own)[0] - own[0]))[:_NEXT_SIZES]
+    attributes = {**prefs.attributes, key: tuple(v for v in sizes if v in nearest)}
+    brands = (base.brand,) if base.brand else prefs.brands
+    return prefs.model_copy(update={"attributes": attributes, "brands": brands})
+
+
+_NEXT_SIZES = 3
+
+
+def _unit(size: str) -> list[str]:
+    return [w for w in words(size) if w.isalpha()]
 
 
 # Words that name a colour key by how a product looks ("even if they're not colored").

@@ -341,3 +341,19 @@ def test_even_if_not_coloured_drops_the_colour_wish(vocab, demo_products):
             demo_products,
         )
         assert s.preferences.attributes == {"Power Source": ("Battery",)}, later
+
+
+def test_a_bigger_size_the_line_lacks_is_the_brand_s_next_sizes(vocab, demo_products):
+    s = state_of(
+        [
+            user("moisturizer in the little 1 oz travel size"),
+            shown("demo-00001"),
+            user("love the first one, do you have it in a bigger size?"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.size_missing and s.preferences.brands == ("Lumen & Leaf",)
+    sizes = s.preferences.attributes["Size"]
+    assert "1 fl oz" not in sizes and "1.7 fl oz" in sizes and len(sizes) <= 3
+    assert all(size.endswith("fl oz") for size in sizes)
