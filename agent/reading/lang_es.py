@@ -62,7 +62,7 @@ _STRUCTURE: dict[str, str] = {
     "muchas gracias": "thanks", "hola": "hi", "buenos días": "hi", "buenas tardes": "hi",
     "buenas": "hi", "vale": "ok", "de acuerdo": "ok", "perfecto": "perfect", "adiós": "bye",
     "para": "for", "con": "with", "sin": "without", "y": "and", "e": "and", "o": "or",
-    "u": "or", "ni": "nor", "pero": "but", "aunque": "though", "entonces": "then", "aunque no sean": "even if not", "aunque no sea": "even if not", "de colores": "colored", "también": "also", "lo primero es": "to begin with", "lo primero": "to begin with", "porque": "because",
+    "u": "or", "ni": "nor", "pero": "but", "aunque": "though", "entonces": "then", "pensándolo bien": "on second thought", "pensandolo bien": "on second thought", "que tengan": "that have", "aunque no sean": "even if not", "aunque no sea": "even if not", "de colores": "colored", "también": "also", "lo primero es": "to begin with", "lo primero": "to begin with", "porque": "because",
     "voy a tener que": "i will have to", "tengo que": "i have to", "comprar": "buy",
     "no sé": "unsure", "no se": "unsure", "no estoy segura": "unsure", "no estoy seguro": "unsure",
     "que no sea de": "not from", "que no sean de": "not from", "que no sea": "not",

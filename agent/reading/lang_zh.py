@@ -197,7 +197,7 @@ PRODUCTS: dict[str, str] = {
     "适合什么肤质": "what skin type is it for", "肤质": "skin type",
     "路跑鞋": "road running shoes", "公路跑鞋": "road running shoes", "路跑": "road running",
     "跑鞋": "running shoes", "跑步鞋": "running shoes", "越野跑鞋": "trail running shoe",
-    "鞋": "shoes", "双肩包": "backpack", "水袋背包": "hydration pack", "背包": "backpack", "书包": "backpack",
+    "鞋": "shoes", "双肩包": "backpack", "厨房用": "for the kitchen", "炖肉": "stew meat", "炖汤": "stew", "水袋背包": "hydration pack", "背包": "backpack", "书包": "backpack",
     "电脑包": "laptop backpack", "登山包": "hiking backpack", "旅行包": "travel backpack",
     "水袋包": "hydration pack", "咖啡豆": "whole bean coffee", "咖啡粉": "ground coffee",
     "胶囊咖啡": "espresso pods", "冷萃咖啡液": "cold brew concentrate", "冷萃咖啡": "cold brew concentrate", "冷萃": "cold brew concentrate", "咖啡": "coffee",

@@ -478,6 +478,9 @@ SYNONYMS = {
     "film": "movie", "films": "movies", "dims": "dimmable", "dimming": "dimmable",
     "can dim": "dimmable", "no scent": "unscented", "without scent": "unscented",
     "scent free": "unscented", "scent-free": "unscented", "no smell": "unscented",
+    # Cooking said by the dish: a stew wants a dutch oven; "for the kitchen" is cookware.
+    "stew": "dutch oven", "stews": "dutch oven", "braise": "dutch oven",
+    "for the kitchen": "cookware", "kitchen stuff": "cookware",
     # A trip says the backpack is for travel ("backpacking around Europe, carry-on only").
     "carry-on": "travel", "carry on": "travel", "backpacking around": "travel around",
     "backpacking through": "travel through", "backpacking across": "travel across",

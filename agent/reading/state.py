@@ -27,6 +27,7 @@ from agent.reading.references import (
 )
 from agent.reading.titles import name_span
 from agent.reading.translate import detect_language, to_english, untranslated
+from agent.reading.values import MIN_COVERAGE
 from agent.reading.vocabulary import Kind, Vocabulary, words
 from agent.render import format_price
 from agent.types import TYPE_KEY, Message, Outcome, Preferences
@@ -437,14 +438,19 @@ def _fold(prefs: Preferences, parsed: Parsed, leaf: str | None, vocab: Vocabular
         excluded = _add_one(excluded, brand)
     update["brands"], update["exclude_brands"] = tuple(brands), tuple(excluded)
     new_kind = bool(parsed.types) and set(parsed.types) != set(prefs.product_types)
-    # Another kind of product: attributes of the old kind may not even exist for the new one.
-    keep = not (new_kind and not parsed.attributes)
-    wanted = {k: tuple(v) for k, v in prefs.attributes.items() if keep and not _dropped(k, dropped)}
-    avoided = {
-        k: tuple(v)
-        for k, v in prefs.exclude_attributes.items()
-        if keep and not _dropped(k, dropped)
-    }
+
+    def keep(key: str) -> bool:
+        # Another kind of product keeps only the wishes its products can meet: noise
+        # cancelling from over-ear to on-ear headphones, not a skin type from a moisturizer
+        # to a shampoo.
+        if _dropped(key, dropped):
+            return False
+        if not new_kind:
+            return True
+        return any(vocab.coverage(key, None, kind) >= MIN_COVERAGE for kind in parsed.types)
+
+    wanted = {k: tuple(v) for k, v in prefs.attributes.items() if keep(k)}
+    avoided = {k: tuple(v) for k, v in prefs.exclude_attributes.items() if keep(k)}
     for key, values in parsed.attributes.items():
         accepted = [*values, *vocab.catch_all.get(key, [])]
         wanted[key] = tuple(dict.fromkeys(accepted))

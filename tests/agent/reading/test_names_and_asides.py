@@ -136,3 +136,12 @@ def test_an_everyday_word_that_names_a_value_keeps_it(vocab):
     p = parse("Quiero pienso de cachorro en saco de 30 libras", vocab)
     assert p.types == ["Dry Dog Food"] and p.attributes["Formula"] == ["Puppy"]
     assert "Formula" not in parse("a bed for my puppy", vocab).attributes
+
+
+def test_a_dish_says_the_pot(vocab):
+    for text in (
+        "something for the kitchen, I want to learn to stew meat",
+        "厨房用的吧 最近想学着炖肉",
+    ):
+        p = parse(text, vocab)
+        assert p.types == ["Dutch Oven"] and p.categories == ["Cookware"], text

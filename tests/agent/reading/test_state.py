@@ -357,3 +357,19 @@ def test_a_bigger_size_the_line_lacks_is_the_brand_s_next_sizes(vocab, demo_prod
     sizes = s.preferences.attributes["Size"]
     assert "1 fl oz" not in sizes and "1.7 fl oz" in sizes and len(sizes) <= 3
     assert all(size.endswith("fl oz") for size in sizes)
+
+
+def test_another_kind_keeps_the_wishes_its_products_can_meet(vocab, demo_products):
+    s = state_of(
+        [
+            user("over-ear headphones"),
+            shown("demo-05042"),
+            user("with active noise cancelling"),
+            shown("demo-05042"),
+            user("hmm, on second thought on-ear ones instead"),
+        ],
+        vocab,
+        demo_products,
+    )
+    assert s.preferences.product_types == ("On-Ear Headphones",)
+    assert s.preferences.attributes == {"Noise Cancelling": ("Active",)}
