@@ -629,6 +629,8 @@ def _read_sizes(
             _AT_LEAST_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
             or _AT_LEAST_AFTER.match(text[match.end() : match.end() + 12])
         )
+        # "ideally 35 litres or more": a size hoped for
+        hedged = bool(lx.HEDGES_BEFORE & set(text[: match.start()].split()[-3:]))
         for key in SIZE_KEYS:
             if vocab.coverage(key, category, kind) < MIN_COVERAGE:
                 continue
@@ -645,8 +647,6 @@ def _read_sizes(
                 # In a long message, a size in a sentence that asks is meant ("I need a
                 # trekking backpack of 45 liters, a must; waterproof would be nice").
                 asked = attached or cl.asks(_sentence_around(text, match.start()))
-                # "ideally 35 litres or more": a size hoped for
-                hedged = bool(lx.HEDGES_BEFORE & set(text[: match.start()].split()[-3:]))
                 target = out.attributes if asked and not hedged else out.soft_attributes
                 target.setdefault(key, [])
                 target[key] += [v for v in same if v not in target[key]]

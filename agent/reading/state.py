@@ -555,20 +555,21 @@ def _another_size_of_the_brand(
     if base is None or key is None or (own := measure(base.attributes[key])) is None:
         return prefs
     up = parsed.size_change == "up"
-    sizes = tuple(
-        v
-        for v in sorted(vocab.values.get(key, ()), key=lambda v: (measure(v) or (0.0, ""))[0])
+    unit = _unit(base.attributes[key])
+    sizes = sorted(  # (amount, value), smallest first
+        (m[0], v)
+        for v in vocab.values.get(key, ())
         if (m := measure(v)) is not None
         and comparable(m, own)
         and (m[0] > own[0]) == up
         and m[0] != own[0]
-        and _unit(v) == _unit(base.attributes[key])  # fl oz beside fl oz, not a pot's quarts
+        and _unit(v) == unit  # fl oz beside fl oz, not a pot's quarts
     )
     if not sizes:
         return prefs
     # the next few sizes that way (the answer names them all, so none is out of its list)
-    nearest = sorted(sizes, key=lambda v: abs((measure(v) or own)[0] - own[0]))[:_NEXT_SIZES]
-    attributes = {**prefs.attributes, key: tuple(v for v in sizes if v in nearest)}
+    nearest = {v for _, v in sorted(sizes, key=lambda s: abs(s[0] - own[0]))[:_NEXT_SIZES]}
+    attributes = {**prefs.attributes, key: tuple(v for _, v in sizes if v in nearest)}
     brands = (base.brand,) if base.brand else prefs.brands
     return prefs.model_copy(update={"attributes": attributes, "brands": brands})
 

@@ -86,7 +86,7 @@ def _in_a_name(
     meant = _closest(word, kinds if isinstance(kinds, frozenset) else frozenset(kinds))
     before, after = (fold_word(w) for w in around)
     named = (before, fold_word(meant)) in pairs or (fold_word(meant), after) in pairs
-    return meant if named and meant != word else word
+    return meant if named else word
 
 
 def _common(word: str) -> bool:

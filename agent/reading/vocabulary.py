@@ -395,20 +395,23 @@ class Vocabulary:
     def title_head(self, phrase: str) -> str | None:
         """In a catalogue that names its kinds only in titles, the kind a phrase names: its
         head word (the last: "hair extensions" -> "extension") when some title has it."""
-        return self._title_head(self._named(words(phrase)))
+        return self._named(words(phrase))[1]
 
-    def _named(self, said: list[str]) -> list[str]:
-        """The words of a phrase up to its head: without up to two trailing words that name
-        nothing in titles and are no English ("hair straightener urgente": an untranslated
-        aside; but "size aside" names no size, nor "batteries aa" a kind of battery)."""
+    def _named(self, said: list[str]) -> tuple[list[str], str | None]:
+        """The words of a phrase up to its head, and the head: without up to two trailing
+        words that name nothing in titles and are no English ("hair straightener urgente": an
+        untranslated aside; but "size aside" names no size, nor "batteries aa" a kind of
+        battery)."""
+        head = self._title_head(said)
         for _ in range(2):
             last = said[-1] if said else ""
-            if len(said) < 2 or len(last) < 4 or zipf_frequency(last, "en") >= _FOREIGN:
+            if head is not None or len(said) < 2 or len(last) < 4:
                 break
-            if self._title_head(said) is not None:
+            if zipf_frequency(last, "en") >= _FOREIGN:
                 break
             said = said[:-1]
-        return said
+            head = self._title_head(said)
+        return said, head
 
     def _title_head(self, said: list[str]) -> str | None:
         head = said[-1] if said else ""
@@ -429,8 +432,7 @@ class Vocabulary:
         """The kind a phrase names in a catalogue that names kinds only in titles: its head
         word, or the word before it with the head where the two stand together in titles
         ("eyelash curler", "body wash": not every curler or wash)."""
-        said = self._named(words(phrase))
-        head = self._title_head(said)
+        said, head = self._named(words(phrase))
         if head is None or len(said) < 2:
             return head
         if (said[-2], head) in self.title_pairs:

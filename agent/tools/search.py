@@ -201,15 +201,13 @@ def _squarely(wide: list[Ranked], kinds: Sequence[str], query: str) -> list[Rank
     said = set(words(query)) - FILLER - {w for kind in kinds for w in words(kind)}
     readings = [kind_reading(r.candidate.product, kinds) for r in wide]
     own = min((tier for tier, _ in readings if tier < 2), default=2)
-    first = [
-        r
-        for r, (tier, instead) in zip(wide, readings, strict=True)
-        if tier == own or (tier == 2 and instead & said)
-    ]
-    chosen = {id(r) for r in first}
-    later = [
-        r for r, (tier, _) in zip(wide, readings, strict=True) if tier == 2 and id(r) not in chosen
-    ]
+    first: list[Ranked] = []
+    later: list[Ranked] = []
+    for r, (tier, instead) in zip(wide, readings, strict=True):
+        if tier == own or (tier == 2 and instead & said):
+            first.append(r)
+        elif tier == 2:
+            later.append(r)
     return first + later
 
 
